@@ -1,0 +1,34 @@
+"""Shared fixtures: the seed article, a CLI runner, corpus paths."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT / "corpora"
+SEED = ROOT.parent / "shared" / "seeds" / "000_cd7ac7b8430c8331.txt"
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    if not SEED.exists():
+        pytest.skip("the shared seed article is not present")
+    return SEED
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            input_text: str | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """Run `tqcheck` as a user would, in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "tqcheck", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=full_env, input=input_text, timeout=900)  # fmt: skip
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -1,0 +1,92 @@
+"""Every rule's embedded examples, and every lexicon entry's example, run as tests (LanguageTool's
+way): a marked span must be reported exactly there, unmarked text must stay quiet, and `fixed` must
+be the text after applying the first suggestion of each finding."""
+
+from __future__ import annotations
+
+import pytest
+
+from tqcheck.config import Settings
+from tqcheck.context import CheckContext
+from tqcheck.document import load_text
+from tqcheck.engine import check_document
+from tqcheck.fixer import apply_suggestions
+from tqcheck.languages import SUPPORTED
+from tqcheck.resources import available_pairs, language_data, pair_confusions
+from tqcheck.rule import Example, Rule
+from tqcheck.rules import ALL, LiteralSense
+
+CASES = [pytest.param(rule, example, id=f"{rule.code}-{i}-{example.lang}")
+         for rule in ALL for i, example in enumerate(rule.examples)]  # fmt: skip
+
+
+def findings_of(rule: type[Rule], example: Example, source_lang: str | None = None):
+    text, _ = example.plain()
+    doc = load_text(text, example.lang)
+    settings = Settings(lang=example.lang, select=(rule.code,), use_model=False,
+                        source_lang=source_lang or example.source_lang)  # fmt: skip
+    source = load_text(example.source, example.source_lang) if example.source else None
+    report = check_document(doc, settings, source=source)
+    return text, [f for f in report.findings if f.rule == rule.code]
+
+
+@pytest.mark.parametrize(("rule", "example"), CASES)
+def test_rule_example(rule: type[Rule], example: Example) -> None:
+    text, expected = example.plain()
+    text, findings = findings_of(rule, example)
+    got = sorted({(f.start, f.end) for f in findings})
+    assert got == sorted(expected), (
+        f"{rule.code} on {example.text!r}: expected spans "
+        f"{[text[s:e] for s, e in expected]}, got {[text[s:e] for s, e in got]}"
+    )
+    if example.fixed is not None:
+        fixed = apply_suggestions(text, [f.suggestions[0] for f in findings if f.suggestions])
+        assert fixed == example.fixed
+
+
+def test_every_rule_has_docs_and_both_kinds_of_example() -> None:
+    for rule in ALL:
+        doc = rule.doc()
+        for section in ("## What it does", "## Why is this bad?", "## Fix safety"):
+            assert section in doc, f"{rule.code} lacks {section!r}"
+        assert any(e.is_bad for e in rule.examples), f"{rule.code} has no example it flags"
+        assert any(not e.is_bad for e in rule.examples), f"{rule.code} has no example it leaves alone"
+
+
+def test_rule_codes_and_names_are_unique_and_well_formed() -> None:
+    codes = [r.code for r in ALL]
+    names = [r.name for r in ALL]
+    assert len(set(codes)) == len(codes) and len(set(names)) == len(names)
+    assert codes == sorted(codes), "the rule table is in code order"
+    for rule in ALL:
+        assert rule.code[:2] == "TQ" and rule.code[2:].isdigit() and len(rule.code) == 5
+        assert rule.name == rule.name.lower() and " " not in rule.name and "_" not in rule.name
+
+
+def lexicon_cases():
+    for lang in SUPPORTED:
+        for entry in language_data(lang).confusions:
+            yield pytest.param(lang, None, entry, id=f"{lang}:{entry.wrong}")
+    for source, target in available_pairs():
+        for entry in pair_confusions(source, target):
+            yield pytest.param(target, source, entry, id=f"{source}-{target}:{entry.wrong}")
+
+
+@pytest.mark.parametrize(("lang", "source_lang", "entry"), list(lexicon_cases()))
+def test_lexicon_entry_example(lang: str, source_lang: str | None, entry) -> None:
+    """Each entry's example marks the span the entry must flag, with its first alternative as fix."""
+    assert entry.example.count("[[") == 1, f"{entry.wrong!r}: the example must mark one span with [[...]]"
+    example = Example(entry.example, lang, source_lang=source_lang)
+    text, expected = example.plain()
+    _, findings = findings_of(LiteralSense, example, source_lang)
+    spans = {(f.start, f.end) for f in findings}
+    assert set(expected) <= spans, f"{entry.wrong!r} not flagged in {text!r}"
+
+
+def test_every_language_has_its_data_files() -> None:
+    for lang in SUPPORTED:
+        data = language_data(lang)
+        assert data.locale.get("scripts"), f"{lang}: locale.toml names no script"
+        assert data.residue_patterns and data.widget_words, f"{lang}: residue.toml is empty"
+        assert data.confusions, f"{lang}: confusions.tsv is empty"
+        assert isinstance(CheckContext.for_document(load_text("x", lang)).data.cased, bool)

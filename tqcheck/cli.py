@@ -1,0 +1,289 @@
+"""The `tqcheck` command line. Parses options, calls the rest, sets the exit code; no logic here.
+
+Exit codes: 0 no finding at or above --fail-on; 1 a finding at or above it; 2 a usage or input
+error (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from tqcheck import __version__
+from tqcheck.errors import TqcheckError
+
+app = typer.Typer(
+    name="tqcheck",
+    help="Find machine-translation artifacts in articles, fix them safely, report on them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
+
+
+class FailOn(StrEnum):
+    minor = "minor"
+    major = "major"
+    critical = "critical"
+    never = "never"
+
+
+class Device(StrEnum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"tqcheck: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"tqcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+                                          help="Print the version and exit.")] = False,  # fmt: skip
+) -> None:
+    """tqcheck: a multilingual translation-quality checker for machine-translated articles."""
+
+
+# ---- shared options -------------------------------------------------------------------------
+Files = Annotated[list[str], typer.Argument(help="Articles (.txt, .md, .html, .jsonl), directories or globs.")]
+Lang = Annotated[str | None, typer.Option("--lang", "-l", help="Target language (en, fr, de, es, pt, ru, ar, zh); "
+                                          "detected when not given.")]  # fmt: skip
+SourceFile = Annotated[Path | None, typer.Option("--source", help="The source text the article was translated from.")]
+SourceLang = Annotated[str | None, typer.Option("--source-lang", help="Language of the source; enables the "
+                                                "language pair's lexicon.")]  # fmt: skip
+NoLM = Annotated[bool, typer.Option("--no-lm", help="Do not load the language model (fast, rules only).")]
+Model = Annotated[str | None, typer.Option("--model", envvar="TQCHECK_MODEL", help="Hugging Face causal LM id or "
+                                           "local directory (default: embedded Gemma 3 270M).")]  # fmt: skip
+DeviceOpt = Annotated[Device | None, typer.Option("--device", help="Where the model runs.")]
+BatchSize = Annotated[int | None, typer.Option("--batch-size", min=1, help="Texts scored per model call.")]
+Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for the model.")]
+Select = Annotated[list[str] | None, typer.Option("--select", help="Only these rules (code prefix or name); "
+                                                  "repeatable.")]  # fmt: skip
+Ignore = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules; repeatable.")]
+Config = Annotated[Path | None, typer.Option("--config", help="Configuration file (default: tqcheck.toml or "
+                                             "pyproject.toml found upwards).")]  # fmt: skip
+Encoding = Annotated[str | None, typer.Option("--encoding", help="Text encoding (default: detected).")]
+MinConfidence = Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0,
+                                                     help="Suggestions at or above this are safe fixes.")]  # fmt: skip
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes (rules only).")]
+
+
+def _overrides(lang: str | None, source_lang: str | None, select: list[str] | None, ignore: list[str] | None,
+               **more: object) -> dict[str, object]:  # fmt: skip
+    from tqcheck.languages import SOURCE_LANGUAGES, normalise_lang
+
+    values: dict[str, object] = {
+        "lang": normalise_lang(lang) if lang else None,
+        "source_lang": normalise_lang(source_lang, "--source-lang", SOURCE_LANGUAGES) if source_lang else None,
+        "select": tuple(select) if select else None,
+        "ignore": tuple(ignore) if ignore else None,
+    }
+    values.update(more)
+    return values
+
+
+def _run(paths_arg: list[str], overrides: dict[str, object], config: Path | None, source: Path | None,
+         no_lm: bool, jobs: int = 1, keep_documents: bool = False):  # fmt: skip
+    """Shared by check, fix and report: settings, the model when wanted, the checks themselves."""
+    from tqcheck.runner import CheckOptions, collect_paths, run_check, settings_for_path
+
+    paths, errors = collect_paths(paths_arg)
+    options = CheckOptions(overrides=overrides, config=config, source=source)
+    scorer = None
+    if paths:
+        first = settings_for_path(paths[0], options)
+        if first.use_model and not no_lm:
+            scorer = _load_model(first)
+    report = run_check(paths, options, scorer=scorer, jobs=jobs, keep_documents=keep_documents)
+    report.errors[:0] = errors
+    for message in report.errors:
+        typer.echo(f"tqcheck: error: {message}", err=True)
+    for file_report in report.files:
+        if file_report.note:
+            typer.echo(f"tqcheck: note: {file_report.path}: {file_report.note}", err=True)
+    return report, scorer
+
+
+@app.command()
+def check(
+    files: Files,
+    lang: Lang = None,
+    source: SourceFile = None,
+    source_lang: SourceLang = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the output to this file.")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Lowest severity that makes the exit "
+                                                   "code 1 (default: major).")] = None,  # fmt: skip
+    no_lm: NoLM = False,
+    model: Model = None,
+    device: DeviceOpt = None,
+    batch_size: BatchSize = None,
+    threads: Threads = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    config: Config = None,
+    encoding: Encoding = None,
+    min_confidence: MinConfidence = None,
+    jobs: Jobs = 1,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Report only findings not recorded in this "
+                                                  "baseline file.")] = None,  # fmt: skip
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record today's findings in the "
+                                                  "--baseline file instead of reporting them.")] = False,  # fmt: skip
+) -> None:
+    """Check articles and report machine-translation artifacts."""
+    from tqcheck.render import render
+
+    overrides = _overrides(lang, source_lang, select, ignore, fail_on=str(fail_on) if fail_on else None,
+                           model=model, device=str(device) if device else None, batch_size=batch_size,
+                           threads=threads, encoding=encoding, min_confidence=min_confidence)  # fmt: skip
+    report, _ = _run(files, overrides, config, source, no_lm, jobs)
+    settings = _settings_for_output(files, overrides, config)
+    if baseline is not None:
+        from tqcheck.baseline import apply_baseline, write_baseline
+
+        if update_baseline:
+            write_baseline(baseline, report)
+            typer.echo(f"tqcheck: recorded {len(report.findings)} finding(s) in {baseline}", err=True)
+            raise typer.Exit(2 if report.errors else 0)
+        apply_baseline(baseline, report)
+    if output is not None:
+        with _open_output(output) as out:
+            render(str(output_format), report, out, settings)
+    else:
+        render(str(output_format), report, sys.stdout, settings)
+    raise typer.Exit(exit_code(report, settings.fail_on))
+
+
+def _settings_for_output(files: list[str], overrides: dict[str, object], config: Path | None):
+    from tqcheck.config import settings_for
+
+    first = Path(files[0]) if files else None
+    return settings_for(first if first and first.exists() else None, config, **overrides)
+
+
+def _open_output(path: Path):
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as error:
+        fail(f"{path}: cannot write: {error.strerror}")
+
+
+def exit_code(report, fail_on: str) -> int:
+    from tqcheck.findings import Severity
+
+    if report.errors:
+        return 2
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on).rank
+    return 1 if any(f.severity.rank >= threshold for f in report.findings) else 0
+
+
+@app.command()
+def rules(
+    code: Annotated[str | None, typer.Argument(help="A rule code (TQ201) or name (split-entity).")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule, or print one rule's documentation and examples."""
+    from tqcheck.render.rules_doc import render_rule, render_table
+
+    if code is None:
+        render_table(sys.stdout, output_format)
+    else:
+        from tqcheck.rules import lookup
+
+        render_rule(lookup(code), sys.stdout, output_format)
+
+
+@app.command("eval")
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Annotated records (JSONL): id, lang, text, source?, spans.")],
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    no_lm: NoLM = False,
+    model: Model = None,
+    device: DeviceOpt = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    lang: Annotated[list[str] | None, typer.Option("--lang", "-l", help="Only records in these languages.")] = None,
+    details: Annotated[bool, typer.Option("--details", help="Also list missed spans and false alarms.")] = False,
+) -> None:
+    """Precision, recall and fix accuracy of the checker against gold spans."""
+    import json
+
+    from tqcheck.config import settings_for
+    from tqcheck.evaluate import evaluate, read_gold, render_text
+
+    if output_format not in ("text", "json"):
+        fail(f"--format must be text or json, not {output_format!r}")
+    settings = settings_for(None, None, **_overrides(None, None, select, ignore, model=model,
+                                                      device=str(device) if device else None))  # fmt: skip
+    records = read_gold(gold)
+    if lang:
+        records = [r for r in records if r.lang in set(lang)]
+    scorer = _load_model(settings) if settings.use_model and not no_lm else None
+    evaluation = evaluate(records, settings, scorer)
+    if output_format == "json":
+        json.dump(evaluation.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    render_text(evaluation, sys.stdout)
+    if details:
+        for item in evaluation.missed:
+            typer.echo(f"missed  {item['id']}: {item['category']} “{item['text']}”")
+        for item in evaluation.false_alarms:
+            typer.echo(f"extra   {item['id']}: {item['rule']} {item['severity']} “{item['text']}”")
+
+
+def _load_model(settings):
+    from tqcheck.lm import load_scorer
+
+    return load_scorer(settings.model, device=settings.device, batch_size=settings.batch_size, threads=settings.threads)
+
+
+def main() -> None:
+    """Entry point: run the app, turning user errors into one line and exit code 2."""
+    try:
+        app()
+    except TqcheckError as error:
+        typer.echo(f"tqcheck: error: {error}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("tqcheck: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as error:  # a bug: one line unless the user asks for the traceback
+        if os.environ.get("TQCHECK_DEBUG"):
+            raise
+        typer.echo(f"tqcheck: internal error: {type(error).__name__}: {error} (set TQCHECK_DEBUG=1 for details)",
+                   err=True)  # fmt: skip
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""What a rule may consult besides the document: language data, settings, the model, the source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tqcheck.resources import LanguageData, language_data
+
+if TYPE_CHECKING:
+    from tqcheck.align import Alignment
+    from tqcheck.document import Document
+    from tqcheck.glossary import Glossary
+    from tqcheck.lm import Scorer
+
+
+@dataclass
+class CheckContext:
+    lang: str
+    data: LanguageData
+    source_lang: str | None = None
+    source: Document | None = None
+    alignment: Alignment | None = None
+    scorer: Scorer | None = None
+    glossary: Glossary | None = None
+    extra_residue: list[str] = field(default_factory=list)
+    thresholds: dict[str, float] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-document memo shared by rules
+
+    @classmethod
+    def for_document(cls, doc: Document, **kwargs: Any) -> CheckContext:
+        return cls(lang=doc.lang, data=language_data(doc.lang), **kwargs)

@@ -1,0 +1,726 @@
+"""The document model: decoded text, blocks, sentences and tokens, all with absolute offsets.
+
+A document keeps two strings. `source` is the decoded file exactly as stored; `text` is what the
+rules read: the article's words. For plain text they are the same object. For Markdown and HTML,
+`text` leaves out markup, code, front matter and page chrome, and `ContentMap` maps every
+character of `text` back to its place in `source`, so findings are reported (and fixes applied)
+at absolute offsets of the file. Rules never see or correct offsets themselves.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from tqcheck.errors import InputError
+from tqcheck.languages import SUPPORTED, detect_language, normalise_lang
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl"}
+SENTENCE_END = tuple(".!?…。！？؟")
+WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
+# A plain-text heading is short; longer standalone lines are one-sentence paragraphs.
+HEADING_MAX_WORDS = 14
+HEADING_MAX_CHARS = 120
+
+
+@dataclass(slots=True)
+class Block:
+    kind: str  # "heading", "paragraph" or "dateline" ("Paris – AFP")
+    start: int
+    end: int
+    level: int = 0  # 1 for the title, 2 for section headings; 0 for paragraphs
+    index: int = 0
+
+    @property
+    def is_heading(self) -> bool:
+        return self.kind == "heading"
+
+
+@dataclass(slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    is_word: bool
+    is_space: bool
+    sentence: int = 0
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    block: int
+    first_token: int
+    last_token: int  # exclusive
+    index: int = 0
+
+
+@dataclass
+class ContentMap:
+    """Maps each character of the analysed text to the source range it came from."""
+
+    source_start: list[int]
+    source_end: list[int]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            position = self.source_start[start] if start < len(self.source_start) else self.source_end[-1]
+            return position, position
+        return self.source_start[start], self.source_end[end - 1]
+
+    def is_verbatim(self, start: int, end: int) -> bool:
+        """True when text[start:end] is one unbroken stretch of source characters."""
+        for i in range(start, end):
+            if self.source_end[i] - self.source_start[i] != 1:
+                return False
+            if i > start and self.source_start[i] != self.source_end[i - 1]:
+                return False
+        return True
+
+
+class ContentBuilder:
+    """Builds the analysed text of a marked-up file piece by piece, remembering where each came from."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.parts: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.length = 0
+        self.visible = 0  # characters other than white space added so far
+
+    def _add(self, text: str, starts: list[int] | range, ends: list[int] | range) -> None:
+        self.parts.append(text)
+        self.starts.extend(starts)
+        self.ends.extend(ends)
+        self.length += len(text)
+        self.visible += len(text) - sum(text.count(ch) for ch in " \t\r\n")
+
+    def verbatim(self, start: int, end: int) -> None:
+        if end > start:
+            self._add(self.source[start:end], range(start, end), range(start + 1, end + 1))
+
+    def literal(self, text: str, start: int, end: int) -> None:
+        """Text that stands for source[start:end] (a decoded entity, a line break)."""
+        if text:
+            self._add(text, [start] * len(text), [end] * len(text))
+
+    def separate(self, at: int, separator: str = "\n\n") -> int:
+        """End the current block: drop its trailing white space, add a blank line; return its end."""
+        while self.parts:
+            last = self.parts[-1]
+            kept = last.rstrip(" \t\r\n")
+            removed = len(last) - len(kept)
+            if removed:
+                del self.starts[-removed:]
+                del self.ends[-removed:]
+                self.length -= removed
+            if kept:
+                self.parts[-1] = kept
+                break
+            self.parts.pop()
+        end = self.length
+        if self.length:
+            self.literal(separator, at, at)
+        return end
+
+    def build(self) -> tuple[str, ContentMap]:
+        return "".join(self.parts), ContentMap(self.starts, self.ends)
+
+
+@dataclass
+class Document:
+    path: str
+    source: str
+    text: str
+    lang: str
+    format: str = "txt"
+    record_id: str | None = None
+    content_map: ContentMap | None = None
+    blocks: list[Block] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    lang_detected: bool = False
+    # Where `tqcheck: disable` comments switch rules off: (source_start, source_end, codes or None=all)
+    suppressions: list[tuple[int, int, frozenset[str] | None]] = field(default_factory=list)
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _token_starts: list[int] = field(default_factory=list, repr=False)
+
+    # ---- geometry -------------------------------------------------------------------------
+    @property
+    def whitespace_significant(self) -> bool:
+        """HTML collapses runs of spaces, so doubled spaces there are invisible to readers."""
+        return self.format != "html"
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        if self.content_map is None:
+            return start, end
+        return self.content_map.span(start, end)
+
+    def is_verbatim(self, start: int, end: int) -> bool:
+        return self.content_map is None or self.content_map.is_verbatim(start, end)
+
+    def line_column(self, source_offset: int) -> tuple[int, int]:
+        if not self._line_starts:
+            self._line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", self.source)]
+        line = bisect.bisect_right(self._line_starts, source_offset)
+        return line, source_offset - self._line_starts[line - 1] + 1
+
+    # ---- navigation -----------------------------------------------------------------------
+    @property
+    def words(self) -> list[Token]:
+        return [t for t in self.tokens if t.is_word]
+
+    @property
+    def word_count(self) -> int:
+        return sum(1 for t in self.tokens if t.is_word)
+
+    @property
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if b.is_heading]
+
+    @property
+    def title(self) -> Block | None:
+        return self.blocks[0] if self.blocks and self.blocks[0].level == 1 else None
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start : block.end]
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.text[sentence.start : sentence.end]
+
+    def sentence_tokens(self, sentence: Sentence) -> list[Token]:
+        return self.tokens[sentence.first_token : sentence.last_token]
+
+    def tokens_between(self, start: int, end: int) -> list[Token]:
+        """Tokens that start inside text[start:end]."""
+        if len(self._token_starts) != len(self.tokens):
+            self._token_starts = [t.start for t in self.tokens]
+        first = bisect.bisect_left(self._token_starts, start)
+        last = bisect.bisect_left(self._token_starts, end)
+        return self.tokens[first:last]
+
+    def block_words(self, block: Block) -> list[Token]:
+        return [t for t in self.tokens_between(block.start, block.end) if t.is_word]
+
+    def block_sentences(self, block: Block) -> Iterator[Sentence]:
+        return (s for s in self.sentences if s.block == block.index)
+
+    def block_at(self, offset: int) -> Block | None:
+        starts = [b.start for b in self.blocks]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and self.blocks[i].start <= offset < max(self.blocks[i].end, self.blocks[i].start + 1):
+            return self.blocks[i]
+        return None
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        starts = [s.start for s in self.sentences]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def context_of(self, start: int, end: int) -> str:
+        """The text a reader uses to judge a span: its block, and for a heading its section too."""
+        block = self.block_at(start)
+        if block is None:
+            return self.text[max(0, start - 300) : end + 300]
+        if block.is_heading:
+            following = self.blocks[block.index + 1 : block.index + 3]
+            section_end = following[-1].end if following else block.end
+            return self.text[block.start : section_end]
+        return self.text[block.start : block.end]
+
+
+# ---- reading files ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    bom: bytes = b""
+
+
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded:
+    """Decode a file: an explicit encoding, else a BOM, else UTF-8, else charset detection."""
+    if encoding:
+        try:
+            return Decoded(data.decode(encoding), encoding)
+        except LookupError as error:
+            raise InputError(f"unknown encoding {encoding!r}", path) from error
+        except UnicodeDecodeError as error:
+            raise InputError(f"cannot decode as {encoding}: {error.reason} at byte {error.start}", path) from error
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom) :].decode(name), name, bom)
+            except UnicodeDecodeError as error:
+                raise InputError(f"invalid {name} after its byte-order mark", path) from error
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file (contains NUL bytes); expected an article in text form", path)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError("cannot detect the text encoding (use --encoding)", path)
+    text = str(best)
+    if _looks_binary(text):
+        raise InputError("binary file; expected an article in text form", path)
+    return Decoded(text, best.encoding)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return bool(sample) and control / len(sample) > 0.02
+
+
+def format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        return "md"
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix == ".jsonl":
+        return "jsonl"
+    return "txt"
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """A decoded article before analysis: one file, or one record of a JSONL file."""
+
+    path: str
+    source: str
+    format: str
+    decoded: Decoded
+    record_id: str | None = None
+    lang: str | None = None
+    source_text: str | None = None
+    source_lang: str | None = None
+
+
+def read_articles(path: Path, encoding: str | None = None) -> list[RawDocument]:
+    """Read one file into one article (or, for JSONL, one per record). Raises InputError."""
+    name = str(path)
+    if not path.exists():
+        raise InputError("no such file", name)
+    if path.is_dir():
+        raise InputError("is a directory", name)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", name) from error
+    decoded = decode_bytes(data, name, encoding)
+    fmt = format_of(path)
+    if fmt != "jsonl":
+        return [RawDocument(name, decoded.text, fmt, decoded)]
+    return list(_jsonl_records(name, decoded))
+
+
+def _jsonl_records(name: str, decoded: Decoded) -> Iterator[RawDocument]:
+    for number, line in enumerate(decoded.text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"line {number}: invalid JSON ({error.msg})", name) from error
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise InputError(f'line {number}: each record needs a "text" string', name)
+        for key in ("lang", "source", "source_lang"):
+            if record.get(key) is not None and not isinstance(record[key], str):
+                raise InputError(f'line {number}: "{key}" must be a string', name)
+        yield RawDocument(
+            path=name,
+            source=record["text"],
+            format="txt",
+            decoded=decoded,
+            record_id=str(record.get("id", number)),
+            lang=record.get("lang"),
+            source_text=record.get("source"),
+            source_lang=record.get("source_lang"),
+        )
+
+
+# ---- building the analysed text -----------------------------------------------------------
+
+FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+SUPPRESS = re.compile(r"<!--\s*tqcheck:\s*(disable|enable)\b([^>]*?)-->", re.IGNORECASE)
+RULE_CODE = re.compile(r"TQ\d{3}", re.IGNORECASE)
+
+
+def find_suppressions(source: str) -> list[tuple[int, int, frozenset[str] | None]]:
+    """Regions between `<!-- tqcheck: disable [TQ###…] -->` and `<!-- tqcheck: enable -->`."""
+    regions = []
+    open_at: int | None = None
+    codes: frozenset[str] | None = None
+    for match in SUPPRESS.finditer(source):
+        if match.group(1).lower() == "disable" and open_at is None:
+            open_at = match.end()
+            named = frozenset(code.upper() for code in RULE_CODE.findall(match.group(2)))
+            codes = named or None
+        elif match.group(1).lower() == "enable" and open_at is not None:
+            regions.append((open_at, match.start(), codes))
+            open_at = None
+    if open_at is not None:
+        regions.append((open_at, len(source), codes))
+    return regions
+
+
+def plain_blocks(text: str) -> list[tuple[Block, bool]]:
+    """Split plain text into blocks, each with whether it stands alone between blank lines.
+
+    Each line is its own block (MT output puts one paragraph on a line), unless the lines of a
+    run are hard-wrapped prose: then the run is one paragraph.
+    """
+    blocks: list[tuple[Block, bool]] = []
+    for run in re.finditer(r"(?:[^\r\n]*\S[^\r\n]*(?:\r\n|\r|\n|$))+", text):
+        lines = [m for m in re.finditer(r"[^\r\n]+", run.group(0)) if m.group(0).strip()]
+        wrapped = len(lines) > 1 and all(
+            len(m.group(0)) > 40 and not m.group(0).rstrip().endswith(SENTENCE_END) for m in lines[:-1]
+        )
+        pieces = [(lines[0].start(), lines[-1].end())] if wrapped else [(m.start(), m.end()) for m in lines]
+        for start, end in pieces:
+            raw = run.group(0)[start:end]
+            lead = len(raw) - len(raw.lstrip())
+            abs_start = run.start() + start + lead
+            abs_end = run.start() + start + len(raw.rstrip())
+            blocks.append((Block("paragraph", abs_start, abs_end), len(lines) == 1))
+    return blocks
+
+
+def _looks_like_heading(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or len(stripped) > HEADING_MAX_CHARS:
+        return False
+    words = len(stripped.split())
+    if words <= 1 and len(stripped) > 30:  # CJK text has no spaces: judge it by length alone
+        return False
+    return words <= HEADING_MAX_WORDS and not stripped.endswith((",", ";", ":"))
+
+
+DATELINE = regex.compile(r"^\p{Lu}[\p{L}\p{M} .'-]{1,40}(\s*[–—-]+\s*|\s*\()[\p{L}\p{M} .&/-]{2,40}\)?$")
+
+
+def classify_plain_blocks(text: str, blocks: list[tuple[Block, bool]]) -> list[Block]:
+    """Mark the title (first line), a dateline, and headings: short standalone lines.
+
+    A short standalone line that ends with a period is a heading too (a common MT artifact) when
+    it sits between two longer paragraphs, so that a one-sentence paragraph is not mistaken for one.
+    """
+    result = [block for block, _ in blocks]
+    period_candidates = []
+    for i, (block, standalone) in enumerate(blocks):
+        body = text[block.start : block.end]
+        ends_sentence = body.rstrip().endswith(SENTENCE_END)
+        if i == 0 and _looks_like_heading(body) and not ends_sentence and len(blocks) > 1:
+            block.kind, block.level = "heading", 1
+        elif i <= 2 and DATELINE.match(body.strip()) and len(body) <= 60:
+            block.kind = "dateline"
+        elif standalone and _looks_like_heading(body):
+            if not ends_sentence:
+                block.kind, block.level = "heading", 2
+            elif _short_heading_with_period(body):
+                period_candidates.append(i)
+    for i in period_candidates:
+        if 0 < i < len(result) - 1:
+            before, after = result[i - 1], result[i + 1]
+            size = result[i].end - result[i].start
+            if all(b.kind == "paragraph" and b.end - b.start > 2 * size for b in (before, after)):
+                result[i].kind, result[i].level = "heading", 2
+    return result
+
+
+def _short_heading_with_period(body: str) -> bool:
+    stripped = body.rstrip()
+    if not stripped.endswith((".", "。")) or stripped.endswith(".."):
+        return False
+    inner = stripped[:-1]
+    return len(inner.split()) <= 6 and not re.search(r"[.!?。！？]", inner) and len(inner) <= 60
+
+
+BlockSpan = tuple[str, int, int, int]  # kind, level, start and end in the analysed text
+
+
+def build_markdown(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
+    """Analysed text of a Markdown file: headings and paragraphs, without markup or code."""
+    from markdown_it import MarkdownIt
+
+    builder = ContentBuilder(source)
+    body_start = 0
+    front = FRONT_MATTER.match(source)
+    if front:
+        body_start = front.end()
+    line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
+    body_line0 = bisect.bisect_right(line_starts, body_start) - 1
+    md = MarkdownIt("commonmark", {"html": True})
+    tokens = md.parse(source[body_start:])
+    spans: list[BlockSpan] = []
+    pending: tuple[str, int] | None = None
+    for token in tokens:
+        if token.type == "heading_open":
+            pending = ("heading", int(token.tag[1]))
+        elif token.type == "paragraph_open":
+            pending = ("paragraph", 0)
+        elif token.type == "inline" and pending is not None and token.map:
+            first, last = token.map[0] + body_line0, token.map[1] + body_line0
+            start = line_starts[first]
+            end = line_starts[last] if last < len(line_starts) else len(source)
+            visible, block_start = builder.visible, builder.length
+            _markdown_inline(builder, source, start, end, pending[0] == "heading")
+            if builder.visible > visible:
+                spans.append((*pending, block_start, builder.separate(end)))
+            pending = None
+    text, mapping = builder.build()
+    return text, mapping, spans
+
+
+MD_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?(?:#{1,6}[ \t]+)?")
+MD_INLINE_DROP = re.compile(
+    r"`+[^`]*`+"  # inline code
+    r"|!\[[^\]]*\]\([^)]*\)"  # images
+    r"|\]\([^)]*\)"  # the target of a link; its text stays
+    r"|<[^>\n]+>"  # inline HTML and autolinks
+    r"|(?<![\w\\])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\w)"  # emphasis markers
+    r"|\\(?=[\\`*_{}\[\]()#+\-.!])"  # backslash escapes: keep the escaped character
+    r"|(?<!\\)\["  # the opening bracket of a link
+    r"|[ \t]+#+[ \t]*$",  # closing hashes of an ATX heading
+    re.MULTILINE,
+)
+
+
+def _markdown_inline(builder: ContentBuilder, source: str, start: int, end: int, heading: bool) -> None:
+    for line in re.finditer(r"[^\n]*\n?", source[start:end]):
+        if not line.group(0):
+            continue
+        line_start = start + line.start()
+        line_end = start + line.end()
+        content = source[line_start:line_end].rstrip("\r\n")
+        if heading and re.match(r"[ \t]*(=+|-+)[ \t]*$", content):
+            continue  # setext underline
+        prefix = MD_LINE_PREFIX.match(content)
+        cursor = line_start + (prefix.end() if prefix else 0)
+        stop = line_start + len(content)
+        for drop in MD_INLINE_DROP.finditer(source, cursor, stop):
+            builder.verbatim(cursor, drop.start())
+            cursor = drop.end()
+        builder.verbatim(cursor, stop)
+        if line_end > stop:
+            builder.literal("\n", stop, line_end)
+
+
+HTML_SKIP = {"script", "style", "nav", "footer", "header", "aside", "noscript", "template", "form",
+             "svg", "button", "select", "iframe", "head", "code", "pre", "figure"}  # fmt: skip
+HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "th", "dt", "dd",
+               "figcaption", "div", "section", "article", "main", "body", "tr", "ul", "ol", "table",
+               "caption", "summary", "details", "address"}  # fmt: skip
+HTML_VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "source", "area", "base", "col", "embed"}
+
+
+def build_html(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
+    """Analysed text of an HTML page: the article's blocks, without scripts, styles or page chrome."""
+    import html
+    from html.parser import HTMLParser
+
+    line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
+    builder = ContentBuilder(source)
+    spans: list[BlockSpan] = []
+    scoped = bool(re.search(r"<(article|main)\b", source, re.IGNORECASE))
+    entity = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+
+    class Extractor(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=False)
+            self.stack: list[str] = []
+            self.skip_depth = 0
+            self.scope_depth = 0
+            self.block_kind: tuple[str, int] = ("paragraph", 0)
+            self.block_visible = 0
+            self.block_start = 0
+
+        def offset(self) -> int:
+            line, column = self.getpos()
+            return line_starts[line - 1] + column
+
+        def reading(self) -> bool:
+            return self.skip_depth == 0 and (not scoped or self.scope_depth > 0)
+
+        def close_block(self) -> None:
+            if builder.visible > self.block_visible:
+                start = self.block_start
+                spans.append((*self.block_kind, start, builder.separate(self.offset())))
+            self.block_visible = builder.visible
+            self.block_start = builder.length
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in HTML_VOID:
+                if tag == "br" and self.reading():
+                    at = self.offset()
+                    builder.literal("\n", at, at)
+                return
+            self.stack.append(tag)
+            if tag in HTML_SKIP or dict(attrs).get("role") == "navigation" or "hidden" in dict(attrs):
+                self.skip_depth += 1
+            if tag in ("article", "main"):
+                self.scope_depth += 1
+            if tag in HTML_BLOCKS:
+                self.close_block()
+                self.block_kind = ("heading", int(tag[1])) if re.fullmatch(r"h[1-6]", tag) else ("paragraph", 0)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag not in self.stack:
+                return
+            while self.stack:
+                open_tag = self.stack.pop()
+                if open_tag in HTML_BLOCKS:
+                    self.close_block()
+                    self.block_kind = ("paragraph", 0)
+                if open_tag in HTML_SKIP:
+                    self.skip_depth = max(0, self.skip_depth - 1)
+                if open_tag in ("article", "main"):
+                    self.scope_depth = max(0, self.scope_depth - 1)
+                if open_tag == tag:
+                    break
+
+        def handle_data(self, data: str) -> None:
+            if self.reading():
+                start = self.offset()
+                builder.verbatim(start, start + len(data))
+
+        def _entity(self) -> None:
+            if not self.reading():
+                return
+            start = self.offset()
+            match = entity.match(source, start)
+            if match:
+                builder.literal(html.unescape(match.group(0)), start, match.end())
+
+        def handle_entityref(self, name: str) -> None:
+            self._entity()
+
+        def handle_charref(self, name: str) -> None:
+            self._entity()
+
+    parser = Extractor()
+    parser.feed(source)
+    parser.close()
+    parser.close_block()
+    text, mapping = builder.build()
+    return text, mapping, spans
+
+
+# ---- segmentation -------------------------------------------------------------------------
+
+_PIPELINES: dict[str, object] = {}
+
+
+def pipeline(lang: str):  # -> spacy.language.Language
+    """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download)."""
+    if lang not in _PIPELINES:
+        import spacy
+
+        if lang == "zh":
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        else:
+            nlp = spacy.blank(lang)
+        nlp.add_pipe("sentencizer")
+        _PIPELINES[lang] = nlp
+    return _PIPELINES[lang]
+
+
+def segment(doc: Document) -> None:
+    """Fill in sentences and tokens for every block, with absolute offsets into doc.text."""
+    nlp = pipeline(doc.lang)
+    texts = [doc.text[b.start : b.end] for b in doc.blocks]
+    tokens: list[Token] = []
+    sentences: list[Sentence] = []
+    for block, parsed in zip(doc.blocks, nlp.pipe(texts, batch_size=64), strict=True):
+        for span in parsed.sents:
+            first = len(tokens)
+            for tok in span:
+                start = block.start + tok.idx
+                text = tok.text
+                is_space = tok.is_space
+                tokens.append(Token(start, start + len(text), text, bool(WORD_CHAR.search(text)) and not is_space,
+                                    is_space, len(sentences)))  # fmt: skip
+            # Sentences keep their own text, not trailing whitespace.
+            while len(tokens) > first and tokens[-1].is_space:
+                tokens.pop()
+            if len(tokens) == first:
+                continue
+            sentences.append(Sentence(tokens[first].start, tokens[-1].end, block.index, first, len(tokens),
+                                      len(sentences)))  # fmt: skip
+    doc.tokens = tokens
+    doc.sentences = sentences
+
+
+def analyse(raw: RawDocument, lang: str | None) -> Document:
+    """Turn a decoded article into a Document in the given (or detected) language."""
+    source = raw.source
+    mapping: ContentMap | None = None
+    if raw.format == "md":
+        text, mapping, spans = build_markdown(source)
+    elif raw.format == "html":
+        text, mapping, spans = build_html(source)
+    else:
+        text, spans = source, []
+    chosen = normalise_lang(lang or raw.lang, raw.path) if (lang or raw.lang) else None
+    detected = chosen is None
+    if chosen is None:
+        chosen = detect_language(text)
+    doc = Document(path=raw.path, source=source, text=text, lang=chosen, format=raw.format,
+                   record_id=raw.record_id, content_map=mapping, lang_detected=detected)  # fmt: skip
+    if raw.format in ("md", "html"):
+        doc.blocks = _blocks_from_spans(text, spans)
+        doc.suppressions = find_suppressions(source)
+    else:
+        doc.blocks = classify_plain_blocks(text, plain_blocks(text))
+    for i, block in enumerate(doc.blocks):
+        block.index = i
+    segment(doc)
+    return doc
+
+
+def _blocks_from_spans(text: str, spans: list[BlockSpan]) -> list[Block]:
+    blocks = []
+    for kind, level, start, end in spans:
+        raw = text[start:end]
+        lead = len(raw) - len(raw.lstrip())
+        if raw.strip():
+            blocks.append(Block(kind, start + lead, start + len(raw.rstrip()), level))
+    return blocks
+
+
+def load_text(text: str, lang: str, path: str = "<text>") -> Document:
+    """Analyse a string as a plain-text article (used by tests, examples and the scorer)."""
+    decoded = Decoded(text, "utf-8")
+    return analyse(RawDocument(path, text, "txt", decoded), lang)
+
+
+__all__ = ["SUPPORTED", "Block", "Document", "RawDocument", "Sentence", "Token", "analyse", "load_text",
+           "read_articles"]  # fmt: skip

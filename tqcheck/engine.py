@@ -1,0 +1,146 @@
+"""Runs the selected rules over a document and turns their findings into a file report."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tqcheck import __version__
+from tqcheck.context import CheckContext
+from tqcheck.document import Document
+from tqcheck.findings import Category, Finding, Severity, mqm_score
+from tqcheck.rule import Rule
+
+if TYPE_CHECKING:
+    from tqcheck.config import Settings
+    from tqcheck.lm import Scorer
+
+
+@dataclass
+class FileReport:
+    path: str
+    lang: str
+    words: int
+    findings: list[Finding]
+    doc: Document | None = None
+    record_id: str | None = None
+    note: str | None = None
+    lang_detected: bool = False
+
+    @property
+    def score(self) -> float:
+        return mqm_score(self.findings, self.words)
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+
+@dataclass
+class Report:
+    files: list[FileReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    signature: str = ""
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for report in self.files for f in report.findings]
+
+
+def signature(rules: list[type[Rule]], model: str | None, min_confidence: float) -> str:
+    """A reproducibility signature in sacrebleu's style: what produced these numbers."""
+    rule_hash = hashlib.sha256(",".join(r.code for r in rules).encode()).hexdigest()[:8]
+    return f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model or 'none'}|min-conf:{min_confidence}"
+
+
+def run_rules(doc: Document, rules: list[type[Rule]], ctx: CheckContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule_class in rules:
+        rule = rule_class()
+        if not rule.applies_to(doc.lang):
+            continue
+        if "source" in rule.needs and ctx.source is None:
+            continue
+        if "model" in rule.needs and ctx.scorer is None:
+            continue
+        findings.extend(rule.check(doc, ctx))
+    return findings
+
+
+def drop_inside_residue(findings: list[Finding]) -> list[Finding]:
+    """A residue line is deleted whole; what other rules say about its words is noise."""
+    residue = [f for f in findings if f.category == Category.RESIDUE]
+    if not residue:
+        return findings
+    kept = []
+    for finding in findings:
+        inside = any(r is not finding and r.start <= finding.start and finding.end <= r.end for r in residue)
+        if not inside or (finding.category == Category.RESIDUE and not _strictly_inside(finding, residue)):
+            kept.append(finding)
+    return kept
+
+
+def _strictly_inside(finding: Finding, residue: list[Finding]) -> bool:
+    return any(r is not finding and (r.start, r.end) != (finding.start, finding.end)
+               and r.start <= finding.start and finding.end <= r.end for r in residue)  # fmt: skip
+
+
+def deduplicate(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, int, int]] = set()
+    unique = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        key = (finding.rule, finding.start, finding.end)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def to_source(doc: Document, findings: list[Finding]) -> None:
+    """Move offsets from the analysed text to the file's text, and fill in line and column."""
+    for finding in findings:
+        finding.text = doc.text[finding.start : finding.end]
+        finding.start, finding.end = doc.to_source(finding.start, finding.end)
+        finding.line, finding.column = doc.line_column(finding.start)
+        for suggestion in finding.suggestions:
+            if not doc.is_verbatim(suggestion.start, suggestion.end):
+                suggestion.display_only = True
+            suggestion.start, suggestion.end = doc.to_source(suggestion.start, suggestion.end)
+
+
+def suppressed(doc: Document, finding: Finding) -> bool:
+    return any(start <= finding.start and finding.end <= end and (codes is None or finding.rule in codes)
+               for start, end, codes in doc.suppressions)  # fmt: skip
+
+
+def check_document(doc: Document, settings: Settings, scorer: Scorer | None = None,
+                   source: Document | None = None) -> FileReport:  # fmt: skip
+    """Check one analysed document with the selected rules; rank suggestions with the model if any."""
+    ctx = CheckContext.for_document(
+        doc,
+        source_lang=settings.source_lang or (source.lang if source else None),
+        source=source,
+        scorer=scorer,
+        glossary=settings.load_glossary(),
+        extra_residue=list(settings.extra_residue),
+        thresholds=dict(settings.thresholds),
+    )
+    if source is not None:
+        from tqcheck.align import align
+
+        ctx.alignment = align(source, doc)
+    findings = run_rules(doc, settings.rules, ctx)
+    findings = deduplicate(drop_inside_residue(findings))
+    if scorer is not None:
+        from tqcheck.ranking import rank_with_model
+
+        findings = rank_with_model(doc, findings, scorer, ctx)
+    for finding in findings:
+        override = settings.severity.get(finding.rule)
+        if override is not None:
+            finding.severity = override
+    to_source(doc, findings)
+    findings = [f for f in findings if not suppressed(doc, f)]
+    findings.sort(key=Finding.sort_key)
+    return FileReport(path=doc.path, lang=doc.lang, words=doc.word_count, findings=findings, doc=doc,
+                      record_id=doc.record_id, lang_detected=doc.lang_detected)  # fmt: skip

@@ -1,0 +1,237 @@
+"""`tqcheck eval`: precision, recall and fix accuracy of the checker against annotated gold spans.
+
+A predicted finding is correct when it overlaps a gold span; a gold span is found when a finding
+overlaps it. A first suggestion "equals the gold fix" when applying it gives the same text as
+applying the gold fix (white space normalised), so span boundaries need not agree exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tqcheck.document import Decoded, RawDocument, analyse
+from tqcheck.engine import check_document
+from tqcheck.errors import InputError
+from tqcheck.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from tqcheck.config import Settings
+    from tqcheck.lm import Scorer
+
+
+@dataclass
+class GoldRecord:
+    id: str
+    lang: str
+    text: str
+    spans: list[dict[str, Any]]
+    source: str | None = None
+    source_lang: str | None = None
+    clean: bool = False
+
+
+def read_gold(path: Path) -> list[GoldRecord]:
+    if not path.is_file():
+        raise InputError("no such file", str(path))
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            record = GoldRecord(id=str(data.get("id", number)), lang=data["lang"], text=data["text"],
+                                spans=list(data.get("spans", [])), source=data.get("source"),
+                                source_lang=data.get("source_lang"),
+                                clean=bool(data.get("clean", not data.get("spans"))))  # fmt: skip
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise InputError(f"line {number}: not a gold record ({error})", str(path)) from error
+        for span in record.spans:
+            if not (isinstance(span.get("start"), int) and isinstance(span.get("end"), int)):
+                raise InputError(f"line {number}: every span needs integer start and end", str(path))
+        records.append(record)
+    return records
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def fix_matches(text: str, gold: dict[str, Any], finding: Finding) -> bool:
+    best = finding.best
+    if best is None or "fix" not in gold:
+        return False
+    wanted = text[: gold["start"]] + gold["fix"] + text[gold["end"] :]
+    got = text[: best.start] + best.replacement + text[best.end :]
+    return _normalised(wanted) == _normalised(got)
+
+
+@dataclass
+class Counts:
+    predicted: int = 0
+    correct: int = 0  # predicted findings that overlap a gold span
+    gold: int = 0
+    found: int = 0  # gold spans overlapped by a finding
+    with_fix: int = 0
+    fix_equal: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.predicted if self.predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.gold if self.gold else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None or p + r == 0:
+            return None
+        return 2 * p * r / (p + r)
+
+    @property
+    def fix_accuracy(self) -> float | None:
+        return self.fix_equal / self.with_fix if self.with_fix else None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        for name in ("precision", "recall", "f1", "fix_accuracy"):
+            value = getattr(self, name)
+            data[name] = None if value is None else round(value, 4)
+        return data
+
+
+@dataclass
+class Evaluation:
+    overall: Counts = field(default_factory=Counts)
+    by_lang: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    by_rule: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    clean_major: dict[str, list[str]] = field(default_factory=dict)  # record id -> major findings
+    missed: list[dict[str, Any]] = field(default_factory=list)
+    false_alarms: list[dict[str, Any]] = field(default_factory=list)
+    records: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "overall": self.overall.to_json(),
+            "by_lang": {k: v.to_json() for k, v in sorted(self.by_lang.items())},
+            "by_rule": {k: v.to_json() for k, v in sorted(self.by_rule.items())},
+            "by_category": {k: v.to_json() for k, v in sorted(self.by_category.items())},
+            "clean_major": self.clean_major,
+            "missed": self.missed,
+            "false_alarms": self.false_alarms,
+        }
+
+
+def check_record(record: GoldRecord, settings: Settings, scorer: Scorer | None) -> list[Finding]:
+    decoded = Decoded(record.text, "utf-8")
+    doc = analyse(RawDocument(record.id, record.text, "txt", decoded), record.lang)
+    source = None
+    if record.source:
+        source_raw = RawDocument(record.id + " (source)", record.source, "txt", decoded)
+        source = analyse(source_raw, record.source_lang)
+    run_settings = settings.with_overrides(lang=record.lang, source_lang=record.source_lang)
+    return check_document(doc, run_settings, scorer=scorer, source=source).findings
+
+
+def score_record(record: GoldRecord, findings: list[Finding], evaluation: Evaluation) -> None:
+    lang = evaluation.by_lang[record.lang]
+    local = Counts(predicted=len(findings), gold=len(record.spans))
+    for finding in findings:
+        hit = any(_overlaps(finding.start, finding.end, g["start"], g["end"]) for g in record.spans)
+        local.correct += hit
+        rule = evaluation.by_rule[finding.rule]
+        rule.predicted += 1
+        rule.correct += hit
+        category = evaluation.by_category[str(finding.category)]
+        category.predicted += 1
+        category.correct += hit
+        if not hit:
+            evaluation.false_alarms.append({"id": record.id, "rule": finding.rule, "text": finding.text,
+                                            "severity": str(finding.severity)})  # fmt: skip
+    for gold in record.spans:
+        overlapping = [f for f in findings if _overlaps(f.start, f.end, gold["start"], gold["end"])]
+        category = evaluation.by_category[gold.get("category", "?")]
+        category.gold += 1
+        if overlapping:
+            local.found += 1
+            category.found += 1
+        else:
+            evaluation.missed.append({"id": record.id, "text": gold.get("text", record.text[gold["start"]:gold["end"]]),
+                                      "category": gold.get("category")})  # fmt: skip
+        if "fix" in gold:
+            local.with_fix += 1
+            category.with_fix += 1
+            equal = False
+            if overlapping:
+                closest = min(overlapping, key=lambda f: abs(f.start - gold["start"]) + abs(f.end - gold["end"]))
+                equal = fix_matches(record.text, gold, closest)
+                evaluation.by_rule[closest.rule].with_fix += 1
+                evaluation.by_rule[closest.rule].fix_equal += equal
+            local.fix_equal += equal
+            category.fix_equal += equal
+    lang.add(local)
+    evaluation.overall.add(local)
+    if record.clean:
+        majors = [f"{f.rule} “{f.text}”" for f in findings if f.severity.rank >= Severity.MAJOR.rank]
+        if majors:
+            evaluation.clean_major[record.id] = majors
+
+
+def evaluate(records: Iterable[GoldRecord], settings: Settings, scorer: Scorer | None = None,
+             progress: Iterator[Any] | None = None) -> Evaluation:  # fmt: skip
+    evaluation = Evaluation()
+    for record in records:
+        findings = check_record(record, settings, scorer)
+        score_record(record, findings, evaluation)
+        evaluation.records += 1
+    return evaluation
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def render_text(evaluation: Evaluation, out: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, highlight=False, soft_wrap=True)
+
+    def table(title: str, rows: dict[str, Counts], recall: bool = True) -> None:
+        grid = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
+        for column in ("", "predicted", "precision", "gold", "recall", "F1", "fix=gold"):
+            grid.add_column(column, justify="right" if column else "left")
+        for key, counts in rows.items():
+            grid.add_row(key, str(counts.predicted), _fmt(counts.precision), str(counts.gold) if recall else "–",
+                         _fmt(counts.recall) if recall else "–", _fmt(counts.f1) if recall else "–",
+                         f"{counts.fix_equal}/{counts.with_fix} {_fmt(counts.fix_accuracy)}")  # fmt: skip
+        console.print(grid)
+        console.print()
+
+    table("By language", {**dict(sorted(evaluation.by_lang.items())), "all": evaluation.overall})
+    table("By category (recall by gold category, precision by finding category)",
+          dict(sorted(evaluation.by_category.items())))  # fmt: skip
+    table("By rule (precision; fix=gold where the rule's finding is the closest to a gold span)",
+          dict(sorted(evaluation.by_rule.items())), recall=False)  # fmt: skip
+    if evaluation.clean_major:
+        console.print("[bold]Major findings on clean articles[/bold]")
+        for record, findings in evaluation.clean_major.items():
+            console.print(f"  {record}: {'; '.join(findings)}")
+    else:
+        console.print(f"No major finding on the clean articles ({evaluation.records} articles checked).")

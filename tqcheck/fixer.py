@@ -1,0 +1,147 @@
+"""Applying suggestions: deterministic, non-overlapping edits, written atomically.
+
+Nothing outside a fixed span changes: the file is decoded once, edited as a string at the
+findings' absolute offsets, and encoded back with the same encoding, byte-order mark and line
+endings. A fix that the original encoding cannot represent is skipped, not forced.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqcheck.document import Decoded
+from tqcheck.errors import InputError
+from tqcheck.findings import Finding, Suggestion
+
+MAX_PASSES = 5  # fixes can uncover others (a heading's period, then its case): re-check a few times
+
+
+def non_overlapping(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+    """Pick edits in a deterministic order (start, end, replacement); drop any that overlap a kept one."""
+    kept: list[Suggestion] = []
+    last_end = -1
+    for suggestion in sorted(suggestions, key=lambda s: (s.start, s.end, s.replacement)):
+        if kept and (suggestion.start < last_end or suggestion.start == kept[-1].start):
+            continue
+        kept.append(suggestion)
+        last_end = max(last_end, suggestion.end)
+    return kept
+
+
+def apply_suggestions(text: str, suggestions: Iterable[Suggestion]) -> str:
+    parts: list[str] = []
+    cursor = 0
+    for suggestion in non_overlapping(suggestions):
+        parts.append(text[cursor : suggestion.start])
+        parts.append(suggestion.replacement)
+        cursor = suggestion.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def applicable(findings: Iterable[Finding], min_confidence: float, unsafe: bool) -> list[Suggestion]:
+    """The first suggestion of each finding, when its applicability allows it."""
+    chosen = []
+    for finding in findings:
+        best = finding.best
+        if best is None:
+            continue
+        verdict = best.applicability(min_confidence)
+        if verdict == "safe" or (unsafe and verdict == "unsafe"):
+            chosen.append(best)
+    return chosen
+
+
+def _newline_style(text: str) -> str:
+    crlf, lf = text.count("\r\n"), text.count("\n")
+    return "\r\n" if crlf and crlf == lf else "\n"
+
+
+def _adapt(suggestion: Suggestion, file_format: str, newline: str) -> Suggestion:
+    replacement = suggestion.replacement
+    if file_format == "html":
+        replacement = html.escape(replacement, quote=False)
+    if newline == "\r\n" and "\n" in replacement:
+        replacement = replacement.replace("\r\n", "\n").replace("\n", "\r\n")
+    return Suggestion(replacement, suggestion.start, suggestion.end, suggestion.confidence, suggestion.origin)
+
+
+@dataclass
+class FixResult:
+    path: str
+    original: str
+    fixed: str
+    applied: list[Finding] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.original != self.fixed
+
+    def diff(self) -> str:
+        before = self.original.splitlines(keepends=True)
+        after = self.fixed.splitlines(keepends=True)
+        return "".join(difflib.unified_diff(before, after, f"a/{self.path}", f"b/{self.path}"))
+
+
+CheckText = Callable[[str], list[Finding]]
+
+
+def fix_text(path: str, text: str, decoded: Decoded, file_format: str, check: CheckText, min_confidence: float,
+             unsafe: bool) -> FixResult:  # fmt: skip
+    """Apply applicable fixes, re-checking after each pass until nothing applicable is left."""
+    result = FixResult(path, text, text)
+    newline = _newline_style(text)
+    for _ in range(MAX_PASSES):
+        findings = check(result.fixed)
+        by_suggestion = {id(f.best): f for f in findings if f.best is not None}
+        edits = []
+        for suggestion in applicable(findings, min_confidence, unsafe):
+            edit = _adapt(suggestion, file_format, newline)
+            if decoded.encoding and not _encodable(edit.replacement, decoded.encoding):
+                result.skipped.append(f"{by_suggestion[id(suggestion)].rule} at offset {suggestion.start}: "
+                                      f"“{edit.replacement}” cannot be written in {decoded.encoding}")  # fmt: skip
+                continue
+            edits.append((edit, by_suggestion[id(suggestion)]))
+        kept = non_overlapping(e for e, _ in edits)
+        if not kept:
+            break
+        kept_ids = {id(e) for e in kept}
+        result.applied.extend(f for e, f in edits if id(e) in kept_ids)
+        result.fixed = apply_suggestions(result.fixed, kept)
+    return result
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def write_atomically(path: Path, text: str, decoded: Decoded) -> None:
+    """Write through a temporary file in the same folder, then rename: never a half-written file."""
+    data = decoded.bom + text.encode(decoded.encoding)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tqcheck", dir=path.parent)
+    except OSError as error:
+        raise InputError(f"cannot write: {error.strerror}", str(path)) from error
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,43 @@
+"""`--format json`: one JSON document for the whole run (the public, versioned contract)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from tqcheck import JSON_SCHEMA_VERSION, __version__
+
+if TYPE_CHECKING:
+    from tqcheck.config import Settings
+    from tqcheck.engine import FileReport, Report
+
+
+def file_entry(file_report: FileReport, settings: Settings) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": file_report.path}
+    if file_report.record_id is not None:
+        entry["id"] = file_report.record_id
+    entry.update(lang=file_report.lang, words=file_report.words, score=file_report.score)
+    if file_report.note:
+        entry["note"] = file_report.note
+    findings = []
+    for finding in file_report.findings:
+        data = finding.to_json()
+        for suggestion, out in zip(finding.suggestions, data["suggestions"], strict=True):
+            out["applicability"] = suggestion.applicability(settings.min_confidence)
+        findings.append(data)
+    entry["findings"] = findings
+    return entry
+
+
+def document(report: Report, settings: Settings) -> dict[str, Any]:
+    return {
+        "tqcheck": __version__,
+        "schema": JSON_SCHEMA_VERSION,
+        "signature": report.signature,
+        "files": [file_entry(f, settings) for f in report.files],
+    }
+
+
+def render(report: Report, out: TextIO, settings: Settings) -> None:
+    json.dump(document(report, settings), out, ensure_ascii=False, indent=2)
+    out.write("\n")

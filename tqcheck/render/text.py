@@ -1,0 +1,70 @@
+"""`--format text`: findings grouped by file, then a summary. Colour only on a terminal."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tqcheck.findings import SEVERITY_ORDER, Category
+
+if TYPE_CHECKING:
+    from tqcheck.config import Settings
+    from tqcheck.engine import Report
+
+STYLE = {"minor": "cyan", "major": "yellow", "critical": "bold red"}
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def render(report: Report, out: TextIO, settings: Settings) -> None:
+    console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
+    for file_report in report.files:
+        name = file_report.path + (f"#{file_report.record_id}" if file_report.record_id else "")
+        if file_report.note:
+            console.print(f"[dim]{escape(name)}: {escape(file_report.note)}[/dim]")
+            continue
+        for finding in file_report.findings:
+            severity = str(finding.severity)
+            line = (f"[bold]{escape(name)}:{finding.line}:{finding.column}[/bold] "
+                    f"[{STYLE[severity]}]{severity}[/{STYLE[severity]}] "
+                    f"[magenta]{finding.rule}[/magenta] [dim]{finding.name}[/dim] {escape(finding.message)}")  # fmt: skip
+            best = finding.best
+            if best is not None:
+                shown = best.replacement if best.replacement else "(delete)"
+                line += f"\n    [green]→ {escape(_shorten(shown))}[/green]"
+                if best.applicability(settings.min_confidence) != "safe":
+                    line += " [dim](unsafe)[/dim]"
+            console.print(line)
+    _summary(console, report)
+
+
+def _summary(console: Console, report: Report) -> None:
+    findings = report.findings
+    by_severity = Counter(str(f.severity) for f in findings)
+    by_category = Counter(str(f.category) for f in findings)
+    checked = [f for f in report.files if not f.note]
+    words = sum(f.words for f in checked)
+    table = Table(title=None, show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("files", justify="right")
+    table.add_column("words", justify="right")
+    for severity in SEVERITY_ORDER:
+        table.add_column(str(severity), justify="right", style=STYLE[str(severity)])
+    table.add_column("score", justify="right")
+    scores = [f.score for f in checked]
+    mean = sum(scores) / len(scores) if scores else 100.0
+    table.add_row(str(len(checked)), str(words), *(str(by_severity.get(str(s), 0)) for s in SEVERITY_ORDER),
+                  f"{mean:.1f}")  # fmt: skip
+    console.print()
+    console.print(table)
+    if by_category:
+        parts = ", ".join(f"{c}: {by_category[str(c)]}" for c in Category if by_category.get(str(c)))
+        console.print(f"by category: {parts}")
+    console.print(f"[dim]{len(findings)} finding(s); MQM score = 100 × (1 − penalty/words), "
+                  f"penalty minor 1, major 5, critical 25[/dim]")  # fmt: skip

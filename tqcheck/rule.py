@@ -1,0 +1,147 @@
+"""The rule base class: one rule, one unit, with its code, docs, examples and check()."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from tqcheck.findings import Category, Finding, Origin, Severity, Suggestion
+
+if TYPE_CHECKING:
+    from tqcheck.context import CheckContext
+    from tqcheck.document import Document
+
+EXAMPLE_MARK = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule example: `[[...]]` marks each span the rule must report; unmarked text must stay quiet.
+
+    `fixed` is the text after applying the first suggestion of every finding (None: not checked).
+    `source` is the source text for source-aware rules.
+    """
+
+    text: str
+    lang: str = "en"
+    fixed: str | None = None
+    source: str | None = None
+    source_lang: str | None = None
+
+    @property
+    def is_bad(self) -> bool:
+        return "[[" in self.text
+
+    def plain(self) -> tuple[str, list[tuple[int, int]]]:
+        """The text without markup, and the marked spans as offsets into it."""
+        spans: list[tuple[int, int]] = []
+        parts: list[str] = []
+        cursor = 0
+        length = 0
+        for match in EXAMPLE_MARK.finditer(self.text):
+            before = self.text[cursor : match.start()]
+            parts.append(before)
+            length += len(before)
+            spans.append((length, length + len(match.group(1))))
+            parts.append(match.group(1))
+            length += len(match.group(1))
+            cursor = match.end()
+        parts.append(self.text[cursor:])
+        return "".join(parts), spans
+
+
+def bad(text: str, lang: str = "en", fixed: str | None = None, **kwargs: Any) -> Example:
+    return Example(text, lang, fixed, **kwargs)
+
+
+def good(text: str, lang: str = "en", **kwargs: Any) -> Example:
+    return Example(text, lang, **kwargs)
+
+
+class Rule:
+    """Base class. Subclasses set the class attributes and implement `check`.
+
+    The docstring is the rule's user documentation (`tqcheck rules TQ###`), in three sections:
+    "What it does", "Why is this bad?", "Fix safety".
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    category: ClassVar[Category]
+    severity: ClassVar[Severity]
+    languages: ClassVar[frozenset[str] | None] = None  # None: every supported language
+    needs: ClassVar[frozenset[str]] = frozenset()  # "model" or "source"
+    examples: ClassVar[tuple[Example, ...]] = ()
+    # Whether the verdict depends on fluency: with a model, the engine keeps, raises or drops the
+    # finding by the gain of its best candidate (see engine.rank_with_model).
+    fluency_verdict: ClassVar[bool] = False
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        for line in cls.doc().splitlines():
+            if line.strip() and not line.startswith("#"):
+                return line.strip()
+        return ""
+
+    def applies_to(self, lang: str) -> bool:
+        return self.languages is None or lang in self.languages
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    # ---- helpers for subclasses -----------------------------------------------------------
+    def finding(
+        self,
+        doc: Document,
+        start: int,
+        end: int,
+        message: str,
+        suggestions: Iterable[Suggestion] = (),
+        severity: Severity | None = None,
+        evidence: dict[str, Any] | None = None,
+        category: Category | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=self.code,
+            name=self.name,
+            category=category or self.category,
+            severity=severity or self.severity,
+            message=message,
+            start=start,
+            end=end,
+            text=doc.text[start:end],
+            suggestions=list(suggestions),
+            evidence=dict(evidence or {}),
+        )
+
+
+def replace(start: int, end: int, replacement: str, confidence: float = 0.9, origin: Origin = Origin.RULE) -> Suggestion:
+    return Suggestion(replacement, start, end, confidence, origin)
+
+
+def delete_line(doc: Document, start: int, end: int, confidence: float = 0.9) -> Suggestion:
+    """Delete text[start:end] together with its line break, so no empty line is left behind."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end + 1
+    if text[line_start:start].strip() or text[end:line_end].strip():
+        return Suggestion("", start, end, confidence)
+    # Keep one blank line between the neighbours rather than joining them.
+    return Suggestion("", line_start, line_end, confidence)
+
+
+def iter_examples(rules: Iterable[type[Rule]]) -> Iterator[tuple[type[Rule], Example]]:
+    for rule in rules:
+        for example in rule.examples:
+            yield rule, example
+
+
+__all__ = ["Example", "Rule", "bad", "delete_line", "good", "iter_examples", "replace"]

@@ -1,0 +1,72 @@
+"""The table of rules, in code order: the one place to look."""
+
+from __future__ import annotations
+
+from tqcheck.errors import ConfigError
+from tqcheck.rule import Rule
+from tqcheck.rules.encoding import Homoglyph, Mojibake
+from tqcheck.rules.headings import HeadingCase, HeadingLowercase, HeadingPeriod
+from tqcheck.rules.lexicon import LiteralSense
+from tqcheck.rules.names import NameVariants
+from tqcheck.rules.punctuation import (
+    DoubledSpace,
+    FrenchSpacing,
+    MissingSpaceAfterPunctuation,
+    QuoteStyle,
+    SpaceBeforePunctuation,
+    UnbalancedDelimiters,
+)
+from tqcheck.rules.repetition import DuplicateSentence, LoopingPhrase, RepeatedWord
+from tqcheck.rules.residue import PageResidue, RepeatedTitle
+from tqcheck.rules.script import ForeignDigits, ForeignPunctuation, ForeignScriptWord, ForeignSentence
+from tqcheck.rules.structure import SplitEntity
+
+ALL: tuple[type[Rule], ...] = (
+    PageResidue,  # TQ101
+    RepeatedTitle,  # TQ102
+    SplitEntity,  # TQ201
+    RepeatedWord,  # TQ202
+    LoopingPhrase,  # TQ203
+    DuplicateSentence,  # TQ204
+    Mojibake,  # TQ205
+    Homoglyph,  # TQ206
+    LiteralSense,  # TQ301
+    ForeignScriptWord,  # TQ302
+    ForeignSentence,  # TQ303
+    HeadingLowercase,  # TQ401
+    HeadingPeriod,  # TQ402
+    HeadingCase,  # TQ403
+    SpaceBeforePunctuation,  # TQ501
+    MissingSpaceAfterPunctuation,  # TQ502
+    FrenchSpacing,  # TQ503
+    QuoteStyle,  # TQ504
+    UnbalancedDelimiters,  # TQ505
+    DoubledSpace,  # TQ506
+    ForeignDigits,  # TQ507
+    ForeignPunctuation,  # TQ508
+    NameVariants,  # TQ601
+)
+BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL}
+BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in ALL}
+
+
+def lookup(key: str) -> type[Rule]:
+    """A rule by code ("TQ201") or name ("split-entity")."""
+    rule = BY_CODE.get(key.upper()) or BY_NAME.get(key.lower())
+    if rule is None:
+        raise ConfigError(f"unknown rule {key!r}; `tqcheck rules` lists them")
+    return rule
+
+
+def select(selectors: list[str] | None = None, ignore: list[str] | None = None) -> list[type[Rule]]:
+    """Rules chosen by code prefix or name, as ruff selects: `TQ2` picks TQ201…TQ299."""
+
+    def matches(rule: type[Rule], selector: str) -> bool:
+        key = selector.strip()
+        return rule.code.startswith(key.upper()) or rule.name == key.lower() or key.upper() == "ALL"
+
+    for selector in (selectors or []) + (ignore or []):
+        if not any(matches(rule, selector) for rule in ALL):
+            raise ConfigError(f"unknown rule selector {selector!r}; `tqcheck rules` lists the codes")
+    chosen = [r for r in ALL if not selectors or any(matches(r, s) for s in selectors)]
+    return [r for r in chosen if not any(matches(r, s) for s in ignore or [])]

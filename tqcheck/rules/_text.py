@@ -1,0 +1,61 @@
+"""Small text helpers shared by rules: scripts, casing, word frequency."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+LETTER = regex.compile(r"\p{L}")
+SCRIPTS = ("Latin", "Cyrillic", "Greek", "Arabic", "Han", "Hebrew", "Armenian", "Georgian", "Devanagari",
+           "Hiragana", "Katakana", "Hangul", "Thai")  # fmt: skip
+_SCRIPT_RES = {name: regex.compile(rf"\p{{Script={name}}}") for name in SCRIPTS}
+
+
+def script_of(char: str) -> str | None:
+    """The Unicode script of a letter, among the scripts tqcheck knows; None for others."""
+    for name, pattern in _SCRIPT_RES.items():
+        if pattern.match(char):
+            return name
+    return None
+
+
+def scripts_in(word: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for char in word:
+        if LETTER.match(char):
+            name = script_of(char) or "Other"
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def main_script(word: str) -> str | None:
+    counts = scripts_in(word)
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def is_capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+def match_case(template: str, replacement: str) -> str:
+    """Give `replacement` the capitalisation of `template` (first letter, or all caps)."""
+    if not replacement:
+        return replacement
+    if template.isupper() and len(template) > 1:
+        return replacement.upper()
+    if template[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str, lang: str) -> float:
+    """wordfreq's Zipf frequency (0 = unknown, 3 = once per million words, 7 = 'the')."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+def is_common_word(word: str, lang: str, threshold: float = 3.5) -> bool:
+    return zipf(word.lower(), lang) >= threshold

@@ -1,0 +1,183 @@
+"""Heading style: capitalisation, final periods, and the article's own heading case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from tqcheck.context import CheckContext
+from tqcheck.document import Block, Document
+from tqcheck.findings import Category, Finding, Severity
+from tqcheck.rule import Rule, bad, good, replace
+from tqcheck.rules._text import is_common_word
+
+HEADING_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
+# A final period that belongs to an abbreviation ("U.S.", "Inc.", "Jr."), not to a sentence.
+ABBREVIATION_END = regex.compile(r"(?:\b\p{Lu}\.){2,}$|\b(?:Inc|Ltd|Co|Jr|Sr|St|Dr|etc|Corp|Bros)\.$")
+
+
+def _heading_words(doc: Document, block: Block) -> list[regex.Match[str]]:
+    return list(HEADING_WORD.finditer(doc.text, block.start, block.end))
+
+
+class HeadingLowercase(Rule):
+    """Flags a heading that starts with a lowercase letter ("calls for restraint").
+
+    ## What it does
+    In languages written with letter case, checks the first letter of every heading. Words
+    written with an internal capital ("iPhone", "eBay") are left alone.
+
+    ## Why is this bad?
+    MT translates a heading as a sentence fragment, often from a source script without case,
+    and loses the capital that every heading style in a cased language requires.
+
+    ## Fix safety
+    Safe: only the first letter changes.
+    """
+
+    code = "TQ401"
+    name = "heading-lowercase"
+    category = Category.STYLE
+    severity = Severity.MINOR
+    examples = (
+        bad("The talks ended.\n\n[[calls for restraint]]\n\nThe UN urged both sides to stop.",
+            fixed="The talks ended.\n\nCalls for restraint\n\nThe UN urged both sides to stop."),
+        bad("Les négociations ont pris fin.\n\n[[appels à la retenue]]\n\nL’ONU a appelé au calme.", lang="fr",
+            fixed="Les négociations ont pris fin.\n\nAppels à la retenue\n\nL’ONU a appelé au calme."),
+        good("Apple shares fell.\n\niPhone sales slow down\n\nSales fell by 3%."),
+        good("谈判结束。\n\n呼吁保持克制\n\n联合国敦促双方停火。", lang="zh"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        if not ctx.data.cased:
+            return
+        for block in doc.headings:
+            words = _heading_words(doc, block)
+            if not words:
+                continue
+            first = words[0]
+            word = first.group(0)
+            if not word[0].islower() or any(ch.isupper() for ch in word[1:]):
+                continue
+            offset = first.start() - block.start
+            heading = doc.block_text(block)
+            fixed = heading[:offset] + word[0].upper() + heading[offset + 1 :]
+            yield self.finding(doc, block.start, block.end, "Heading starts with a lowercase letter.",
+                               [replace(block.start, block.end, fixed, 0.95)])  # fmt: skip
+
+
+class HeadingPeriod(Rule):
+    """Flags a heading that ends with a period ("Calls for restraint.").
+
+    ## What it does
+    Checks the last character of every heading for "." or "。", leaving ellipses and
+    abbreviations ("U.S.", "Inc.") alone.
+
+    ## Why is this bad?
+    News headings take no final period in any of the supported languages; MT adds one because
+    it translates the heading as a sentence.
+
+    ## Fix safety
+    Safe: only the period is removed.
+    """
+
+    code = "TQ402"
+    name = "heading-period"
+    category = Category.STYLE
+    severity = Severity.MINOR
+    examples = (
+        bad("The talks in Geneva ended on Tuesday without an agreement.\n\n[[Calls for restraint.]]\n\n"
+            "The UN urged both sides to stop the fighting at once.",
+            fixed="The talks in Geneva ended on Tuesday without an agreement.\n\nCalls for restraint\n\n"
+                  "The UN urged both sides to stop the fighting at once."),
+        bad("周二在日内瓦举行的谈判没有达成任何协议。\n\n[[呼吁保持克制。]]\n\n联合国敦促双方立即停止战斗。", lang="zh",
+            fixed="周二在日内瓦举行的谈判没有达成任何协议。\n\n呼吁保持克制\n\n联合国敦促双方立即停止战斗。"),
+        good("The talks ended.\n\nTalks with the U.S.\n\nThe UN urged both sides to stop."),
+        good("The talks ended.\n\nWaiting for news...\n\nThe UN urged both sides to stop."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        for block in doc.headings:
+            text = doc.block_text(block)
+            if not text.endswith((".", "。")) or text.endswith("..") or ABBREVIATION_END.search(text):
+                continue
+            yield self.finding(doc, block.start, block.end, "Heading ends with a period.",
+                               [replace(block.start, block.end, text[:-1].rstrip(), 0.95)])  # fmt: skip
+
+
+def heading_case(words: list[str], minor: set[str], lang: str) -> str | None:
+    """'title' when every word that may be capitalised is, 'sentence' when an ordinary word after
+    the first is lowercase, None when the heading is too short to tell."""
+    rest = [w for w in words[1:] if w.lower() not in minor]
+    if len(rest) < 2:
+        return None
+    lowered = [w for w in rest if w[0].islower()]
+    if not lowered:
+        # Capitals on ordinary words: every such word being a name is unlikely.
+        ordinary = [w for w in rest if is_common_word(w, lang, 4.0)]
+        return "title" if len(ordinary) >= 2 else None
+    return "sentence"
+
+
+class HeadingCase(Rule):
+    """Flags a heading whose case style (Title Case or Sentence case) differs from the article's
+    other headings.
+
+    ## What it does
+    For languages that use both styles (`heading_cases` in `locale.toml`: English), classifies
+    each section heading and flags the ones in the minority style when at least two headings
+    agree on the other style.
+
+    ## Why is this bad?
+    A house style uses one heading case; MT of each heading on its own mixes them.
+
+    ## Fix safety
+    Unsafe: converting to Sentence case cannot always tell names from ordinary words.
+    """
+
+    code = "TQ403"
+    name = "heading-case-mismatch"
+    category = Category.STYLE
+    severity = Severity.MINOR
+    languages = frozenset({"en"})
+    examples = (
+        bad("Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\nPay rises for new staff\n\n"
+            "They agreed.\n\n[[Government Promises New Investment]]\n\nIt will pay.",
+            fixed="Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\n"
+                  "Pay rises for new staff\n\nThey agreed.\n\nGovernment promises new investment\n\nIt will pay."),
+        good("Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\nBack to work in Hamburg\n\nDone."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        styles = ctx.data.locale.get("heading_cases", [])
+        if len(styles) < 2:
+            return
+        minor = {w.lower() for w in ctx.data.locale.get("title_case_minor_words", [])}
+        classified: list[tuple[Block, str, list[regex.Match[str]]]] = []
+        for block in doc.headings:
+            matches = _heading_words(doc, block)
+            case = heading_case([m.group(0) for m in matches], minor, ctx.lang)
+            if case:
+                classified.append((block, case, matches))
+        counts = {style: sum(1 for _, case, _ in classified if case == style) for style in ("title", "sentence")}
+        if min(counts.values()) == 0 or max(counts.values()) < 2 or counts["title"] == counts["sentence"]:
+            return
+        majority = max(counts, key=counts.__getitem__)
+        for block, case, matches in classified:
+            if case == majority:
+                continue
+            fixes = []
+            for match in matches[1:]:
+                word = match.group(0)
+                if majority == "sentence" and word[0].isupper() and is_common_word(word, ctx.lang, 4.0):
+                    fixes.append(replace(match.start(), match.start() + 1, word[0].lower(), 0.5))
+                elif majority == "title" and word[0].islower() and word.lower() not in minor:
+                    fixes.append(replace(match.start(), match.start() + 1, word[0].upper(), 0.5))
+            text = doc.text[block.start : block.end]
+            for fix in reversed(fixes):  # apply right to left so earlier offsets stay valid
+                offset = fix.start - block.start
+                text = text[:offset] + fix.replacement + text[offset + 1 :]
+            style = "Title Case" if majority == "title" else "Sentence case"
+            yield self.finding(doc, block.start, block.end, f"Heading case differs from the article's other "
+                               f"headings, which use {style}.", [replace(block.start, block.end, text, 0.5)])  # fmt: skip

@@ -1,0 +1,108 @@
+"""Words rendered in the wrong sense, from the confusion lexicons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from tqcheck.context import CheckContext
+from tqcheck.document import Document
+from tqcheck.findings import Category, Finding, Origin, Severity, Suggestion
+from tqcheck.resources import Confusion, pair_confusions
+from tqcheck.rule import Rule, bad, good
+from tqcheck.rules._text import match_case
+
+CONTEXT_WORD = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*")
+
+
+def applicable_entries(ctx: CheckContext) -> list[Confusion]:
+    """The target language's lexicon, plus the language pair's when the source language is known."""
+    entries = list(ctx.data.confusions)
+    if ctx.source_lang and ctx.source_lang != ctx.lang:
+        entries.extend(pair_confusions(ctx.source_lang, ctx.lang))
+    return entries
+
+
+def cue_in(context: str, cues: frozenset[str], lang: str) -> str | None:
+    """The first cue word found in the context: a word starting with a cue, or a multiword cue."""
+    lowered = context.casefold()
+    if lang == "zh":  # no word boundaries to rely on
+        return next((cue for cue in cues if cue in lowered), None)
+    words = CONTEXT_WORD.findall(lowered)
+    single = [c for c in cues if " " not in c]
+    for word in words:
+        for cue in single:
+            if word.startswith(cue):
+                return cue
+    return next((cue for cue in cues if " " in cue and cue in lowered), None)
+
+
+class LiteralSense(Rule):
+    """Flags a word or calque that MT chose in the wrong sense ("an accident between the two sides"),
+    from the confusion lexicon of the target language and, with --source-lang, of the language pair.
+
+    ## What it does
+    Each lexicon entry (`data/<lang>/confusions.tsv`, `data/pairs/<src>-<tgt>/confusions.tsv`)
+    names the wrong form, the alternatives, and the cue set that decides: "accident" is flagged
+    only when the sentence, its paragraph or (for a heading) its section speaks of fighting.
+    Without a language model the finding is a minor "possible" one with the alternatives as
+    suggestions; with a model, the engine confirms it only when an alternative improves the text
+    by the entry's threshold, and ranks the alternatives by that gain.
+
+    ## Why is this bad?
+    Ambiguous source words ("حادث", "incident", "Zwischenfall") have several translations; a
+    literal choice changes the meaning a reader takes away ("accident" says nobody meant it).
+
+    ## Fix safety
+    Unsafe without a model: the alternatives keep the meaning, but which fits is a judgement.
+    """
+
+    code = "TQ301"
+    name = "literal-sense"
+    category = Category.ACCURACY
+    severity = Severity.MINOR
+    fluency_verdict = True
+    examples = (
+        bad("Troops exchanged fire on the border in an [[accident]] between the two sides.",
+            fixed="Troops exchanged fire on the border in an incident between the two sides."),
+        bad("Frequent [[accidents]]\n\nSoldiers on both sides of the border have reported firefights.\n",
+            fixed="Frequent incidents\n\nSoldiers on both sides of the border have reported firefights.\n"),
+        bad("The two countries declare [[steadfast ceasefire]] after clashes.",
+            fixed="The two countries declare ceasefire is holding after clashes."),
+        good("A traffic accident closed the motorway for two hours."),
+        good("The accident at the chemical plant injured four workers."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        text = doc.text
+        for entry in applicable_entries(ctx):
+            for match in entry.pattern.finditer(text):
+                finding = self._judge(doc, ctx, entry, match.start(), match.end())
+                if finding is not None:
+                    yield finding
+
+    def _judge(self, doc: Document, ctx: CheckContext, entry: Confusion, start: int, end: int) -> Finding | None:
+        block = doc.block_at(start)
+        if entry.heading_only and (block is None or not block.is_heading):
+            return None
+        cue = None
+        if entry.context:
+            cue = cue_in(doc.context_of(start, end), entry.cues, ctx.lang)
+            if cue is None:
+                return None
+        found = doc.text[start:end]
+        # In a heading or at a sentence start the first letter is capitalised by position only.
+        suggestions = [
+            Suggestion(match_case(found, alternative), start, end, round(0.6 - 0.05 * rank, 2), Origin.LEXICON)
+            for rank, alternative in enumerate(entry.alternatives)
+        ]
+        where = f" (context: “{cue}”)" if cue else ""
+        note = f" {entry.note}" if entry.note else ""
+        alternatives = " or ".join(f"“{a}”" for a in entry.alternatives[:3])
+        message = f"Possibly a literal rendering: “{found}”{where}; consider {alternatives}.{note}"
+        evidence: dict[str, object] = {"entry": entry.wrong, "threshold": entry.threshold}
+        if entry.source_lang:
+            evidence["pair"] = f"{entry.source_lang}-{ctx.lang}"
+        return self.finding(doc, start, end, message, suggestions, severity=Severity(entry.severity),
+                            category=Category(entry.category), evidence=evidence)  # fmt: skip

@@ -1,0 +1,108 @@
+"""Terminology consistency: one name spelled two ways in the same article."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from rapidfuzz.distance import Levenshtein
+
+from tqcheck.context import CheckContext
+from tqcheck.document import Document, Token
+from tqcheck.findings import Category, Finding, Severity
+from tqcheck.rule import Rule, bad, good, replace
+from tqcheck.rules._text import is_capitalised, zipf
+
+# A name is rarer than this per wordfreq (Zipf); ordinary words vary by inflection, not spelling.
+NAME_MAX_ZIPF = 3.5
+
+
+def _stems(word: str, suffixes: list[str], prefixes: list[str]) -> set[str]:
+    """The word and what is left after removing one inflectional affix (at least 3 letters kept)."""
+    forms = {word}
+    for suffix in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.add(word[: -len(suffix)])
+    for prefix in prefixes:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            forms.add(word[len(prefix) :])
+    return forms
+
+
+class NameVariants(Rule):
+    """Flags a name spelled two ways in one article ("Pashinyan" and "Pashinian").
+
+    ## What it does
+    Collects name-like words (capitalised and rare per wordfreq in cased languages; rare words
+    of three letters or more elsewhere), and pairs forms that differ by one or two edits but
+    not by an inflection (`inflection_suffixes`/`inflection_prefixes` in `locale.toml`, so
+    Russian "Пашинян"/"Пашиняна" and Arabic "بوتين"/"وبوتين" are one name). The less frequent
+    spelling is flagged with the more frequent one as the fix.
+
+    ## Why is this bad?
+    Transliteration varies between MT segments; readers wonder whether two people are meant,
+    and search finds only half the mentions.
+
+    ## Fix safety
+    Safe when the majority spelling occurs at least twice as often; otherwise unsafe.
+    """
+
+    code = "TQ601"
+    name = "name-variants"
+    category = Category.TERMINOLOGY
+    severity = Severity.MINOR
+    examples = (
+        bad("Prime Minister Pashinyan spoke first. Pashinyan said the border was calm. Later [[Pashinian]] left.",
+            fixed="Prime Minister Pashinyan spoke first. Pashinyan said the border was calm. Later Pashinyan left."),
+        bad("Михайлов прибыл в Казань. Михайлова встретил мэр. Михайлов заявил, что [[Михаилов]] устал.",
+            lang="ru"),
+        good("Armenia and the Armenian government met Azerbaijan and the Azerbaijani envoy."),
+        good("Пашинян прибыл в Москву. Пашиняна встретил мэр. Пашиняну вручили письмо.", lang="ru"),
+        good("Austria and Australia signed the treaty with Slovenia and Slovakia."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        locale = ctx.data.locale
+        suffixes = list(locale.get("inflection_suffixes", []))
+        prefixes = list(locale.get("inflection_prefixes", []))
+        occurrences: dict[str, list[Token]] = {}
+        for token in self._names(doc, ctx):
+            occurrences.setdefault(token.text, []).append(token)
+        counts = Counter({form: len(tokens) for form, tokens in occurrences.items()})
+        forms = sorted(counts, key=lambda f: (-counts[f], f))
+        for i, major in enumerate(forms):
+            for minor in forms[i + 1 :]:
+                if counts[minor] >= counts[major] or not self._variants(major, minor, ctx.data.cased):
+                    continue
+                if _stems(major, suffixes, prefixes) & _stems(minor, suffixes, prefixes):
+                    continue
+                if major.startswith(minor) or minor.startswith(major):
+                    continue
+                confidence = 0.8 if counts[major] >= 2 * counts[minor] else 0.4
+                for token in occurrences[minor]:
+                    yield self.finding(doc, token.start, token.end,
+                                       f"“{minor}” is spelled “{major}” elsewhere in the article "
+                                       f"({counts[major]}×).", [replace(token.start, token.end, major, confidence)])  # fmt: skip
+
+    @staticmethod
+    def _variants(a: str, b: str, cased: bool) -> bool:
+        if abs(len(a) - len(b)) > 2:
+            return False
+        if cased and a[0] != b[0]:
+            return False
+        distance = Levenshtein.distance(a, b)
+        return 1 <= distance <= (1 if min(len(a), len(b)) < 6 else 2)
+
+    @staticmethod
+    def _names(doc: Document, ctx: CheckContext) -> Iterator[Token]:
+        cased = ctx.data.cased
+        min_length = int(ctx.data.locale.get("name_min_length", 4))
+        for token in doc.tokens:
+            word = token.text
+            if not token.is_word or len(word) < min_length or any(ch.isdigit() for ch in word):
+                continue
+            if cased and not (is_capitalised(word) and not word.isupper()):
+                continue
+            if zipf(word.lower(), ctx.lang) >= NAME_MAX_ZIPF:
+                continue
+            yield token

@@ -1,0 +1,352 @@
+"""Locale punctuation: spacing around punctuation, quotation marks, balance, doubled spaces."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from tqcheck.context import CheckContext
+from tqcheck.document import Document
+from tqcheck.findings import Category, Finding, Severity, Suggestion
+from tqcheck.rule import Rule, bad, good, replace
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+SPACE_BEFORE = regex.compile(
+    r"(?<=[\p{L}\p{N}\p{M}”»’)\]])([ \t\u00a0\u202f]+)([,.;:!?،؛؟，。；：！？])(?![.\p{N}])(?=[\s\"”’»)\]]|$)"
+)
+MISSING_AFTER_COMMA = regex.compile(r"(?<=\p{L}\p{M}*\p{L}\p{M}*)([,;،؛])(?=\p{L})")
+MISSING_AFTER_STOP = regex.compile(r"(?<=\p{Ll}\p{Ll})([.!?])(?=\p{Lu}\p{Ll})")
+DOUBLE_QUOTE_STYLES = {
+    ("“", "”"): regex.compile(r"“[^“”„«»\"\n]{1,400}”"),
+    ("„", "“"): regex.compile(r"„[^“”„«»\"\n]{1,400}“"),
+    ("«", "»"): regex.compile(r"«[^«»\n]{1,600}»"),
+    ('"', '"'): regex.compile(r"\"[^\"\n“”„«»]{1,400}\""),
+    ("”", "”"): regex.compile(r"”[^“”„«»\"\n]{1,400}”"),
+    ("「", "」"): regex.compile(r"「[^「」\n]{1,400}」"),
+}
+BRACKETS = {"(": ")", "[": "]", "{": "}", "（": "）", "【": "】", "《": "》"}
+ACRONYM_AFTER = regex.compile(r"\p{Lu}[\p{Lu}\p{N}&.-]{1,9}\b")
+
+
+class SpaceBeforePunctuation(Rule):
+    """Flags a space before a comma, period, semicolon, colon, exclamation or question mark
+    ("said , the"), except where the language puts one (French ; : ! ?).
+
+    ## What it does
+    Looks for white space between a word and the punctuation that follows it; the characters
+    that take a space in the language (`space_before` in `locale.toml`) are left to TQ503.
+
+    ## Why is this bad?
+    Detokenisation errors in MT output leave tokens separated by spaces.
+
+    ## Fix safety
+    Safe: only the space goes.
+    """
+
+    code = "TQ501"
+    name = "space-before-punctuation"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    examples = (
+        bad("The minister [[said ,]] the port will reopen.", fixed="The minister said, the port will reopen."),
+        bad("Die Gewerkschaft hat [[zugestimmt .]]", lang="de", fixed="Die Gewerkschaft hat zugestimmt."),
+        bad("政府表示 [[，]]停火仍在维持。", lang="zh"),
+        good("Le ministre a déclaré : « Nous rouvrirons le port ! »", lang="fr"),
+        good("The rate fell to .5 percent ... then rose."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        allowed = set(ctx.data.locale.get("space_before", ""))
+        for match in SPACE_BEFORE.finditer(doc.text):
+            mark = match.group(2)
+            if mark in allowed or "\n" in match.group(1):
+                continue
+            # Report the word before too, so the span reads naturally ("said ,").
+            word = regex.search(r"\S+$", doc.text[max(0, match.start() - 40) : match.start()])
+            start = match.start() - (len(word.group(0)) if word else 0)
+            end = match.end()
+            yield self.finding(doc, start, end, f"Space before “{mark}”.",
+                               [replace(start, end, doc.text[start : match.start()] + mark, 0.95)])  # fmt: skip
+
+
+class MissingSpaceAfterPunctuation(Rule):
+    """Flags a comma, semicolon or sentence end glued to the next word ("army,which", "ended.The").
+
+    ## What it does
+    Flags a comma or semicolon between two letters, and a period, exclamation or question mark
+    between a lowercase word and a capitalised one; numbers, abbreviations ("U.S.", "e.g.") and
+    domain names are left alone. Not applied to Chinese, which uses no spaces.
+
+    ## Why is this bad?
+    Segment joins and detokenisation drop the space; words run together for readers and search.
+
+    ## Fix safety
+    Safe: one space is inserted.
+    """
+
+    code = "TQ502"
+    name = "missing-space-after-punctuation"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    languages = frozenset({"en", "fr", "de", "es", "pt", "ru", "ar"})
+    examples = (
+        bad("The [[army,which]] crossed the river, withdrew.", fixed="The army, which crossed the river, withdrew."),
+        bad("The talks [[ended.The]] ministers left.", fixed="The talks ended. The ministers left."),
+        bad("قال الوزير إن [[الهدنة،صامدة]] تماما.", lang="ar", fixed="قال الوزير إن الهدنة، صامدة تماما."),
+        good("Prices rose 1,5% in the U.S. and e.g. in Japan; see example.com for details."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        for pattern in (MISSING_AFTER_COMMA, MISSING_AFTER_STOP):
+            for match in pattern.finditer(doc.text):
+                start, end = self._word_span(doc.text, match.start(), match.end())
+                if "://" in doc.text[start:end] or "@" in doc.text[start:end]:
+                    continue
+                mark = match.group(1)
+                fixed = doc.text[start : match.start()] + mark + " " + doc.text[match.end() : end]
+                yield self.finding(doc, start, end, f"No space after “{mark}”.", [replace(start, end, fixed, 0.9)])
+
+    @staticmethod
+    def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace() and text[end] not in ",.;:!?":
+            end += 1
+        return start, end
+
+
+class FrenchSpacing(Rule):
+    """Flags French punctuation without its no-break space: before ; : ! ? and inside « ».
+
+    ## What it does
+    In French text, checks that a space (preferably a narrow no-break space, U+202F, or a
+    no-break space, U+00A0) stands before ; : ! ? and after « and before ». Times ("10:30"),
+    URLs and ratios are left alone.
+
+    ## Why is this bad?
+    French typography requires the space; MT from English drops it.
+
+    ## Fix safety
+    Safe: a no-break space is inserted (narrow before ; ! ?, ordinary no-break elsewhere).
+    """
+
+    code = "TQ503"
+    name = "french-spacing"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    languages = frozenset({"fr"})
+    examples = (
+        bad("Le ministre a [[déclaré:]] la grève est finie.", lang="fr",
+            fixed="Le ministre a déclaré\u00a0: la grève est finie."),
+        bad("Pourquoi [[maintenant?]]", lang="fr", fixed="Pourquoi maintenant\u202f?"),
+        bad("Il a parlé de [[«crise»]] hier.", lang="fr", fixed="Il a parlé de «\u00a0crise\u00a0» hier."),
+        good("Le ministre a déclaré\u00a0: «\u00a0La grève est finie\u202f!\u00a0» à 10:30, voir https://example.fr.",
+             lang="fr"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        text = doc.text
+        for match in regex.finditer(r"(?<=[\p{L}\p{N}”»)\]])([;:!?])(?=[\s\"”»)]|$)", text):
+            if match.group(1) == ":" and regex.match(r"\d", text[match.end() : match.end() + 1]):
+                continue
+            start, end = self._word_start(text, match.start()), match.end()
+            space = NBSP if match.group(1) == ":" else NNBSP
+            fixed = text[start : match.start()] + space + match.group(1)
+            yield self.finding(doc, start, end, f"French puts a no-break space before “{match.group(1)}”.",
+                               [replace(start, end, fixed, 0.9)])  # fmt: skip
+        for match in regex.finditer(r"«([^«»\n]{1,600})»", text):
+            inner = match.group(1)
+            if inner[:1].isspace() and inner[-1:].isspace():
+                continue
+            fixed = f"«{NBSP}{inner.strip()}{NBSP}»"
+            yield self.finding(doc, match.start(), match.end(), "French guillemets take a no-break space inside.",
+                               [replace(match.start(), match.end(), fixed, 0.9)])  # fmt: skip
+
+    @staticmethod
+    def _word_start(text: str, position: int) -> int:
+        start = position
+        while start > 0 and not text[start - 1].isspace() and position - start < 40:
+            start -= 1
+        return start
+
+
+def _quotations(text: str) -> list[tuple[tuple[str, str], int, int]]:
+    found = []
+    for style, pattern in DOUBLE_QUOTE_STYLES.items():
+        found.extend((style, m.start(), m.end()) for m in pattern.finditer(text))
+    found.sort(key=lambda item: item[1])
+    return found
+
+
+def _quote_pairs(ctx: CheckContext) -> list[tuple[str, str]]:
+    return [tuple(pair) for pair in ctx.data.locale.get("quotes", [])]  # type: ignore[misc]
+
+
+class QuoteStyle(Rule):
+    """Flags quotation marks of another language's style (“…” in German or French text) and a
+    quotation style that differs from the one the article uses elsewhere.
+
+    ## What it does
+    Finds double-quote quotations of every style (“…”, „…“, «…», "…", 「…」) and checks each
+    against the accepted pairs of the language (`quotes` in `locale.toml`). Among accepted
+    styles, a minority style is flagged when the article uses another one at least twice as
+    often. Quotations nested inside another style are secondary quotes and left alone.
+
+    ## Why is this bad?
+    MT outputs the source language's quotation marks, or English ones; a publication uses
+    its language's marks consistently.
+
+    ## Fix safety
+    Safe: only the quotation marks change (French spacing added for « »).
+    """
+
+    code = "TQ504"
+    name = "quote-style"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    examples = (
+        bad("Der Minister sprach von einer [[“Krise”]].", lang="de", fixed="Der Minister sprach von einer „Krise“."),
+        bad("Le ministre a parlé de [[“crise”]].", lang="fr", fixed="Le ministre a parlé de «\u00a0crise\u00a0»."),
+        bad("Министр назвал это [[“кризисом”]].", lang="ru", fixed="Министр назвал это «кризисом»."),
+        bad("Dijo «basta» y luego «nunca más», y añadió [[\"se acabó\"]].", lang="es",
+            fixed="Dijo «basta» y luego «nunca más», y añadió «se acabó»."),
+        good("He called it a “crisis” and said “enough”."),
+        good("Il a dit : « Le mot “crise” est trop fort. »", lang="fr"),
+        good("Er sagte: „Das Wort ‚Krise‘ ist zu stark.“", lang="de"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        accepted = _quote_pairs(ctx)
+        if not accepted:
+            return
+        quotations = _quotations(doc.text)
+        outer = [q for q in quotations if not any(o[1] < q[1] and q[2] <= o[2] and o is not q for o in quotations)]
+        counts: dict[tuple[str, str], int] = {}
+        for style, _, _ in outer:
+            counts[style] = counts.get(style, 0) + 1
+        accepted_counts = {s: n for s, n in counts.items() if s in accepted}
+        dominant = max(accepted_counts, key=accepted_counts.__getitem__) if accepted_counts else accepted[0]
+        for style, start, end in outer:
+            if style in accepted:
+                if style == dominant or counts[style] * 2 > accepted_counts.get(dominant, 0) or counts[dominant] < 2:
+                    continue
+                message = f"Quotation marks {style[0]}…{style[1]} differ from the article's usual {dominant[0]}…{dominant[1]}."
+                target = dominant
+            else:
+                target = dominant
+                message = f"Quotation marks {style[0]}…{style[1]} are not used in {ctx.data.locale.get('name', ctx.lang)}; use {target[0]}…{target[1]}."
+            inner = doc.text[start + 1 : end - 1]
+            if target == ("«", "»") and ctx.lang == "fr":
+                fixed = f"«{NBSP}{inner.strip()}{NBSP}»"
+            else:
+                fixed = f"{target[0]}{inner}{target[1]}"
+            yield self.finding(doc, start, end, message, [replace(start, end, fixed, 0.85)])
+
+
+class UnbalancedDelimiters(Rule):
+    """Flags an opening bracket or quotation mark without its closing partner in the paragraph,
+    or a closing one without an opening one.
+
+    ## What it does
+    Pairs brackets and the language's quotation marks (those with distinct opening and closing
+    characters, from `locale.toml`) within each paragraph; straight double quotes must come in
+    even numbers.
+
+    ## Why is this bad?
+    MT drops one half of a pair when it reorders a sentence, and the reader cannot tell where
+    a quotation or aside ends.
+
+    ## Fix safety
+    Unsafe: the closing mark is proposed after an acronym ("(UN" → "(UN)") or at the sentence
+    end, which may not be where it belongs.
+    """
+
+    code = "TQ505"
+    name = "unbalanced-delimiters"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    examples = (
+        bad("The Rail Workers' Union [[(]]RWU said the strike would go on.",
+            fixed="The Rail Workers' Union (RWU) said the strike would go on."),
+        bad("He said [[“]]we will never give up.", fixed="He said “we will never give up.”"),
+        bad("The vote was postponed[[)]] until May."),
+        good("The union (RWU) said “we will go on” and left [see page 2]."),
+        good("Er sagte: „Wir machen weiter.“", lang="de"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        pairs = dict(BRACKETS)
+        for opening, closing in _quote_pairs(ctx):
+            if closing in "’'‘":  # single quotes share their closing mark with the apostrophe
+                continue
+            if opening != closing and opening not in pairs.values() and closing not in pairs:
+                pairs.setdefault(opening, closing)
+        closers = {close: open_ for open_, close in pairs.items()}
+        text = doc.text
+        for block in doc.blocks:
+            stack: list[tuple[str, int]] = []
+            for position in range(block.start, block.end):
+                char = text[position]
+                if char in pairs and not (char in closers and stack and stack[-1][0] == closers[char]):
+                    stack.append((char, position))
+                elif char in closers:
+                    if stack and stack[-1][0] == closers[char]:
+                        stack.pop()
+                    elif any(open_ == closers[char] for open_, _ in stack):
+                        while stack and stack[-1][0] != closers[char]:
+                            yield self._unclosed(doc, *stack.pop(), pairs)
+                        stack.pop()
+                    else:
+                        yield self.finding(doc, position, position + 1, f"“{char}” closes nothing in this paragraph.")
+            for char, position in stack:
+                yield self._unclosed(doc, char, position, pairs)
+            straight = [i for i in range(block.start, block.end) if text[i] == '"']
+            if len(straight) % 2:
+                position = straight[-1]
+                yield self.finding(doc, position, position + 1, "Odd number of straight quotation marks in this paragraph.")
+
+    def _unclosed(self, doc: Document, char: str, position: int, pairs: dict[str, str]) -> Finding:
+        closing = pairs[char]
+        suggestions: list[Suggestion] = []
+        acronym = ACRONYM_AFTER.match(doc.text, position + 1)
+        sentence = doc.sentence_at(position)
+        if char == "(" and acronym:
+            suggestions.append(replace(position, acronym.end(), f"({acronym.group(0)})", 0.6))
+        elif sentence is not None and char not in BRACKETS:
+            end = sentence.end
+            suggestions.append(replace(position, end, doc.text[position:end] + closing, 0.4))
+        return self.finding(doc, position, position + 1, f"“{char}” is never closed with “{closing}” in this paragraph.",
+                            suggestions)  # fmt: skip
+
+
+class DoubledSpace(Rule):
+    """Flags two or more spaces between words ("two  days").
+
+    ## What it does
+    Looks for runs of spaces inside a line; indentation and HTML (where browsers collapse
+    spaces) are left alone.
+
+    ## Why is this bad?
+    Removed words and joined segments leave double spaces that show in print and break search.
+
+    ## Fix safety
+    Safe: the run becomes one space.
+    """
+
+    code = "TQ506"
+    name = "doubled-space"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    examples = (
+        bad("The strike lasted [[two  days]].", fixed="The strike lasted two days."),
+        good("The strike lasted two days.\n    Indented lines are left alone."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        if not doc.whitespace_significant:
+            return
+        for match in regex.finditer(r"([\p{L}\p{M}\p{N}]*)(?<=\S)([ \u00a0]{2,})(?=\S)([\p{L}\p{M}\p{N}]*)", doc.text):
+            start, end = match.start(), match.end()
+            fixed = match.group(1) + " " + match.group(3)
+            yield self.finding(doc, start, end, "Two or more spaces between words.", [replace(start, end, fixed, 0.95)])

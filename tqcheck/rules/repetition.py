@@ -1,0 +1,188 @@
+"""Repetition: doubled words, looping phrases, duplicated sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from tqcheck.context import CheckContext
+from tqcheck.document import Document, Token
+from tqcheck.findings import Category, Finding, Severity
+from tqcheck.rule import Rule, bad, delete_line, good, replace
+
+SEPARATOR = regex.compile(r"[\s,;–—-]*")
+MAX_LOOP_WORDS = 8
+
+
+def _words_in_blocks(doc: Document) -> Iterator[list[Token]]:
+    """The word tokens of each block (repetition never spans a paragraph break)."""
+    for block in doc.blocks:
+        yield doc.block_words(block)
+
+
+def _joined_only_by_separators(doc: Document, left: Token, right: Token, separators: str = r"\s") -> bool:
+    gap = doc.text[left.end : right.start]
+    return regex.fullmatch(rf"[{separators}]*", gap) is not None
+
+
+class RepeatedWord(Rule):
+    """Flags a word written twice in a row ("in the the spring").
+
+    ## What it does
+    Compares each word with the next one when only white space separates them; words that may
+    legitimately stand twice ("had had", French "nous nous") come from `data/<lang>/doubles.txt`.
+
+    ## Why is this bad?
+    Machine translation and hasty post-editing duplicate a token where segments join.
+
+    ## Fix safety
+    Safe: the fix keeps the first word and deletes the second.
+    """
+
+    code = "TQ202"
+    name = "repeated-word"
+    category = Category.FLUENCY
+    severity = Severity.MINOR
+    examples = (
+        bad("Paris in [[the the]] spring.", fixed="Paris in the spring."),
+        bad("Le ministre a annoncé [[que que]] le port rouvrira.", lang="fr",
+            fixed="Le ministre a annoncé que le port rouvrira."),
+        bad("Министр прибыл [[в в]] Москву.", lang="ru", fixed="Министр прибыл в Москву."),
+        bad("وصل الوزير [[إلى إلى]] القاهرة.", lang="ar", fixed="وصل الوزير إلى القاهرة."),
+        good("She had had enough of the talks."),
+        good("Nous nous sommes rencontrés à Lyon.", lang="fr"),
+        good("The vote was 10 10 in the first round, a tie."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        allowed = ctx.data.doubles
+        for words in _words_in_blocks(doc):
+            for left, right in zip(words, words[1:], strict=False):
+                if left.text.casefold() != right.text.casefold() or left.text.isdigit():
+                    continue
+                if left.text.casefold() in allowed or not _joined_only_by_separators(doc, left, right):
+                    continue
+                yield self.finding(doc, left.start, right.end, f"“{left.text}” is repeated.",
+                                   [replace(left.start, right.end, left.text, 0.95)])  # fmt: skip
+
+
+class LoopingPhrase(Rule):
+    """Flags a phrase that loops: the same words three times in a row, or a phrase of three or more
+    words twice in a row ("the talks, the talks, the talks").
+
+    ## What it does
+    Scans the words of each paragraph for a run of one to eight words repeated back to back,
+    separated only by spaces, commas or dashes.
+
+    ## Why is this bad?
+    Neural MT degenerates into loops on long or noisy input; the loop is obvious to readers and
+    hides the missing translation.
+
+    ## Fix safety
+    Safe: the fix keeps one copy.
+    """
+
+    code = "TQ203"
+    name = "looping-phrase"
+    category = Category.FLUENCY
+    severity = Severity.MAJOR
+    examples = (
+        bad("The minister called for [[the talks, the talks, the talks]] to resume.",
+            fixed="The minister called for the talks to resume."),
+        bad("Officials said [[the port will reopen the port will reopen]] on Monday.",
+            fixed="Officials said the port will reopen on Monday."),
+        bad("El ministro pidió [[las negociaciones, las negociaciones, las negociaciones]] ya.", lang="es"),
+        good("Again and again the talks stalled, and again they resumed."),
+        good("It was a very, very long night."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        for words in _words_in_blocks(doc):
+            folded = [w.text.casefold() for w in words]
+            i = 0
+            while i < len(words):
+                found = self._loop_at(doc, words, folded, i)
+                if found is None:
+                    i += 1
+                    continue
+                size, copies = found
+                start, end = words[i].start, words[i + size * copies - 1].end
+                first_copy = doc.text[start : words[i + size - 1].end]
+                yield self.finding(doc, start, end, f"The phrase “{first_copy}” repeats {copies} times in a row.",
+                                   [replace(start, end, first_copy, 0.9)])  # fmt: skip
+                i += size * copies
+
+    @staticmethod
+    def _loop_at(doc: Document, words: list[Token], folded: list[str], i: int) -> tuple[int, int] | None:
+        for size in range(MAX_LOOP_WORDS, 0, -1):
+            copies = 1
+            while folded[i + copies * size : i + (copies + 1) * size] == folded[i : i + size]:
+                joint_left = words[i + copies * size - 1]
+                joint_right = words[i + copies * size]
+                if not _joined_only_by_separators(doc, joint_left, joint_right, r"\s,;–—-"):
+                    break
+                copies += 1
+            if copies >= 3 or (copies == 2 and size >= 3):
+                return size, copies
+        return None
+
+
+def _sentence_key(text: str) -> str:
+    return " ".join(regex.sub(r"[^\p{L}\p{N}]+", " ", text).casefold().split())
+
+
+class DuplicateSentence(Rule):
+    """Flags a sentence that repeats an earlier sentence of the article word for word.
+
+    ## What it does
+    Compares every sentence of five words or more (ten characters in Chinese) with the earlier
+    ones, ignoring case and punctuation, and flags the later copy.
+
+    ## Why is this bad?
+    Segment-level MT pipelines duplicate sentences when segments overlap or a retry is appended.
+
+    ## Fix safety
+    Safe: the fix deletes the later copy.
+    """
+
+    code = "TQ204"
+    name = "duplicate-sentence"
+    category = Category.FLUENCY
+    severity = Severity.MAJOR
+    examples = (
+        bad("The port reopened on Monday after a three-week strike. Trade resumed.\n\n"
+            "[[The port reopened on Monday after a three-week strike.]]\n",
+            fixed="The port reopened on Monday after a three-week strike. Trade resumed.\n\n"),
+        bad("Le port a rouvert lundi après trois semaines de grève. Le trafic a repris. "
+            "[[Le port a rouvert lundi après trois semaines de grève.]]", lang="fr"),
+        good("The port reopened. The port reopened, officials said, after three weeks."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        seen: dict[str, int] = {}
+        for sentence in doc.sentences:
+            block = doc.blocks[sentence.block]
+            if block.is_heading:
+                continue
+            words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
+            text = doc.sentence_text(sentence)
+            long_enough = len(words) >= 5 or (ctx.lang == "zh" and len(text) >= 10)
+            key = _sentence_key(text)
+            if not long_enough or not key:
+                continue
+            if key not in seen:
+                seen[key] = sentence.index
+                continue
+            if block.start == sentence.start and block.end == sentence.end:
+                fix = delete_line(doc, sentence.start, sentence.end)
+            else:
+                # Delete the sentence with the space before it, or after it when it opens the block.
+                start, end = sentence.start, sentence.end
+                if start > block.start and doc.text[start - 1] == " ":
+                    start -= 1
+                elif end < block.end and doc.text[end] == " ":
+                    end += 1
+                fix = replace(start, end, "", 0.9)
+            yield self.finding(doc, sentence.start, sentence.end, "This sentence repeats an earlier one word for word.",
+                               [fix])  # fmt: skip

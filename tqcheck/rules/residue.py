@@ -1,0 +1,133 @@
+"""Page residue: what a scraper copied from the page around the article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+from rapidfuzz import fuzz
+
+from tqcheck.context import CheckContext
+from tqcheck.document import Document
+from tqcheck.findings import Category, Finding, Severity
+from tqcheck.rule import Rule, bad, delete_line, good
+
+WIDGET_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*")
+COUNTER = regex.compile(r"[\s\-–—|:]*[(\[]?\d{1,4}[)\]]?\s*$")
+
+
+def _normalise(text: str) -> str:
+    return " ".join(regex.sub(r"[^\p{L}\p{M}\p{N}]+", " ", text).casefold().split())
+
+
+class PageResidue(Rule):
+    """Flags lines of page furniture left in the article: share and follow widgets, comment prompts,
+    "read more" and related-article lines, advertisement markers.
+
+    ## What it does
+    Matches each line (block) against the residue patterns of the target language
+    (`data/<lang>/residue.toml`) and of every language (`data/common/residue.toml`), and flags lines
+    made only of widget words: network names, share/follow/comment verbs and counters
+    ("Google News Follow 1", "Facebook Twitter WhatsApp").
+
+    ## Why is this bad?
+    A scraper that feeds a translation pipeline copies the page, not the article; the widgets are
+    translated along with the text and published as if they were part of it.
+
+    ## Fix safety
+    Safe: the fix deletes the whole line and nothing else.
+    """
+
+    code = "TQ101"
+    name = "page-residue"
+    category = Category.RESIDUE
+    severity = Severity.MAJOR
+    examples = (
+        bad("Talks resume on Monday.\n\n[[Google News Follow 1]]\n", fixed="Talks resume on Monday.\n\n"),
+        bad("The port reopened.\n\n[[Leave a Reply]]\n", fixed="The port reopened.\n\n"),
+        bad("Le port a rouvert.\n\n[[Laisser un commentaire]]\n", lang="fr", fixed="Le port a rouvert.\n\n"),
+        bad("Der Hafen ist wieder offen.\n\n[[Lesen Sie auch: Streik in Hamburg]]\n", lang="de"),
+        bad("Se reanudan las negociaciones.\n\n[[Compartir en Facebook Twitter WhatsApp]]\n", lang="es"),
+        bad("Переговоры возобновятся.\n\n[[Читайте также: Забастовка в порту]]\n", lang="ru"),
+        bad("استؤنفت المحادثات.\n\n[[اترك تعليقاً]]\n", lang="ar"),
+        bad("谈判将于周一恢复。\n\n[[相关阅读：港口罢工进入第三天]]\n", lang="zh"),
+        good("Facebook and Twitter were fined by the regulator on Monday."),
+        good("Follow-up talks are planned.\n\nThe port reopened on Tuesday."),
+        good("Telegram and X\n\nBoth networks were fined by the regulator."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        data = ctx.data
+        extra = [regex.compile(p, regex.IGNORECASE) for p in ctx.extra_residue]
+        brands = data.brands
+        for block in doc.blocks:
+            line = doc.block_text(block)
+            stripped = line.strip()
+            if not stripped or len(stripped) > 200:
+                continue
+            if any(p.fullmatch(stripped) for p in (*data.residue_patterns, *extra)):
+                reason = "a line of page furniture (comment prompt, related links, advertisement)"
+            elif self._is_widget(stripped, data.widget_words, data.widget_connectors, brands):
+                reason = "a share/follow widget"
+            else:
+                continue
+            yield self.finding(doc, block.start, block.end, f"Page residue: {reason}, not part of the article.",
+                               [delete_line(doc, block.start, block.end)])  # fmt: skip
+
+    @staticmethod
+    def _is_widget(line: str, actions: frozenset[str], connectors: frozenset[str], brands: frozenset[str]) -> bool:
+        """A line made only of network names, widget verbs, connectors and counters."""
+        tokens = [t.casefold() for t in WIDGET_TOKEN.findall(line)]
+        known = actions | connectors | brands
+        if len(tokens) < 2 or not all(t in known or t.isdigit() for t in tokens):
+            return False
+        brand_count = sum(t in brands for t in tokens)
+        action = any(t in actions or t.isdigit() for t in tokens)
+        return brand_count >= 3 or (brand_count >= 1 and action)
+
+
+class RepeatedTitle(Rule):
+    """Flags the article's title repeated further down the page, usually with a counter ("… 2").
+
+    ## What it does
+    Compares every later line with the title (fuzzy match, 92% or more after dropping a trailing
+    number) and flags the copies that carry a counter or stand at the end of the article.
+
+    ## Why is this bad?
+    Related-article carousels and pagination repeat the title with a number; the scraper keeps them.
+
+    ## Fix safety
+    Safe: the fix deletes the repeated line.
+    """
+
+    code = "TQ102"
+    name = "repeated-title"
+    category = Category.RESIDUE
+    severity = Severity.MAJOR
+    examples = (
+        bad("Port strike ends after three weeks\n\nDockers voted to return.\n\n"
+            "[[Port strike ends after three weeks 2]]\n", fixed="Port strike ends after three weeks\n\n"
+            "Dockers voted to return.\n\n"),  # fmt: skip
+        bad("La grève du port prend fin\n\nLes dockers ont voté.\n\n[[La grève du port prend fin 3]]\n", lang="fr"),
+        bad("港口罢工结束\n\n码头工人投票复工。\n\n[[港口罢工结束 2]]\n", lang="zh"),
+        good("Port strike ends\n\nDockers voted to return. Port strike ends, the union said.\n"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        title = doc.title
+        if title is None:
+            return
+        wanted = _normalise(doc.block_text(title))
+        if len(wanted) < 8:
+            return
+        last_index = doc.blocks[-1].index
+        for block in doc.blocks[title.index + 1 :]:
+            line = doc.block_text(block)
+            counter = COUNTER.search(line)
+            core = line[: counter.start()] if counter else line
+            if fuzz.ratio(_normalise(core), wanted) < 92:
+                continue
+            if counter or block.index >= last_index - 2:
+                suffix = f" with the counter “{counter.group(0).strip()}”" if counter else ""
+                yield self.finding(doc, block.start, block.end, f"The title is repeated{suffix}: page residue.",
+                                   [delete_line(doc, block.start, block.end)])  # fmt: skip

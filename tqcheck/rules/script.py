@@ -1,0 +1,265 @@
+"""Script and language: untranslated words and sentences, foreign digits and punctuation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from tqcheck.context import CheckContext
+from tqcheck.document import Document, Sentence, Token
+from tqcheck.findings import Category, Finding, Severity
+from tqcheck.languages import SOURCE_LANGUAGES, identify
+from tqcheck.rule import Rule, bad, good, replace
+from tqcheck.rules._text import main_script, zipf
+
+# Letters of another script that make up this share of a sentence make it a foreign sentence
+# (TQ303's job) rather than a few untranslated words.
+FOREIGN_SENTENCE_SHARE = 0.6
+FOREIGN_SENTENCE_MIN_WORDS = 5
+ARABIC_INDIC = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+PERSIAN = {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
+FULLWIDTH = {ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")}
+PERSIAN_TO_ARABIC = {ord(c): "٠١٢٣٤٥٦٧٨٩"[i] for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
+
+
+def _foreign_words(doc: Document, ctx: CheckContext, tokens: list[Token]) -> list[Token]:
+    own = set(ctx.data.scripts)
+    foreign = []
+    for token in tokens:
+        if not token.is_word:
+            continue
+        script = main_script(token.text)
+        if script is None or script in own:
+            continue
+        if script == "Latin":
+            # Latin names, brands and acronyms are normal in Cyrillic, Arabic and Chinese news;
+            # a lowercase common English word is not.
+            word = token.text
+            if not (word.islower() and len(word) >= 3 and zipf(word, "en") >= 3.0):
+                continue
+        foreign.append(token)
+    return foreign
+
+
+class ForeignScriptWord(Rule):
+    """Flags words left in a script the target language does not use ("the minister of الداخلية").
+
+    ## What it does
+    Compares the script of every word with the scripts of the target language (`locale.toml`).
+    In Cyrillic, Arabic and Chinese articles, Latin words are flagged only when they are common
+    lowercase English words: names, brands and acronyms in Latin letters are normal there.
+    Consecutive foreign words are reported as one span.
+
+    ## Why is this bad?
+    MT leaves words untranslated when it does not recognise them; readers of the target
+    language cannot read them at all.
+
+    ## Fix safety
+    No automatic fix: the translation must come from a person (or, with a model, a proposal).
+    """
+
+    code = "TQ302"
+    name = "foreign-script-word"
+    category = Category.ACCURACY
+    severity = Severity.MAJOR
+    examples = (
+        bad("The minister of [[الداخلية]] said the border was closed."),
+        bad("Le ministre a visité [[Москву]] lundi.", lang="fr"),
+        bad("Министр заявил, что [[government]] примет решение.", lang="ru"),
+        bad("政府表示，[[government]]将在周一作出决定。", lang="zh"),
+        good("Министр посетил штаб-квартиру NATO и встретился с CEO компании Apple.", lang="ru"),
+        good("The word “سلام” means peace, the teacher explained to the class."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        for sentence in doc.sentences:
+            tokens = doc.sentence_tokens(sentence)
+            foreign = _foreign_words(doc, ctx, tokens)
+            if not foreign:
+                continue
+            words = [t for t in tokens if t.is_word]
+            if len(words) >= FOREIGN_SENTENCE_MIN_WORDS and len(foreign) / len(words) >= FOREIGN_SENTENCE_SHARE:
+                continue  # a whole foreign sentence: TQ303 reports it
+            if _quoted(doc, foreign[0], foreign[-1]):
+                continue
+            for group in _groups(doc, foreign):
+                start, end = group[0].start, group[-1].end
+                script = main_script(doc.text[start:end])
+                yield self.finding(doc, start, end, f"Untranslated text in {script} script: “{doc.text[start:end]}”.")
+
+
+def _groups(doc: Document, tokens: list[Token]) -> Iterator[list[Token]]:
+    group: list[Token] = []
+    for token in tokens:
+        if group and doc.text[group[-1].end : token.start].strip():
+            yield group
+            group = []
+        group.append(token)
+    if group:
+        yield group
+
+
+def _quoted(doc: Document, first: Token, last: Token) -> bool:
+    """A foreign word cited in quotes ("the word “سلام” means…") is deliberate."""
+    before = doc.text[max(0, first.start - 1) : first.start]
+    after = doc.text[last.end : last.end + 1]
+    return bool(before) and before in "“«„\"'‘" and bool(after) and after in "”»“\"'’"
+
+
+class ForeignSentence(Rule):
+    """Flags a sentence written in another language than the article's (an untranslated sentence).
+
+    ## What it does
+    For sentences of five words or more whose words are not mostly common in the target
+    language (wordfreq), asks a language identifier (py3langid, offline) which language they
+    are in; a confident other language whose words are also more frequent in that language
+    than in the target is reported.
+
+    ## Why is this bad?
+    MT systems pass through sentences they fail to translate, and post-editors miss them.
+
+    ## Fix safety
+    No automatic fix: the sentence needs translating.
+    """
+
+    code = "TQ303"
+    name = "foreign-sentence"
+    category = Category.ACCURACY
+    severity = Severity.MAJOR
+    examples = (
+        bad("El ministro llegó a Lima el lunes. [[The government will announce new measures next week.]] "
+            "La oposición criticó el plan.", lang="es"),
+        bad("Le port a rouvert mardi. [[Die Gewerkschaft hat den Streik am Montag beendet.]]", lang="fr"),
+        bad("The port reopened on Tuesday. [[Министр заявил, что порт откроется в понедельник.]]"),
+        good("Pashinyan, Aliyev and Michel met in Brussels on Sunday evening."),
+        good("La ministra Ximena Huanca Condori llegó a Cochabamba el lunes por la tarde.", lang="es"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        for sentence in doc.sentences:
+            verdict = foreign_language_of(doc, ctx, sentence)
+            if verdict is not None:
+                lang, probability = verdict
+                name = SOURCE_LANGUAGES.get(lang, lang)
+                yield self.finding(doc, sentence.start, sentence.end,
+                                   f"This sentence is in {name}, not {SOURCE_LANGUAGES[ctx.lang]}: "
+                                   "left untranslated.", evidence={"language": lang,
+                                                                   "probability": round(probability, 3)})  # fmt: skip
+
+
+def foreign_language_of(doc: Document, ctx: CheckContext, sentence: Sentence) -> tuple[str, float] | None:
+    """The other language a sentence is written in, or None when it reads as the target language."""
+    words = [t.text for t in doc.sentence_tokens(sentence) if t.is_word]
+    text = doc.sentence_text(sentence)
+    if ctx.lang == "zh" or any(main_script(w) == "Han" for w in words):
+        if len(text) < 12:
+            return None
+    elif len(words) < FOREIGN_SENTENCE_MIN_WORDS:
+        return None
+    common = sum(1 for w in words if zipf(w.lower(), ctx.lang) >= 3.0)
+    if common / max(1, len(words)) >= 0.7:
+        return None  # cheap exit: most words are everyday words of the target language
+    lang, probability = identify(text, tuple(SOURCE_LANGUAGES))
+    if lang == ctx.lang or probability < 0.9:
+        return None
+    own_scripts = set(ctx.data.scripts)
+    scripts = [main_script(w) for w in words]
+    if sum(s in own_scripts for s in scripts) / max(1, len(scripts)) < 0.5:
+        return lang, probability  # mostly another script: no doubt left
+    margin = sum(zipf(w.lower(), lang) - zipf(w.lower(), ctx.lang) for w in words) / len(words)
+    return (lang, probability) if margin >= 1.0 else None
+
+
+class ForeignDigits(Rule):
+    """Flags Arabic-Indic (٠١٢…), Persian (۰۱۲…) or full-width (０１２…) digits where the article
+    writes Western digits, and Persian digits in Arabic text.
+
+    ## What it does
+    Looks for runs of digits from a digit system the target language does not use in news text.
+
+    ## Why is this bad?
+    MT copies numbers from an Arabic or Persian source unchanged; readers of a Latin-script
+    article may not read them, and search and number checks miss them.
+
+    ## Fix safety
+    Safe: each digit is replaced by the same digit in the article's system.
+    """
+
+    code = "TQ507"
+    name = "foreign-digits"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    examples = (
+        bad("The strike began on 3 March [[٢٠٢٤]] and ended in April.",
+            fixed="The strike began on 3 March 2024 and ended in April."),
+        bad("A greve durou [[١٢]] dias.", lang="pt", fixed="A greve durou 12 dias."),
+        bad("استمر الإضراب [[۱۲]] يوماً.", lang="ar", fixed="استمر الإضراب ١٢ يوماً."),
+        good("استمر الإضراب ١٢ يوماً في عام 2024.", lang="ar"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        arabic_script = "Arabic" in ctx.data.scripts
+        table = PERSIAN_TO_ARABIC if arabic_script else {**ARABIC_INDIC, **PERSIAN, **FULLWIDTH}
+        chars = "".join(chr(c) for c in table)
+        for match in regex.finditer(rf"[{chars}]+(?:[.,٫٬][{chars}]+)*", doc.text):
+            digits = match.group(0)
+            fixed = digits.translate(table)
+            if not arabic_script:
+                fixed = fixed.replace("٫", ".").replace("٬", ",")
+            yield self.finding(doc, match.start(), match.end(), f"Digits “{digits}” are not the digits this "
+                               f"article uses; write “{fixed}”.", [replace(match.start(), match.end(), fixed, 0.95)])  # fmt: skip
+
+
+class ForeignPunctuation(Rule):
+    """Flags punctuation from another writing system: the Arabic comma (،) or question mark (؟) in
+    a Latin-script article, a Latin comma in Arabic, half-width punctuation in Chinese.
+
+    ## What it does
+    Two tables in `locale.toml`: `punctuation.foreign` (characters the language never uses, with
+    their replacement) and `punctuation.native` (ASCII characters that, right after a letter of
+    the language's own script, should be the native form: "," → "，" after a Han character).
+
+    ## Why is this bad?
+    MT and copy-paste carry the source's punctuation over; it looks wrong and breaks the
+    spacing and line-breaking rules of the target script.
+
+    ## Fix safety
+    Safe: one punctuation mark is replaced by its equivalent.
+    """
+
+    code = "TQ508"
+    name = "foreign-punctuation"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    examples = (
+        bad("The minister[[،]] who arrived on Monday, left.", fixed="The minister, who arrived on Monday, left."),
+        bad("政府表示[[,]]停火仍在维持。", lang="zh", fixed="政府表示，停火仍在维持。"),
+        bad("قال الوزير[[,]] إن الهدنة صامدة.", lang="ar", fixed="قال الوزير، إن الهدنة صامدة."),
+        good("政府表示，停火仍在维持。GDP增长3.5%。", lang="zh"),
+        good("قال الوزير، إن الهدنة صامدة منذ 3,5 أيام.", lang="ar"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        punctuation = ctx.data.locale.get("punctuation", {})
+        foreign: dict[str, str] = punctuation.get("foreign", {})
+        native: dict[str, str] = punctuation.get("native", {})
+        scripts = ctx.data.scripts
+        text = doc.text
+        if foreign:
+            for match in regex.finditer("|".join(regex.escape(c) for c in foreign), text):
+                yield self._report(doc, match.start(), match.group(0), foreign[match.group(0)])
+        if native:
+            script_class = "".join(rf"\p{{Script={s}}}" for s in scripts)
+            chars = "".join(regex.escape(c) for c in native)
+            # Full-width marks carry their own spacing, so the space after an ASCII mark goes too.
+            spacing = r"[ \t]*" if ctx.data.locale.get("fullwidth_punctuation") else ""
+            # Only right after a letter of the language's script, and not inside a number or URL.
+            pattern = rf"(?<=[{script_class}][\"”’)]?)([{chars}])(?![\p{{N}}/]){spacing}"
+            for match in regex.finditer(pattern, text):
+                yield self._report(doc, match.start(), match.group(1), native[match.group(1)], match.end())
+
+    def _report(self, doc: Document, start: int, found: str, wanted: str, end: int | None = None) -> Finding:
+        end = start + 1 if end is None else end
+        return self.finding(doc, start, end, f"“{found}” belongs to another writing system here; write “{wanted}”.",
+                            [replace(start, end, wanted, 0.9)])  # fmt: skip

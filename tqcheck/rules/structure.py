@@ -1,0 +1,154 @@
+"""Names cut apart by a sentence boundary or reordered around a noun."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tqcheck.context import CheckContext
+from tqcheck.document import Document, Sentence, Token
+from tqcheck.findings import Category, Finding, Origin, Severity, Suggestion
+from tqcheck.rule import Rule, bad, good
+from tqcheck.rules._text import is_capitalised, zipf
+
+FINAL = {".", "。", "．"}
+# A fragment word as frequent as this is an ordinary word ("Yes.", "Indeed."), not a name part.
+NAME_MAX_ZIPF = 3.6
+
+
+class SplitEntity(Rule):
+    """Flags a multiword name cut by a sentence boundary ("the disputed Nagorno region. Karabakh.")
+    or reordered around a noun ("the Nagorno region Karabakh"), and proposes the joined name.
+
+    ## What it does
+    Looks for a "sentence" of one or two name-like words (capitalised in cased languages, rare per
+    wordfreq in all) that follows a sentence ending in another name part, within the last three
+    words. It proposes the joined forms ("Nagorno-Karabakh region.", "Nagorno Karabakh region.")
+    and the plain merge; a joined form used elsewhere in the article ranks first, and with a
+    language model the candidates are ranked by how much they improve the text.
+
+    ## Why is this bad?
+    Machine translation splits names that the source writes as one unit and moves the noun
+    between the parts; the stray fragment reads as a broken sentence and the name is lost.
+
+    ## Fix safety
+    Unsafe without a model unless the joined name appears elsewhere in the article: which join is
+    right (hyphen or space) depends on the name.
+    """
+
+    code = "TQ201"
+    name = "split-entity"
+    category = Category.FLUENCY
+    severity = Severity.MAJOR
+    fluency_verdict = True
+    examples = (
+        bad("Fighting broke out in the disputed [[Upper region. Silesia.]] Both sides blamed each other.",
+            fixed="Fighting broke out in the disputed Upper-Silesia region. Both sides blamed each other."),
+        bad("Shelling resumed near the Nagorno-Karabakh border. Clashes in the [[Nagorno region. Karabakh.]]",
+            fixed="Shelling resumed near the Nagorno-Karabakh border. Clashes in the Nagorno-Karabakh region."),
+        bad("Les combats ont repris dans la région du [[Haut. Karabagh.]]", lang="fr",
+            fixed="Les combats ont repris dans la région du Haut-Karabagh."),
+        bad("Бои возобновились в регионе [[Нагорный. Карабах.]]", lang="ru"),
+        bad("The floods hit the [[Tsuri region Kalo]], officials said.",
+            fixed="The floods hit the Tsuri-Kalo region, officials said."),
+        good("The minister arrived in Paris. Yes. The talks went well."),
+        good("He was born in Lyon. Paris came later in his life."),
+        good("The vote was held in Bavaria. Turnout was high."),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        cased = ctx.data.cased
+        joiners = list(ctx.data.locale.get("name_joiners", ["-", " "]))
+        for block in doc.blocks:
+            sentences = list(doc.block_sentences(block))
+            for first, second in zip(sentences, sentences[1:], strict=False):
+                finding = self._split(doc, ctx, first, second, cased, joiners)
+                if finding:
+                    yield finding
+        if cased and ctx.data.locale.get("entity_nouns"):
+            yield from self._reordered(doc, ctx, joiners)
+
+    def _fragment_words(self, doc: Document, sentence: Sentence, cased: bool, lang: str) -> list[Token] | None:
+        tokens = doc.sentence_tokens(sentence)
+        if not tokens or tokens[-1].text not in FINAL:
+            return None
+        words = [t for t in tokens if t.is_word]
+        if not 1 <= len(words) <= 2 or len(tokens) - len(words) > 1 + sum(t.is_space for t in tokens):
+            return None
+        for word in words:
+            if cased and not is_capitalised(word.text):
+                return None
+            if zipf(word.text.lower(), lang) >= NAME_MAX_ZIPF or word.text.isdigit():
+                return None
+        return words
+
+    def _split(self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence, cased: bool,
+               joiners: list[str]) -> Finding | None:  # fmt: skip
+        fragment = self._fragment_words(doc, second, cased, ctx.lang)
+        if fragment is None:
+            return None
+        tokens = doc.sentence_tokens(first)
+        if len(tokens) < 3 or tokens[-1].text not in FINAL:
+            return None
+        words = [t for t in tokens[:-1] if t.is_word]
+        tail = words[-3:]
+        # The first part of the name: the last word in uncased scripts, else the last capitalised
+        # word of the tail that does not open the sentence.
+        anchor_index = None
+        for i in range(len(tail) - 1, -1, -1):
+            if tail[i] is words[0]:
+                break
+            if not cased or is_capitalised(tail[i].text):
+                anchor_index = i
+                break
+        if anchor_index is None:
+            return None
+        anchor = tail[anchor_index]
+        between = tail[anchor_index + 1 :]
+        if cased and any(is_capitalised(t.text) for t in between):
+            return None
+        text = doc.text
+        name_tail = text[fragment[0].start : fragment[-1].end]
+        final = text[second.end - 1 : second.end]
+        noun = text[between[0].start : between[-1].end] if between else ""
+        candidates: list[str] = []
+        for joiner in joiners:
+            joined = f"{anchor.text}{joiner}{name_tail}"
+            candidates.append(f"{joined} {noun}{final}" if noun else f"{joined}{final}")
+        merged = f"{text[anchor.start : tokens[-1].start].rstrip()} {name_tail}{final}"
+        if merged not in candidates:
+            candidates.append(merged)
+        start, end = anchor.start, second.end
+        elsewhere = text[:start] + text[end:]
+        suggestions = []
+        for rank, candidate in enumerate(candidates):
+            name = candidate.removesuffix(final).removesuffix(f" {noun}") if noun else candidate.removesuffix(final)
+            confidence = 0.9 if name in elsewhere and rank < len(joiners) else max(0.3, 0.6 - 0.1 * rank)
+            suggestions.append(Suggestion(candidate, start, end, confidence, Origin.RULE))
+        suggestions.sort(key=lambda s: -s.confidence)
+        message = (f"The name “{anchor.text} … {name_tail}” is split by a sentence boundary; "
+                   f"“{text[second.start:second.end]}” stands alone as a fragment.")  # fmt: skip
+        return self.finding(doc, start, end, message, suggestions)
+
+    def _reordered(self, doc: Document, ctx: CheckContext, joiners: list[str]) -> Iterator[Finding]:
+        nouns = {n.lower() for n in ctx.data.locale.get("entity_nouns", [])}
+        for sentence in doc.sentences:
+            words = [t for t in doc.sentence_tokens(sentence) if not t.is_space]
+            for i in range(1, len(words) - 2):
+                left, noun, right = words[i], words[i + 1], words[i + 2]
+                after = words[i + 3] if i + 3 < len(words) else None
+                if noun.text.lower() not in nouns or not (left.is_word and right.is_word):
+                    continue
+                if not (is_capitalised(left.text) and is_capitalised(right.text)):
+                    continue
+                if after is not None and after.is_word:
+                    continue
+                if zipf(left.text.lower(), ctx.lang) >= 3.0 or zipf(right.text.lower(), ctx.lang) >= 3.0:
+                    continue
+                suggestions = [
+                    Suggestion(f"{left.text}{joiner}{right.text} {noun.text}", left.start, right.end,
+                               0.6 - 0.1 * rank, Origin.RULE)  # fmt: skip
+                    for rank, joiner in enumerate(joiners)
+                ]
+                message = (f"The name “{left.text} {right.text}” is split around “{noun.text}”; "
+                           "the noun belongs after the whole name.")  # fmt: skip
+                yield self.finding(doc, left.start, right.end, message, suggestions)
