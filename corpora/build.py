@@ -38,13 +38,23 @@ def compile_annotated(annotated: str, where: str) -> tuple[str, list[dict]]:
         fields = match.group("body").split("|")
         line = annotated.count("\n", 0, match.start()) + 1
         if len(fields) != 4:
-            raise AnnotationError(f"{where}:{line}: expected [[text|fix|category|severity]], got {match.group(0)!r}")
+            raise AnnotationError(
+                f"{where}:{line}: expected [[text|fix|category|severity]], got {match.group(0)!r}"
+            )
         text, fix, category, severity = fields
         if category not in CATEGORIES or severity not in SEVERITIES:
             raise AnnotationError(f"{where}:{line}: bad category or severity in {match.group(0)!r}")
         if not text or "\n\n" in text:
-            raise AnnotationError(f"{where}:{line}: empty span or span over a blank line in {match.group(0)!r}")
-        span = {"start": length, "end": length + len(text), "text": text, "category": category, "severity": severity}
+            raise AnnotationError(
+                f"{where}:{line}: empty span or span over a blank line in {match.group(0)!r}"
+            )
+        span = {
+            "start": length,
+            "end": length + len(text),
+            "text": text,
+            "category": category,
+            "severity": severity,
+        }
         if fix == DELETE:
             span["fix"] = ""
         elif fix:
@@ -100,7 +110,9 @@ def build(check_only: bool = False) -> int:
         print("stale or missing (run python corpora/build.py):", ", ".join(stale), file=sys.stderr)
         return 1
     if not check_only:
-        print(f"{len(records)} articles, {sum(len(r['spans']) for r in records)} gold spans; rewrote {len(stale)} files")
+        print(
+            f"{len(records)} articles, {sum(len(r['spans']) for r in records)} gold spans; rewrote {len(stale)} files"
+        )
     return 0
 
 

@@ -21,12 +21,20 @@ def seed_path() -> Path:
     return SEED
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            input_text: str | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `tqcheck` as a user would, in a subprocess."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "tqcheck", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=full_env, input=input_text, timeout=900)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tqcheck", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        input=input_text,
+        timeout=900,
+    )
 
 
 @pytest.fixture

@@ -16,15 +16,22 @@ from tqcheck.resources import available_pairs, language_data, pair_confusions
 from tqcheck.rule import Example, Rule
 from tqcheck.rules import ALL, LiteralSense
 
-CASES = [pytest.param(rule, example, id=f"{rule.code}-{i}-{example.lang}")
-         for rule in ALL for i, example in enumerate(rule.examples)]  # fmt: skip
+CASES = [
+    pytest.param(rule, example, id=f"{rule.code}-{i}-{example.lang}")
+    for rule in ALL
+    for i, example in enumerate(rule.examples)
+]
 
 
 def findings_of(rule: type[Rule], example: Example, source_lang: str | None = None):
     text, _ = example.plain()
     doc = load_text(text, example.lang)
-    settings = Settings(lang=example.lang, select=(rule.code,), use_model=False,
-                        source_lang=source_lang or example.source_lang)  # fmt: skip
+    settings = Settings(
+        lang=example.lang,
+        select=(rule.code,),
+        use_model=False,
+        source_lang=source_lang or example.source_lang,
+    )
     source = load_text(example.source, example.source_lang) if example.source else None
     report = check_document(doc, settings, source=source)
     return text, [f for f in report.findings if f.rule == rule.code]

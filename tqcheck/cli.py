@@ -62,43 +62,77 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
-                                          help="Print the version and exit.")] = False,  # fmt: skip
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """tqcheck: a multilingual translation-quality checker for machine-translated articles."""
 
 
 # ---- shared options -------------------------------------------------------------------------
-Files = Annotated[list[str], typer.Argument(help="Articles (.txt, .md, .html, .jsonl), directories or globs.")]
-Lang = Annotated[str | None, typer.Option("--lang", "-l", help="Target language (en, fr, de, es, pt, ru, ar, zh); "
-                                          "detected when not given.")]  # fmt: skip
-SourceFile = Annotated[Path | None, typer.Option("--source", help="The source text the article was translated from.")]
-SourceLang = Annotated[str | None, typer.Option("--source-lang", help="Language of the source; enables the "
-                                                "language pair's lexicon.")]  # fmt: skip
+Files = Annotated[
+    list[str], typer.Argument(help="Articles (.txt, .md, .html, .jsonl), directories or globs.")
+]
+Lang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", "-l", help="Target language (en, fr, de, es, pt, ru, ar, zh); detected when not given."
+    ),
+]
+SourceFile = Annotated[
+    Path | None, typer.Option("--source", help="The source text the article was translated from.")
+]
+SourceLang = Annotated[
+    str | None,
+    typer.Option("--source-lang", help="Language of the source; enables the language pair's lexicon."),
+]
 NoLM = Annotated[bool, typer.Option("--no-lm", help="Do not load the language model (fast, rules only).")]
-Model = Annotated[str | None, typer.Option("--model", envvar="TQCHECK_MODEL", help="Hugging Face causal LM id or "
-                                           "local directory (default: embedded Gemma 3 270M).")]  # fmt: skip
+Model = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        envvar="TQCHECK_MODEL",
+        help="Hugging Face causal LM id or local directory (default: embedded Gemma 3 270M).",
+    ),
+]
 DeviceOpt = Annotated[Device | None, typer.Option("--device", help="Where the model runs.")]
 BatchSize = Annotated[int | None, typer.Option("--batch-size", min=1, help="Texts scored per model call.")]
 Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for the model.")]
-Select = Annotated[list[str] | None, typer.Option("--select", help="Only these rules (code prefix or name); "
-                                                  "repeatable.")]  # fmt: skip
+Select = Annotated[
+    list[str] | None, typer.Option("--select", help="Only these rules (code prefix or name); repeatable.")
+]
 Ignore = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules; repeatable.")]
-Config = Annotated[Path | None, typer.Option("--config", help="Configuration file (default: tqcheck.toml or "
-                                             "pyproject.toml found upwards).")]  # fmt: skip
+Config = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Configuration file (default: tqcheck.toml or pyproject.toml found upwards)."
+    ),
+]
 Encoding = Annotated[str | None, typer.Option("--encoding", help="Text encoding (default: detected).")]
-MinConfidence = Annotated[float | None, typer.Option("--min-confidence", min=0.0, max=1.0,
-                                                     help="Suggestions at or above this are safe fixes.")]  # fmt: skip
+MinConfidence = Annotated[
+    float | None,
+    typer.Option("--min-confidence", min=0.0, max=1.0, help="Suggestions at or above this are safe fixes."),
+]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes (rules only).")]
 
 
-def _overrides(lang: str | None, source_lang: str | None, select: list[str] | None, ignore: list[str] | None,
-               **more: object) -> dict[str, object]:  # fmt: skip
+def _overrides(
+    lang: str | None,
+    source_lang: str | None,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    **more: object,
+) -> dict[str, object]:
     from tqcheck.languages import SOURCE_LANGUAGES, normalise_lang
 
     values: dict[str, object] = {
         "lang": normalise_lang(lang) if lang else None,
-        "source_lang": normalise_lang(source_lang, "--source-lang", SOURCE_LANGUAGES) if source_lang else None,
+        "source_lang": normalise_lang(source_lang, "--source-lang", SOURCE_LANGUAGES)
+        if source_lang
+        else None,
         "select": tuple(select) if select else None,
         "ignore": tuple(ignore) if ignore else None,
     }
@@ -106,8 +140,15 @@ def _overrides(lang: str | None, source_lang: str | None, select: list[str] | No
     return values
 
 
-def _run(paths_arg: list[str], overrides: dict[str, object], config: Path | None, source: Path | None,
-         no_lm: bool, jobs: int = 1, keep_documents: bool = False):  # fmt: skip
+def _run(
+    paths_arg: list[str],
+    overrides: dict[str, object],
+    config: Path | None,
+    source: Path | None,
+    no_lm: bool,
+    jobs: int = 1,
+    keep_documents: bool = False,
+):
     """Shared by check, fix and report: settings, the model when wanted, the checks themselves."""
     from tqcheck.runner import CheckOptions, collect_paths, run_check, settings_for_path
 
@@ -134,10 +175,16 @@ def check(
     lang: Lang = None,
     source: SourceFile = None,
     source_lang: SourceLang = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the output to this file.")] = None,
-    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Lowest severity that makes the exit "
-                                                   "code 1 (default: major).")] = None,  # fmt: skip
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the output to this file.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 (default: major)."),
+    ] = None,
     no_lm: NoLM = False,
     model: Model = None,
     device: DeviceOpt = None,
@@ -149,17 +196,34 @@ def check(
     encoding: Encoding = None,
     min_confidence: MinConfidence = None,
     jobs: Jobs = 1,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="Report only findings not recorded in this "
-                                                  "baseline file.")] = None,  # fmt: skip
-    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record today's findings in the "
-                                                  "--baseline file instead of reporting them.")] = False,  # fmt: skip
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Report only findings not recorded in this baseline file."),
+    ] = None,
+    update_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--update-baseline",
+            help="Record today's findings in the --baseline file instead of reporting them.",
+        ),
+    ] = False,
 ) -> None:
     """Check articles and report machine-translation artifacts."""
     from tqcheck.render import render
 
-    overrides = _overrides(lang, source_lang, select, ignore, fail_on=str(fail_on) if fail_on else None,
-                           model=model, device=str(device) if device else None, batch_size=batch_size,
-                           threads=threads, encoding=encoding, min_confidence=min_confidence)  # fmt: skip
+    overrides = _overrides(
+        lang,
+        source_lang,
+        select,
+        ignore,
+        fail_on=str(fail_on) if fail_on else None,
+        model=model,
+        device=str(device) if device else None,
+        batch_size=batch_size,
+        threads=threads,
+        encoding=encoding,
+        min_confidence=min_confidence,
+    )
     report, _ = _run(files, overrides, config, source, no_lm, jobs)
     settings = _settings_for_output(files, overrides, config)
     if baseline is not None:
@@ -228,8 +292,12 @@ def eval_command(
     device: DeviceOpt = None,
     select: Select = None,
     ignore: Ignore = None,
-    lang: Annotated[list[str] | None, typer.Option("--lang", "-l", help="Only records in these languages.")] = None,
-    details: Annotated[bool, typer.Option("--details", help="Also list missed spans and false alarms.")] = False,
+    lang: Annotated[
+        list[str] | None, typer.Option("--lang", "-l", help="Only records in these languages.")
+    ] = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Also list missed spans and false alarms.")
+    ] = False,
 ) -> None:
     """Precision, recall and fix accuracy of the checker against gold spans."""
     import json
@@ -239,8 +307,11 @@ def eval_command(
 
     if output_format not in ("text", "json"):
         fail(f"--format must be text or json, not {output_format!r}")
-    settings = settings_for(None, None, **_overrides(None, None, select, ignore, model=model,
-                                                      device=str(device) if device else None))  # fmt: skip
+    settings = settings_for(
+        None,
+        None,
+        **_overrides(None, None, select, ignore, model=model, device=str(device) if device else None),
+    )
     records = read_gold(gold)
     if lang:
         records = [r for r in records if r.lang in set(lang)]
@@ -261,7 +332,9 @@ def eval_command(
 def _load_model(settings):
     from tqcheck.lm import load_scorer
 
-    return load_scorer(settings.model, device=settings.device, batch_size=settings.batch_size, threads=settings.threads)
+    return load_scorer(
+        settings.model, device=settings.device, batch_size=settings.batch_size, threads=settings.threads
+    )
 
 
 def main() -> None:
@@ -280,8 +353,10 @@ def main() -> None:
     except Exception as error:  # a bug: one line unless the user asks for the traceback
         if os.environ.get("TQCHECK_DEBUG"):
             raise
-        typer.echo(f"tqcheck: internal error: {type(error).__name__}: {error} (set TQCHECK_DEBUG=1 for details)",
-                   err=True)  # fmt: skip
+        typer.echo(
+            f"tqcheck: internal error: {type(error).__name__}: {error} (set TQCHECK_DEBUG=1 for details)",
+            err=True,
+        )
         sys.exit(3)
 
 

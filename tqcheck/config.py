@@ -96,14 +96,18 @@ def parse_table(table: dict[str, Any], where: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in FILE_KEYS:
-            raise ConfigError(f"{where}: unknown key '{key}' in tqcheck configuration; known keys: "
-                              f"{', '.join(FILE_KEYS)}")  # fmt: skip
+            raise ConfigError(
+                f"{where}: unknown key '{key}' in tqcheck configuration; known keys: {', '.join(FILE_KEYS)}"
+            )
         name = FILE_KEYS[key]
         if name in ("lang", "source_lang"):
             allowed = SOURCE_LANGUAGES if name == "source_lang" else None
             code = _expect(value, str, key, where)
-            values[name] = normalise_lang(code, f"'{key}' in {where}") if allowed is None else \
-                normalise_lang(code, f"'{key}' in {where}", allowed)  # fmt: skip
+            values[name] = (
+                normalise_lang(code, f"'{key}' in {where}")
+                if allowed is None
+                else normalise_lang(code, f"'{key}' in {where}", allowed)
+            )
         elif name in ("select", "ignore", "extra_residue"):
             items = _expect(value, list, key, where)
             values[name] = tuple(_expect(item, str, key, where) for item in items)
@@ -127,7 +131,9 @@ def parse_table(table: dict[str, Any], where: Path) -> dict[str, Any]:
             values[name] = number
         elif name == "thresholds":
             table_value = _expect(value, dict, key, where)
-            values[name] = {k: float(_expect(v, (int, float), f"thresholds.{k}", where)) for k, v in table_value.items()}
+            values[name] = {
+                k: float(_expect(v, (int, float), f"thresholds.{k}", where)) for k, v in table_value.items()
+            }
         elif name == "glossary":
             values[name] = (where.parent / _expect(value, str, key, where)).resolve()
         elif name in ("batch_size", "threads"):

@@ -264,7 +264,9 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
         except LookupError as error:
             raise InputError(f"unknown encoding {encoding!r}", path) from error
         except UnicodeDecodeError as error:
-            raise InputError(f"cannot decode as {encoding}: {error.reason} at byte {error.start}", path) from error
+            raise InputError(
+                f"cannot decode as {encoding}: {error.reason} at byte {error.start}", path
+            ) from error
     for bom, name in BOMS:
         if data.startswith(bom):
             try:
@@ -396,9 +398,7 @@ def plain_blocks(text: str) -> list[tuple[Block, bool]]:
     blocks: list[tuple[Block, bool]] = []
     for run in re.finditer(r"(?:[^\r\n]*\S[^\r\n]*(?:\r\n|\r|\n|$))+", text):
         lines = [m for m in re.finditer(r"[^\r\n]+", run.group(0)) if m.group(0).strip()]
-        wrapped = len(lines) > 1 and all(
-            len(m.group(0)) > 40 and not m.group(0).rstrip().endswith(SENTENCE_END) for m in lines[:-1]
-        )
+        wrapped = _hard_wrapped([m.group(0) for m in lines])
         pieces = [(lines[0].start(), lines[-1].end())] if wrapped else [(m.start(), m.end()) for m in lines]
         for start, end in pieces:
             raw = run.group(0)[start:end]
@@ -407,6 +407,17 @@ def plain_blocks(text: str) -> list[tuple[Block, bool]]:
             abs_end = run.start() + start + len(raw.rstrip())
             blocks.append((Block("paragraph", abs_start, abs_end), len(lines) == 1))
     return blocks
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Lines of one paragraph wrapped at a fixed width, rather than one paragraph per line."""
+    if len(lines) < 2:
+        return False
+    body = lines[:-1]
+    if any(not 40 <= len(line.rstrip()) <= 100 or line.rstrip().endswith(SENTENCE_END) for line in body):
+        return False
+    continues_lowercase = any(line.lstrip()[:1].islower() for line in lines[1:])
+    return continues_lowercase or len(lines) >= 3
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -529,11 +540,54 @@ def _markdown_inline(builder: ContentBuilder, source: str, start: int, end: int,
             builder.literal("\n", stop, line_end)
 
 
-HTML_SKIP = {"script", "style", "nav", "footer", "header", "aside", "noscript", "template", "form",
-             "svg", "button", "select", "iframe", "head", "code", "pre", "figure"}  # fmt: skip
-HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "th", "dt", "dd",
-               "figcaption", "div", "section", "article", "main", "body", "tr", "ul", "ol", "table",
-               "caption", "summary", "details", "address"}  # fmt: skip
+HTML_SKIP = {
+    "script",
+    "style",
+    "nav",
+    "footer",
+    "header",
+    "aside",
+    "noscript",
+    "template",
+    "form",
+    "svg",
+    "button",
+    "select",
+    "iframe",
+    "head",
+    "code",
+    "pre",
+    "figure",
+}
+HTML_BLOCKS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "figcaption",
+    "div",
+    "section",
+    "article",
+    "main",
+    "body",
+    "tr",
+    "ul",
+    "ol",
+    "table",
+    "caption",
+    "summary",
+    "details",
+    "address",
+}
 HTML_VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "source", "area", "base", "col", "embed"}
 
 
@@ -585,7 +639,9 @@ def build_html(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
                 self.scope_depth += 1
             if tag in HTML_BLOCKS:
                 self.close_block()
-                self.block_kind = ("heading", int(tag[1])) if re.fullmatch(r"h[1-6]", tag) else ("paragraph", 0)
+                self.block_kind = (
+                    ("heading", int(tag[1])) if re.fullmatch(r"h[1-6]", tag) else ("paragraph", 0)
+                )
 
         def handle_endtag(self, tag: str) -> None:
             if tag not in self.stack:
@@ -666,15 +722,24 @@ def segment(doc: Document) -> None:
                 start = block.start + tok.idx
                 text = tok.text
                 is_space = tok.is_space
-                tokens.append(Token(start, start + len(text), text, bool(WORD_CHAR.search(text)) and not is_space,
-                                    is_space, len(sentences)))  # fmt: skip
+                tokens.append(
+                    Token(
+                        start,
+                        start + len(text),
+                        text,
+                        bool(WORD_CHAR.search(text)) and not is_space,
+                        is_space,
+                        len(sentences),
+                    )
+                )
             # Sentences keep their own text, not trailing whitespace.
             while len(tokens) > first and tokens[-1].is_space:
                 tokens.pop()
             if len(tokens) == first:
                 continue
-            sentences.append(Sentence(tokens[first].start, tokens[-1].end, block.index, first, len(tokens),
-                                      len(sentences)))  # fmt: skip
+            sentences.append(
+                Sentence(tokens[first].start, tokens[-1].end, block.index, first, len(tokens), len(sentences))
+            )
     doc.tokens = tokens
     doc.sentences = sentences
 
@@ -693,8 +758,16 @@ def analyse(raw: RawDocument, lang: str | None) -> Document:
     detected = chosen is None
     if chosen is None:
         chosen = detect_language(text)
-    doc = Document(path=raw.path, source=source, text=text, lang=chosen, format=raw.format,
-                   record_id=raw.record_id, content_map=mapping, lang_detected=detected)  # fmt: skip
+    doc = Document(
+        path=raw.path,
+        source=source,
+        text=text,
+        lang=chosen,
+        format=raw.format,
+        record_id=raw.record_id,
+        content_map=mapping,
+        lang_detected=detected,
+    )
     if raw.format in ("md", "html"):
         doc.blocks = _blocks_from_spans(text, spans)
         doc.suppressions = find_suppressions(source)
@@ -722,5 +795,14 @@ def load_text(text: str, lang: str, path: str = "<text>") -> Document:
     return analyse(RawDocument(path, text, "txt", decoded), lang)
 
 
-__all__ = ["SUPPORTED", "Block", "Document", "RawDocument", "Sentence", "Token", "analyse", "load_text",
-           "read_articles"]  # fmt: skip
+__all__ = [
+    "SUPPORTED",
+    "Block",
+    "Document",
+    "RawDocument",
+    "Sentence",
+    "Token",
+    "analyse",
+    "load_text",
+    "read_articles",
+]

@@ -81,8 +81,13 @@ def drop_inside_residue(findings: list[Finding]) -> list[Finding]:
 
 
 def _strictly_inside(finding: Finding, residue: list[Finding]) -> bool:
-    return any(r is not finding and (r.start, r.end) != (finding.start, finding.end)
-               and r.start <= finding.start and finding.end <= r.end for r in residue)  # fmt: skip
+    return any(
+        r is not finding
+        and (r.start, r.end) != (finding.start, finding.end)
+        and r.start <= finding.start
+        and finding.end <= r.end
+        for r in residue
+    )
 
 
 def deduplicate(findings: list[Finding]) -> list[Finding]:
@@ -109,12 +114,15 @@ def to_source(doc: Document, findings: list[Finding]) -> None:
 
 
 def suppressed(doc: Document, finding: Finding) -> bool:
-    return any(start <= finding.start and finding.end <= end and (codes is None or finding.rule in codes)
-               for start, end, codes in doc.suppressions)  # fmt: skip
+    return any(
+        start <= finding.start and finding.end <= end and (codes is None or finding.rule in codes)
+        for start, end, codes in doc.suppressions
+    )
 
 
-def check_document(doc: Document, settings: Settings, scorer: Scorer | None = None,
-                   source: Document | None = None) -> FileReport:  # fmt: skip
+def check_document(
+    doc: Document, settings: Settings, scorer: Scorer | None = None, source: Document | None = None
+) -> FileReport:
     """Check one analysed document with the selected rules; rank suggestions with the model if any."""
     ctx = CheckContext.for_document(
         doc,
@@ -142,5 +150,12 @@ def check_document(doc: Document, settings: Settings, scorer: Scorer | None = No
     to_source(doc, findings)
     findings = [f for f in findings if not suppressed(doc, f)]
     findings.sort(key=Finding.sort_key)
-    return FileReport(path=doc.path, lang=doc.lang, words=doc.word_count, findings=findings, doc=doc,
-                      record_id=doc.record_id, lang_detected=doc.lang_detected)  # fmt: skip
+    return FileReport(
+        path=doc.path,
+        lang=doc.lang,
+        words=doc.word_count,
+        findings=findings,
+        doc=doc,
+        record_id=doc.record_id,
+        lang_detected=doc.lang_detected,
+    )

@@ -44,10 +44,15 @@ def read_gold(path: Path) -> list[GoldRecord]:
             continue
         try:
             data = json.loads(line)
-            record = GoldRecord(id=str(data.get("id", number)), lang=data["lang"], text=data["text"],
-                                spans=list(data.get("spans", [])), source=data.get("source"),
-                                source_lang=data.get("source_lang"),
-                                clean=bool(data.get("clean", not data.get("spans"))))  # fmt: skip
+            record = GoldRecord(
+                id=str(data.get("id", number)),
+                lang=data["lang"],
+                text=data["text"],
+                spans=list(data.get("spans", [])),
+                source=data.get("source"),
+                source_lang=data.get("source_lang"),
+                clean=bool(data.get("clean", not data.get("spans"))),
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             raise InputError(f"line {number}: not a gold record ({error})", str(path)) from error
         for span in record.spans:
@@ -162,8 +167,14 @@ def score_record(record: GoldRecord, findings: list[Finding], evaluation: Evalua
         category.predicted += 1
         category.correct += hit
         if not hit:
-            evaluation.false_alarms.append({"id": record.id, "rule": finding.rule, "text": finding.text,
-                                            "severity": str(finding.severity)})  # fmt: skip
+            evaluation.false_alarms.append(
+                {
+                    "id": record.id,
+                    "rule": finding.rule,
+                    "text": finding.text,
+                    "severity": str(finding.severity),
+                }
+            )
     for gold in record.spans:
         overlapping = [f for f in findings if _overlaps(f.start, f.end, gold["start"], gold["end"])]
         category = evaluation.by_category[gold.get("category", "?")]
@@ -172,14 +183,21 @@ def score_record(record: GoldRecord, findings: list[Finding], evaluation: Evalua
             local.found += 1
             category.found += 1
         else:
-            evaluation.missed.append({"id": record.id, "text": gold.get("text", record.text[gold["start"]:gold["end"]]),
-                                      "category": gold.get("category")})  # fmt: skip
+            evaluation.missed.append(
+                {
+                    "id": record.id,
+                    "text": gold.get("text", record.text[gold["start"] : gold["end"]]),
+                    "category": gold.get("category"),
+                }
+            )
         if "fix" in gold:
             local.with_fix += 1
             category.with_fix += 1
             equal = False
             if overlapping:
-                closest = min(overlapping, key=lambda f: abs(f.start - gold["start"]) + abs(f.end - gold["end"]))
+                closest = min(
+                    overlapping, key=lambda f: abs(f.start - gold["start"]) + abs(f.end - gold["end"])
+                )
                 equal = fix_matches(record.text, gold, closest)
                 evaluation.by_rule[closest.rule].with_fix += 1
                 evaluation.by_rule[closest.rule].fix_equal += equal
@@ -193,8 +211,12 @@ def score_record(record: GoldRecord, findings: list[Finding], evaluation: Evalua
             evaluation.clean_major[record.id] = majors
 
 
-def evaluate(records: Iterable[GoldRecord], settings: Settings, scorer: Scorer | None = None,
-             progress: Iterator[Any] | None = None) -> Evaluation:  # fmt: skip
+def evaluate(
+    records: Iterable[GoldRecord],
+    settings: Settings,
+    scorer: Scorer | None = None,
+    progress: Iterator[Any] | None = None,
+) -> Evaluation:
     evaluation = Evaluation()
     for record in records:
         findings = check_record(record, settings, scorer)
@@ -218,17 +240,28 @@ def render_text(evaluation: Evaluation, out: Any) -> None:
         for column in ("", "predicted", "precision", "gold", "recall", "F1", "fix=gold"):
             grid.add_column(column, justify="right" if column else "left")
         for key, counts in rows.items():
-            grid.add_row(key, str(counts.predicted), _fmt(counts.precision), str(counts.gold) if recall else "–",
-                         _fmt(counts.recall) if recall else "–", _fmt(counts.f1) if recall else "–",
-                         f"{counts.fix_equal}/{counts.with_fix} {_fmt(counts.fix_accuracy)}")  # fmt: skip
+            grid.add_row(
+                key,
+                str(counts.predicted),
+                _fmt(counts.precision),
+                str(counts.gold) if recall else "–",
+                _fmt(counts.recall) if recall else "–",
+                _fmt(counts.f1) if recall else "–",
+                f"{counts.fix_equal}/{counts.with_fix} {_fmt(counts.fix_accuracy)}",
+            )
         console.print(grid)
         console.print()
 
     table("By language", {**dict(sorted(evaluation.by_lang.items())), "all": evaluation.overall})
-    table("By category (recall by gold category, precision by finding category)",
-          dict(sorted(evaluation.by_category.items())))  # fmt: skip
-    table("By rule (precision; fix=gold where the rule's finding is the closest to a gold span)",
-          dict(sorted(evaluation.by_rule.items())), recall=False)  # fmt: skip
+    table(
+        "By category (recall by gold category, precision by finding category)",
+        dict(sorted(evaluation.by_category.items())),
+    )
+    table(
+        "By rule (precision; fix=gold where the rule's finding is the closest to a gold span)",
+        dict(sorted(evaluation.by_rule.items())),
+        recall=False,
+    )
     if evaluation.clean_major:
         console.print("[bold]Major findings on clean articles[/bold]")
         for record, findings in evaluation.clean_major.items():

@@ -94,8 +94,15 @@ class FixResult:
 CheckText = Callable[[str], list[Finding]]
 
 
-def fix_text(path: str, text: str, decoded: Decoded, file_format: str, check: CheckText, min_confidence: float,
-             unsafe: bool) -> FixResult:  # fmt: skip
+def fix_text(
+    path: str,
+    text: str,
+    decoded: Decoded,
+    file_format: str,
+    check: CheckText,
+    min_confidence: float,
+    unsafe: bool,
+) -> FixResult:
     """Apply applicable fixes, re-checking after each pass until nothing applicable is left."""
     result = FixResult(path, text, text)
     newline = _newline_style(text)
@@ -106,8 +113,10 @@ def fix_text(path: str, text: str, decoded: Decoded, file_format: str, check: Ch
         for suggestion in applicable(findings, min_confidence, unsafe):
             edit = _adapt(suggestion, file_format, newline)
             if decoded.encoding and not _encodable(edit.replacement, decoded.encoding):
-                result.skipped.append(f"{by_suggestion[id(suggestion)].rule} at offset {suggestion.start}: "
-                                      f"“{edit.replacement}” cannot be written in {decoded.encoding}")  # fmt: skip
+                result.skipped.append(
+                    f"{by_suggestion[id(suggestion)].rule} at offset {suggestion.start}: "
+                    f"“{edit.replacement}” cannot be written in {decoded.encoding}"
+                )
                 continue
             edits.append((edit, by_suggestion[id(suggestion)]))
         kept = non_overlapping(e for e, _ in edits)

@@ -18,10 +18,28 @@ SUPPORTED: dict[str, str] = {
     "zh": "Chinese",
 }
 # Languages that may appear as the source of a translation (for --source-lang and detection).
-SOURCE_LANGUAGES = {**SUPPORTED, "it": "Italian", "tr": "Turkish", "fa": "Persian", "uk": "Ukrainian",
-                    "ja": "Japanese", "nl": "Dutch", "pl": "Polish"}  # fmt: skip
-ALIASES = {"zh-cn": "zh", "zh-hans": "zh", "pt-br": "pt", "pt-pt": "pt", "en-us": "en", "en-gb": "en",
-           "es-es": "es", "es-mx": "es", "fr-fr": "fr", "de-de": "de"}  # fmt: skip
+SOURCE_LANGUAGES = {
+    **SUPPORTED,
+    "it": "Italian",
+    "tr": "Turkish",
+    "fa": "Persian",
+    "uk": "Ukrainian",
+    "ja": "Japanese",
+    "nl": "Dutch",
+    "pl": "Polish",
+}
+ALIASES = {
+    "zh-cn": "zh",
+    "zh-hans": "zh",
+    "pt-br": "pt",
+    "pt-pt": "pt",
+    "en-us": "en",
+    "en-gb": "en",
+    "es-es": "es",
+    "es-mx": "es",
+    "fr-fr": "fr",
+    "de-de": "de",
+}
 
 
 def normalise_lang(code: str, what: str = "--lang", allowed: dict[str, str] = SUPPORTED) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -79,53 +79,9 @@ def _word_pattern(phrase: str) -> regex.Pattern[str]:
     return regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}]){body}(?![\p{{L}}\p{{M}}\p{{N}}])", regex.IGNORECASE)
 
 
-@dataclass
-class LanguageData:
-    lang: str
-    locale: dict[str, Any]
-    residue_patterns: list[regex.Pattern[str]]
-    widget_words: frozenset[str]
-    widget_connectors: frozenset[str]
-    brands: frozenset[str]
-    confusions: list[Confusion]
-    cues: dict[str, frozenset[str]]
-    doubles: frozenset[str]
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def scripts(self) -> list[str]:
-        return list(self.locale.get("scripts", ["Latin"]))
-
-    @property
-    def cased(self) -> bool:
-        return bool(self.locale.get("cased", True))
-
-    def cue_words(self, name: str) -> frozenset[str]:
-        return self.cues.get(name, frozenset())
-
-
-def _load_toml(*parts: str) -> dict[str, Any]:
-    text = _read(*parts)
-    if text is None:
-        return {}
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"data/{'/'.join(parts)}: {error}") from error
-
-
-def _compile_patterns(patterns: list[str], where: str) -> list[regex.Pattern[str]]:
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append(regex.compile(pattern, regex.IGNORECASE | regex.VERSION1))
-        except regex.error as error:
-            raise ConfigError(f"{where}: bad pattern {pattern!r}: {error}") from error
-    return compiled
-
-
-def _confusions(rows: list[dict[str, str]], where: str, cues: dict[str, frozenset[str]],
-                source_lang: str | None = None) -> list[Confusion]:  # fmt: skip
+def _confusions(
+    rows: list[dict[str, str]], where: str, cues: dict[str, frozenset[str]], source_lang: str | None = None
+) -> list[Confusion]:
     entries = []
     for row in rows:
         alternatives = tuple(a.strip() for a in row.get("alternatives", "").split("|") if a.strip())

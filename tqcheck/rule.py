@@ -122,7 +122,9 @@ class Rule:
         )
 
 
-def replace(start: int, end: int, replacement: str, confidence: float = 0.9, origin: Origin = Origin.RULE) -> Suggestion:
+def replace(
+    start: int, end: int, replacement: str, confidence: float = 0.9, origin: Origin = Origin.RULE
+) -> Suggestion:
     return Suggestion(replacement, start, end, confidence, origin)
 
 

@@ -27,8 +27,13 @@ def collect_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))  # fmt: skip
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in TEXT_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not found:
                 errors.append(f"{argument}: no articles (.txt, .md, .html, .jsonl) in this directory")
             paths.extend(found)
@@ -67,7 +72,9 @@ def read_source(options: CheckOptions, settings: Settings) -> RawDocument | None
     return articles[0]
 
 
-def check_file(path: Path, options: CheckOptions, scorer: Scorer | None = None) -> tuple[list[FileReport], list[str]]:
+def check_file(
+    path: Path, options: CheckOptions, scorer: Scorer | None = None
+) -> tuple[list[FileReport], list[str]]:
     """Check every article in one file. Errors come back as one-line messages, never raised."""
     reports: list[FileReport] = []
     errors: list[str] = []
@@ -79,8 +86,16 @@ def check_file(path: Path, options: CheckOptions, scorer: Scorer | None = None) 
         return [], [str(error)]
     for raw in articles:
         if not raw.source.strip():
-            reports.append(FileReport(path=raw.path, lang=settings.lang or raw.lang or "und", words=0, findings=[],
-                                      record_id=raw.record_id, note="empty, nothing to check"))  # fmt: skip
+            reports.append(
+                FileReport(
+                    path=raw.path,
+                    lang=settings.lang or raw.lang or "und",
+                    words=0,
+                    findings=[],
+                    record_id=raw.record_id,
+                    note="empty, nothing to check",
+                )
+            )
             continue
         try:
             doc = analyse(raw, settings.lang)
@@ -92,7 +107,9 @@ def check_file(path: Path, options: CheckOptions, scorer: Scorer | None = None) 
     return reports, errors
 
 
-def _source_document(raw: RawDocument, source_raw: RawDocument | None, settings: Settings):  # -> Document | None
+def _source_document(
+    raw: RawDocument, source_raw: RawDocument | None, settings: Settings
+):  # -> Document | None
     if raw.source_text is not None:
         source_raw = RawDocument(raw.path + " (source)", raw.source_text, "txt", raw.decoded)
         lang = settings.source_lang or raw.source_lang
@@ -110,8 +127,14 @@ def _check_file_job(args: tuple[Path, CheckOptions]) -> tuple[list[FileReport], 
     return reports, errors
 
 
-def run_check(paths: list[Path], options: CheckOptions, scorer: Scorer | None = None, jobs: int = 1,
-              progress: bool | None = None, keep_documents: bool = False) -> Report:  # fmt: skip
+def run_check(
+    paths: list[Path],
+    options: CheckOptions,
+    scorer: Scorer | None = None,
+    jobs: int = 1,
+    progress: bool | None = None,
+    keep_documents: bool = False,
+) -> Report:
     """Check files in order (in parallel with jobs > 1, without a model), with a progress bar."""
     report = Report()
     results: Iterator[tuple[list[FileReport], list[str]]]

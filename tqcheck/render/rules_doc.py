@@ -45,14 +45,23 @@ def render_rule(rule: type[Rule], out: TextIO, output_format: str = "text") -> N
     if output_format == "json":
         info = rule_info(rule)
         info["doc"] = rule.doc()
-        info["examples"] = [{"text": e.text, "lang": e.lang, "fixed": e.fixed, "bad": e.is_bad} for e in rule.examples]
+        info["examples"] = [
+            {"text": e.text, "lang": e.lang, "fixed": e.fixed, "bad": e.is_bad} for e in rule.examples
+        ]
         json.dump(info, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
-    lines = [f"# {rule.code} {rule.name}", "",
-             f"Category: {rule.category} · default severity: {rule.severity} · languages: "
-             f"{'all' if rule.languages is None else ', '.join(sorted(rule.languages))}", "", rule.doc(), "",
-             "## Examples", ""]  # fmt: skip
+    lines = [
+        f"# {rule.code} {rule.name}",
+        "",
+        f"Category: {rule.category} · default severity: {rule.severity} · languages: "
+        f"{'all' if rule.languages is None else ', '.join(sorted(rule.languages))}",
+        "",
+        rule.doc(),
+        "",
+        "## Examples",
+        "",
+    ]
     for example in rule.examples:
         verdict = "flagged" if example.is_bad else "not flagged"
         lines.append(f"- ({example.lang}, {verdict}) `{example.text}`")

@@ -32,9 +32,11 @@ def render(report: Report, out: TextIO, settings: Settings) -> None:
             continue
         for finding in file_report.findings:
             severity = str(finding.severity)
-            line = (f"[bold]{escape(name)}:{finding.line}:{finding.column}[/bold] "
-                    f"[{STYLE[severity]}]{severity}[/{STYLE[severity]}] "
-                    f"[magenta]{finding.rule}[/magenta] [dim]{finding.name}[/dim] {escape(finding.message)}")  # fmt: skip
+            line = (
+                f"[bold]{escape(name)}:{finding.line}:{finding.column}[/bold] "
+                f"[{STYLE[severity]}]{severity}[/{STYLE[severity]}] "
+                f"[magenta]{finding.rule}[/magenta] [dim]{finding.name}[/dim] {escape(finding.message)}"
+            )
             best = finding.best
             if best is not None:
                 shown = best.replacement if best.replacement else "(delete)"
@@ -59,12 +61,18 @@ def _summary(console: Console, report: Report) -> None:
     table.add_column("score", justify="right")
     scores = [f.score for f in checked]
     mean = sum(scores) / len(scores) if scores else 100.0
-    table.add_row(str(len(checked)), str(words), *(str(by_severity.get(str(s), 0)) for s in SEVERITY_ORDER),
-                  f"{mean:.1f}")  # fmt: skip
+    table.add_row(
+        str(len(checked)),
+        str(words),
+        *(str(by_severity.get(str(s), 0)) for s in SEVERITY_ORDER),
+        f"{mean:.1f}",
+    )
     console.print()
     console.print(table)
     if by_category:
         parts = ", ".join(f"{c}: {by_category[str(c)]}" for c in Category if by_category.get(str(c)))
         console.print(f"by category: {parts}")
-    console.print(f"[dim]{len(findings)} finding(s); MQM score = 100 × (1 − penalty/words), "
-                  f"penalty minor 1, major 5, critical 25[/dim]")  # fmt: skip
+    console.print(
+        f"[dim]{len(findings)} finding(s); MQM score = 100 × (1 − penalty/words), "
+        f"penalty minor 1, major 5, critical 25[/dim]"
+    )

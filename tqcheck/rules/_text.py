@@ -7,8 +7,21 @@ from functools import lru_cache
 import regex
 
 LETTER = regex.compile(r"\p{L}")
-SCRIPTS = ("Latin", "Cyrillic", "Greek", "Arabic", "Han", "Hebrew", "Armenian", "Georgian", "Devanagari",
-           "Hiragana", "Katakana", "Hangul", "Thai")  # fmt: skip
+SCRIPTS = (
+    "Latin",
+    "Cyrillic",
+    "Greek",
+    "Arabic",
+    "Han",
+    "Hebrew",
+    "Armenian",
+    "Georgian",
+    "Devanagari",
+    "Hiragana",
+    "Katakana",
+    "Hangul",
+    "Thai",
+)
 _SCRIPT_RES = {name: regex.compile(rf"\p{{Script={name}}}") for name in SCRIPTS}
 
 

@@ -55,7 +55,11 @@ class Mojibake(Rule):
     examples = (
         bad("The mayor opened a [[cafÃ©]] in the square.", fixed="The mayor opened a café in the square."),
         bad("[[FranÃ§ois]] Dumas a été élu.", lang="fr", fixed="François Dumas a été élu."),
-        bad("Die Regierung sprach [[Ã¼ber]] den Streik.", lang="de", fixed="Die Regierung sprach über den Streik."),
+        bad(
+            "Die Regierung sprach [[Ã¼ber]] den Streik.",
+            lang="de",
+            fixed="Die Regierung sprach über den Streik.",
+        ),
         bad("O governo anunciou uma nova [[aÃ§Ã£o]] contra a seca.", lang="pt"),
         bad("Председатель [[Ð¿Ñ€ÐµÐ·Ð¸Ð´ÐµÐ½Ñ‚]] прибыл.", lang="ru", fixed="Председатель президент прибыл."),
         good("The café in São Paulo served crème brûlée to Ørsted's engineers."),
@@ -66,8 +70,13 @@ class Mojibake(Rule):
         from ftfy import TextFixerConfig, fix_and_explain
         from ftfy.badness import is_bad
 
-        config = TextFixerConfig(uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False,
-                                 normalization=None, fix_line_breaks=False)  # fmt: skip
+        config = TextFixerConfig(
+            uncurl_quotes=False,
+            fix_latin_ligatures=False,
+            fix_character_width=False,
+            normalization=None,
+            fix_line_breaks=False,
+        )
         for run in NON_ASCII_RUN.finditer(doc.text):
             text = run.group(0)
             if not is_bad(text):
@@ -80,8 +89,13 @@ class Mojibake(Rule):
             tail = _unchanged_words(text[head:][::-1], fixed[head:][::-1])
             start, end = run.start() + head, run.end() - tail
             text, fixed = text[head : len(text) - tail], fixed[head : len(fixed) - tail]
-            yield self.finding(doc, start, end, f"Mojibake: “{text}” looks like “{fixed}” decoded with the wrong "
-                               "character set.", [replace(start, end, fixed, 0.9)])  # fmt: skip
+            yield self.finding(
+                doc,
+                start,
+                end,
+                f"Mojibake: “{text}” looks like “{fixed}” decoded with the wrong character set.",
+                [replace(start, end, fixed, 0.9)],
+            )
 
 
 class Homoglyph(Rule):
@@ -128,6 +142,10 @@ class Homoglyph(Rule):
             if not letters or not all(ch in mapping for ch in letters):
                 continue
             fixed = "".join(mapping.get(ch, ch) if ch in letters else ch for ch in token.text)
-            yield self.finding(doc, token.start, token.end,
-                               f"“{token.text}” mixes {target} letters with look-alikes from another script.",
-                               [replace(token.start, token.end, fixed, 0.95)])  # fmt: skip
+            yield self.finding(
+                doc,
+                token.start,
+                token.end,
+                f"“{token.text}” mixes {target} letters with look-alikes from another script.",
+                [replace(token.start, token.end, fixed, 0.95)],
+            )

@@ -41,10 +41,15 @@ class HeadingLowercase(Rule):
     category = Category.STYLE
     severity = Severity.MINOR
     examples = (
-        bad("The talks ended.\n\n[[calls for restraint]]\n\nThe UN urged both sides to stop.",
-            fixed="The talks ended.\n\nCalls for restraint\n\nThe UN urged both sides to stop."),
-        bad("Les négociations ont pris fin.\n\n[[appels à la retenue]]\n\nL’ONU a appelé au calme.", lang="fr",
-            fixed="Les négociations ont pris fin.\n\nAppels à la retenue\n\nL’ONU a appelé au calme."),
+        bad(
+            "The talks ended.\n\n[[calls for restraint]]\n\nThe UN urged both sides to stop.",
+            fixed="The talks ended.\n\nCalls for restraint\n\nThe UN urged both sides to stop.",
+        ),
+        bad(
+            "Les négociations ont pris fin.\n\n[[appels à la retenue]]\n\nL’ONU a appelé au calme.",
+            lang="fr",
+            fixed="Les négociations ont pris fin.\n\nAppels à la retenue\n\nL’ONU a appelé au calme.",
+        ),
         good("Apple shares fell.\n\niPhone sales slow down\n\nSales fell by 3%."),
         good("谈判结束。\n\n呼吁保持克制\n\n联合国敦促双方停火。", lang="zh"),
     )
@@ -63,8 +68,13 @@ class HeadingLowercase(Rule):
             offset = first.start() - block.start
             heading = doc.block_text(block)
             fixed = heading[:offset] + word[0].upper() + heading[offset + 1 :]
-            yield self.finding(doc, block.start, block.end, "Heading starts with a lowercase letter.",
-                               [replace(block.start, block.end, fixed, 0.95)])  # fmt: skip
+            yield self.finding(
+                doc,
+                block.start,
+                block.end,
+                "Heading starts with a lowercase letter.",
+                [replace(block.start, block.end, fixed, 0.95)],
+            )
 
 
 class HeadingPeriod(Rule):
@@ -87,12 +97,17 @@ class HeadingPeriod(Rule):
     category = Category.STYLE
     severity = Severity.MINOR
     examples = (
-        bad("The talks in Geneva ended on Tuesday without an agreement.\n\n[[Calls for restraint.]]\n\n"
+        bad(
+            "The talks in Geneva ended on Tuesday without an agreement.\n\n[[Calls for restraint.]]\n\n"
             "The UN urged both sides to stop the fighting at once.",
             fixed="The talks in Geneva ended on Tuesday without an agreement.\n\nCalls for restraint\n\n"
-                  "The UN urged both sides to stop the fighting at once."),
-        bad("周二在日内瓦举行的谈判没有达成任何协议。\n\n[[呼吁保持克制。]]\n\n联合国敦促双方立即停止战斗。", lang="zh",
-            fixed="周二在日内瓦举行的谈判没有达成任何协议。\n\n呼吁保持克制\n\n联合国敦促双方立即停止战斗。"),
+            "The UN urged both sides to stop the fighting at once.",
+        ),
+        bad(
+            "周二在日内瓦举行的谈判没有达成任何协议。\n\n[[呼吁保持克制。]]\n\n联合国敦促双方立即停止战斗。",
+            lang="zh",
+            fixed="周二在日内瓦举行的谈判没有达成任何协议。\n\n呼吁保持克制\n\n联合国敦促双方立即停止战斗。",
+        ),
         good("The talks ended.\n\nTalks with the U.S.\n\nThe UN urged both sides to stop."),
         good("The talks ended.\n\nWaiting for news...\n\nThe UN urged both sides to stop."),
     )
@@ -102,8 +117,13 @@ class HeadingPeriod(Rule):
             text = doc.block_text(block)
             if not text.endswith((".", "。")) or text.endswith("..") or ABBREVIATION_END.search(text):
                 continue
-            yield self.finding(doc, block.start, block.end, "Heading ends with a period.",
-                               [replace(block.start, block.end, text[:-1].rstrip(), 0.95)])  # fmt: skip
+            yield self.finding(
+                doc,
+                block.start,
+                block.end,
+                "Heading ends with a period.",
+                [replace(block.start, block.end, text[:-1].rstrip(), 0.95)],
+            )
 
 
 def heading_case(words: list[str], minor: set[str], lang: str) -> str | None:
@@ -142,11 +162,15 @@ class HeadingCase(Rule):
     severity = Severity.MINOR
     languages = frozenset({"en"})
     examples = (
-        bad("Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\nPay rises for new staff\n\n"
+        bad(
+            "Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\nPay rises for new staff\n\n"
             "They agreed.\n\n[[Government Promises New Investment]]\n\nIt will pay.",
             fixed="Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\n"
-                  "Pay rises for new staff\n\nThey agreed.\n\nGovernment promises new investment\n\nIt will pay."),
-        good("Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\nBack to work in Hamburg\n\nDone."),
+            "Pay rises for new staff\n\nThey agreed.\n\nGovernment promises new investment\n\nIt will pay.",
+        ),
+        good(
+            "Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\nBack to work in Hamburg\n\nDone."
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -160,7 +184,9 @@ class HeadingCase(Rule):
             case = heading_case([m.group(0) for m in matches], minor, ctx.lang)
             if case:
                 classified.append((block, case, matches))
-        counts = {style: sum(1 for _, case, _ in classified if case == style) for style in ("title", "sentence")}
+        counts = {
+            style: sum(1 for _, case, _ in classified if case == style) for style in ("title", "sentence")
+        }
         if min(counts.values()) == 0 or max(counts.values()) < 2 or counts["title"] == counts["sentence"]:
             return
         majority = max(counts, key=counts.__getitem__)
@@ -179,5 +205,10 @@ class HeadingCase(Rule):
                 offset = fix.start - block.start
                 text = text[:offset] + fix.replacement + text[offset + 1 :]
             style = "Title Case" if majority == "title" else "Sentence case"
-            yield self.finding(doc, block.start, block.end, f"Heading case differs from the article's other "
-                               f"headings, which use {style}.", [replace(block.start, block.end, text, 0.5)])  # fmt: skip
+            yield self.finding(
+                doc,
+                block.start,
+                block.end,
+                f"Heading case differs from the article's other headings, which use {style}.",
+                [replace(block.start, block.end, text, 0.5)],
+            )

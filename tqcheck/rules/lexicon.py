@@ -64,12 +64,18 @@ class LiteralSense(Rule):
     severity = Severity.MINOR
     fluency_verdict = True
     examples = (
-        bad("Troops exchanged fire on the border in an [[accident]] between the two sides.",
-            fixed="Troops exchanged fire on the border in an incident between the two sides."),
-        bad("Frequent [[accidents]]\n\nSoldiers on both sides of the border have reported firefights.\n",
-            fixed="Frequent incidents\n\nSoldiers on both sides of the border have reported firefights.\n"),
-        bad("The two countries declare [[steadfast ceasefire]] after clashes.",
-            fixed="The two countries declare ceasefire is holding after clashes."),
+        bad(
+            "Troops exchanged fire on the border in an [[accident]] between the two sides.",
+            fixed="Troops exchanged fire on the border in an incident between the two sides.",
+        ),
+        bad(
+            "Frequent [[accidents]]\n\nSoldiers on both sides of the border have reported firefights.\n",
+            fixed="Frequent incidents\n\nSoldiers on both sides of the border have reported firefights.\n",
+        ),
+        bad(
+            "The two countries declare [[steadfast ceasefire]] after clashes.",
+            fixed="The two countries declare ceasefire is holding after clashes.",
+        ),
         good("A traffic accident closed the motorway for two hours."),
         good("The accident at the chemical plant injured four workers."),
     )
@@ -82,7 +88,9 @@ class LiteralSense(Rule):
                 if finding is not None:
                     yield finding
 
-    def _judge(self, doc: Document, ctx: CheckContext, entry: Confusion, start: int, end: int) -> Finding | None:
+    def _judge(
+        self, doc: Document, ctx: CheckContext, entry: Confusion, start: int, end: int
+    ) -> Finding | None:
         block = doc.block_at(start)
         if entry.heading_only and (block is None or not block.is_heading):
             return None
@@ -94,7 +102,9 @@ class LiteralSense(Rule):
         found = doc.text[start:end]
         # In a heading or at a sentence start the first letter is capitalised by position only.
         suggestions = [
-            Suggestion(match_case(found, alternative), start, end, round(0.6 - 0.05 * rank, 2), Origin.LEXICON)
+            Suggestion(
+                match_case(found, alternative), start, end, round(0.6 - 0.05 * rank, 2), Origin.LEXICON
+            )
             for rank, alternative in enumerate(entry.alternatives)
         ]
         where = f" (context: “{cue}”)" if cue else ""
@@ -104,5 +114,13 @@ class LiteralSense(Rule):
         evidence: dict[str, object] = {"entry": entry.wrong, "threshold": entry.threshold}
         if entry.source_lang:
             evidence["pair"] = f"{entry.source_lang}-{ctx.lang}"
-        return self.finding(doc, start, end, message, suggestions, severity=Severity(entry.severity),
-                            category=Category(entry.category), evidence=evidence)  # fmt: skip
+        return self.finding(
+            doc,
+            start,
+            end,
+            message,
+            suggestions,
+            severity=Severity(entry.severity),
+            category=Category(entry.category),
+            evidence=evidence,
+        )

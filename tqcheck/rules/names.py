@@ -52,10 +52,14 @@ class NameVariants(Rule):
     category = Category.TERMINOLOGY
     severity = Severity.MINOR
     examples = (
-        bad("Prime Minister Pashinyan spoke first. Pashinyan said the border was calm. Later [[Pashinian]] left.",
-            fixed="Prime Minister Pashinyan spoke first. Pashinyan said the border was calm. Later Pashinyan left."),
-        bad("Михайлов прибыл в Казань. Михайлова встретил мэр. Михайлов заявил, что [[Михаилов]] устал.",
-            lang="ru"),
+        bad(
+            "Prime Minister Pashinyan spoke first. Pashinyan said the border was calm. Later [[Pashinian]] left.",
+            fixed="Prime Minister Pashinyan spoke first. Pashinyan said the border was calm. Later Pashinyan left.",
+        ),
+        bad(
+            "Михайлов прибыл в Казань. Михайлова встретил мэр. Михайлов заявил, что [[Михаилов]] устал.",
+            lang="ru",
+        ),
         good("Armenia and the Armenian government met Azerbaijan and the Azerbaijani envoy."),
         good("Пашинян прибыл в Москву. Пашиняна встретил мэр. Пашиняну вручили письмо.", lang="ru"),
         good("Austria and Australia signed the treaty with Slovenia and Slovakia."),
@@ -80,9 +84,13 @@ class NameVariants(Rule):
                     continue
                 confidence = 0.8 if counts[major] >= 2 * counts[minor] else 0.4
                 for token in occurrences[minor]:
-                    yield self.finding(doc, token.start, token.end,
-                                       f"“{minor}” is spelled “{major}” elsewhere in the article "
-                                       f"({counts[major]}×).", [replace(token.start, token.end, major, confidence)])  # fmt: skip
+                    yield self.finding(
+                        doc,
+                        token.start,
+                        token.end,
+                        f"“{minor}” is spelled “{major}” elsewhere in the article ({counts[major]}×).",
+                        [replace(token.start, token.end, major, confidence)],
+                    )
 
     @staticmethod
     def _variants(a: str, b: str, cased: bool) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import regex
+from ftfy.badness import is_bad
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
@@ -49,7 +50,9 @@ class SpaceBeforePunctuation(Rule):
     category = Category.LOCALE
     severity = Severity.MINOR
     examples = (
-        bad("The minister [[said ,]] the port will reopen.", fixed="The minister said, the port will reopen."),
+        bad(
+            "The minister [[said ,]] the port will reopen.", fixed="The minister said, the port will reopen."
+        ),
         bad("Die Gewerkschaft hat [[zugestimmt .]]", lang="de", fixed="Die Gewerkschaft hat zugestimmt."),
         bad("政府表示 [[，]]停火仍在维持。", lang="zh"),
         good("Le ministre a déclaré : « Nous rouvrirons le port ! »", lang="fr"),
@@ -66,8 +69,13 @@ class SpaceBeforePunctuation(Rule):
             word = regex.search(r"\S+$", doc.text[max(0, match.start() - 40) : match.start()])
             start = match.start() - (len(word.group(0)) if word else 0)
             end = match.end()
-            yield self.finding(doc, start, end, f"Space before “{mark}”.",
-                               [replace(start, end, doc.text[start : match.start()] + mark, 0.95)])  # fmt: skip
+            yield self.finding(
+                doc,
+                start,
+                end,
+                f"Space before “{mark}”.",
+                [replace(start, end, doc.text[start : match.start()] + mark, 0.95)],
+            )
 
 
 class MissingSpaceAfterPunctuation(Rule):
@@ -91,7 +99,10 @@ class MissingSpaceAfterPunctuation(Rule):
     severity = Severity.MINOR
     languages = frozenset({"en", "fr", "de", "es", "pt", "ru", "ar"})
     examples = (
-        bad("The [[army,which]] crossed the river, withdrew.", fixed="The army, which crossed the river, withdrew."),
+        bad(
+            "The [[army,which]] crossed the river, withdrew.",
+            fixed="The army, which crossed the river, withdrew.",
+        ),
         bad("The talks [[ended.The]] ministers left.", fixed="The talks ended. The ministers left."),
         bad("قال الوزير إن [[الهدنة،صامدة]] تماما.", lang="ar", fixed="قال الوزير إن الهدنة، صامدة تماما."),
         good("Prices rose 1,5% in the U.S. and e.g. in Japan; see example.com for details."),
@@ -105,7 +116,9 @@ class MissingSpaceAfterPunctuation(Rule):
                     continue
                 mark = match.group(1)
                 fixed = doc.text[start : match.start()] + mark + " " + doc.text[match.end() : end]
-                yield self.finding(doc, start, end, f"No space after “{mark}”.", [replace(start, end, fixed, 0.9)])
+                yield self.finding(
+                    doc, start, end, f"No space after “{mark}”.", [replace(start, end, fixed, 0.9)]
+                )
 
     @staticmethod
     def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -137,12 +150,17 @@ class FrenchSpacing(Rule):
     severity = Severity.MINOR
     languages = frozenset({"fr"})
     examples = (
-        bad("Le ministre a [[déclaré:]] la grève est finie.", lang="fr",
-            fixed="Le ministre a déclaré\u00a0: la grève est finie."),
+        bad(
+            "Le ministre a [[déclaré:]] la grève est finie.",
+            lang="fr",
+            fixed="Le ministre a déclaré\u00a0: la grève est finie.",
+        ),
         bad("Pourquoi [[maintenant?]]", lang="fr", fixed="Pourquoi maintenant\u202f?"),
         bad("Il a parlé de [[«crise»]] hier.", lang="fr", fixed="Il a parlé de «\u00a0crise\u00a0» hier."),
-        good("Le ministre a déclaré\u00a0: «\u00a0La grève est finie\u202f!\u00a0» à 10:30, voir https://example.fr.",
-             lang="fr"),
+        good(
+            "Le ministre a déclaré\u00a0: «\u00a0La grève est finie\u202f!\u00a0» à 10:30, voir https://example.fr.",
+            lang="fr",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -153,15 +171,25 @@ class FrenchSpacing(Rule):
             start, end = self._word_start(text, match.start()), match.end()
             space = NBSP if match.group(1) == ":" else NNBSP
             fixed = text[start : match.start()] + space + match.group(1)
-            yield self.finding(doc, start, end, f"French puts a no-break space before “{match.group(1)}”.",
-                               [replace(start, end, fixed, 0.9)])  # fmt: skip
+            yield self.finding(
+                doc,
+                start,
+                end,
+                f"French puts a no-break space before “{match.group(1)}”.",
+                [replace(start, end, fixed, 0.9)],
+            )
         for match in regex.finditer(r"«([^«»\n]{1,600})»", text):
             inner = match.group(1)
             if inner[:1].isspace() and inner[-1:].isspace():
                 continue
             fixed = f"«{NBSP}{inner.strip()}{NBSP}»"
-            yield self.finding(doc, match.start(), match.end(), "French guillemets take a no-break space inside.",
-                               [replace(match.start(), match.end(), fixed, 0.9)])  # fmt: skip
+            yield self.finding(
+                doc,
+                match.start(),
+                match.end(),
+                "French guillemets take a no-break space inside.",
+                [replace(match.start(), match.end(), fixed, 0.9)],
+            )
 
     @staticmethod
     def _word_start(text: str, position: int) -> int:
@@ -206,11 +234,22 @@ class QuoteStyle(Rule):
     category = Category.LOCALE
     severity = Severity.MINOR
     examples = (
-        bad("Der Minister sprach von einer [[“Krise”]].", lang="de", fixed="Der Minister sprach von einer „Krise“."),
-        bad("Le ministre a parlé de [[“crise”]].", lang="fr", fixed="Le ministre a parlé de «\u00a0crise\u00a0»."),
+        bad(
+            "Der Minister sprach von einer [[“Krise”]].",
+            lang="de",
+            fixed="Der Minister sprach von einer „Krise“.",
+        ),
+        bad(
+            "Le ministre a parlé de [[“crise”]].",
+            lang="fr",
+            fixed="Le ministre a parlé de «\u00a0crise\u00a0».",
+        ),
         bad("Министр назвал это [[“кризисом”]].", lang="ru", fixed="Министр назвал это «кризисом»."),
-        bad("Dijo «basta» y luego «nunca más», y añadió [[\"se acabó\"]].", lang="es",
-            fixed="Dijo «basta» y luego «nunca más», y añadió «se acabó»."),
+        bad(
+            'Dijo «basta» y luego «nunca más», y añadió [["se acabó"]].',
+            lang="es",
+            fixed="Dijo «basta» y luego «nunca más», y añadió «se acabó».",
+        ),
         good("He called it a “crisis” and said “enough”."),
         good("Il a dit : « Le mot “crise” est trop fort. »", lang="fr"),
         good("Er sagte: „Das Wort ‚Krise‘ ist zu stark.“", lang="de"),
@@ -221,21 +260,25 @@ class QuoteStyle(Rule):
         if not accepted:
             return
         quotations = _quotations(doc.text)
-        outer = [q for q in quotations if not any(o[1] < q[1] and q[2] <= o[2] and o is not q for o in quotations)]
+        outer = [
+            q for q in quotations if not any(o[1] < q[1] and q[2] <= o[2] and o is not q for o in quotations)
+        ]
         counts: dict[tuple[str, str], int] = {}
         for style, _, _ in outer:
             counts[style] = counts.get(style, 0) + 1
         accepted_counts = {s: n for s, n in counts.items() if s in accepted}
-        dominant = max(accepted_counts, key=accepted_counts.__getitem__) if accepted_counts else accepted[0]
+        # The article's own style: the most used accepted one, the house style breaking a tie.
+        dominant = max(accepted_counts, key=lambda s: (accepted_counts[s], -accepted.index(s)), default=accepted[0])
+        language = ctx.data.locale.get("name", ctx.lang)
         for style, start, end in outer:
+            if style == dominant:
+                continue
+            shown, usual = f"{style[0]}…{style[1]}", f"{dominant[0]}…{dominant[1]}"
             if style in accepted:
-                if style == dominant or counts[style] * 2 > accepted_counts.get(dominant, 0) or counts[dominant] < 2:
-                    continue
-                message = f"Quotation marks {style[0]}…{style[1]} differ from the article's usual {dominant[0]}…{dominant[1]}."
-                target = dominant
+                message = f"Quotation marks {shown} differ from the article's usual {usual}."
             else:
-                target = dominant
-                message = f"Quotation marks {style[0]}…{style[1]} are not used in {ctx.data.locale.get('name', ctx.lang)}; use {target[0]}…{target[1]}."
+                message = f"Quotation marks {shown} are not used in {language}; use {usual}."
+            target = dominant
             inner = doc.text[start + 1 : end - 1]
             if target == ("«", "»") and ctx.lang == "fr":
                 fixed = f"«{NBSP}{inner.strip()}{NBSP}»"
@@ -267,8 +310,10 @@ class UnbalancedDelimiters(Rule):
     category = Category.LOCALE
     severity = Severity.MINOR
     examples = (
-        bad("The Rail Workers' Union [[(]]RWU said the strike would go on.",
-            fixed="The Rail Workers' Union (RWU) said the strike would go on."),
+        bad(
+            "The Rail Workers' Union [[(]]RWU said the strike would go on.",
+            fixed="The Rail Workers' Union (RWU) said the strike would go on.",
+        ),
         bad("He said [[“]]we will never give up.", fixed="He said “we will never give up.”"),
         bad("The vote was postponed[[)]] until May."),
         good("The union (RWU) said “we will go on” and left [see page 2]."),
@@ -285,6 +330,8 @@ class UnbalancedDelimiters(Rule):
         closers = {close: open_ for open_, close in pairs.items()}
         text = doc.text
         for block in doc.blocks:
+            if is_bad(text[block.start : block.end]):
+                continue  # mojibake garbles quotation marks; TQ205 reports the cause
             stack: list[tuple[str, int]] = []
             for position in range(block.start, block.end):
                 char = text[position]
@@ -298,13 +345,17 @@ class UnbalancedDelimiters(Rule):
                             yield self._unclosed(doc, *stack.pop(), pairs)
                         stack.pop()
                     else:
-                        yield self.finding(doc, position, position + 1, f"“{char}” closes nothing in this paragraph.")
+                        yield self.finding(
+                            doc, position, position + 1, f"“{char}” closes nothing in this paragraph."
+                        )
             for char, position in stack:
                 yield self._unclosed(doc, char, position, pairs)
             straight = [i for i in range(block.start, block.end) if text[i] == '"']
             if len(straight) % 2:
                 position = straight[-1]
-                yield self.finding(doc, position, position + 1, "Odd number of straight quotation marks in this paragraph.")
+                yield self.finding(
+                    doc, position, position + 1, "Odd number of straight quotation marks in this paragraph."
+                )
 
     def _unclosed(self, doc: Document, char: str, position: int, pairs: dict[str, str]) -> Finding:
         closing = pairs[char]
@@ -316,8 +367,13 @@ class UnbalancedDelimiters(Rule):
         elif sentence is not None and char not in BRACKETS:
             end = sentence.end
             suggestions.append(replace(position, end, doc.text[position:end] + closing, 0.4))
-        return self.finding(doc, position, position + 1, f"“{char}” is never closed with “{closing}” in this paragraph.",
-                            suggestions)  # fmt: skip
+        return self.finding(
+            doc,
+            position,
+            position + 1,
+            f"“{char}” is never closed with “{closing}” in this paragraph.",
+            suggestions,
+        )
 
 
 class DoubledSpace(Rule):
@@ -346,7 +402,11 @@ class DoubledSpace(Rule):
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         if not doc.whitespace_significant:
             return
-        for match in regex.finditer(r"([\p{L}\p{M}\p{N}]*)(?<=\S)([ \u00a0]{2,})(?=\S)([\p{L}\p{M}\p{N}]*)", doc.text):
+        for match in regex.finditer(
+            r"([\p{L}\p{M}\p{N}]*)(?<=\S)([ \u00a0]{2,})(?=\S)([\p{L}\p{M}\p{N}]*)", doc.text
+        ):
             start, end = match.start(), match.end()
             fixed = match.group(1) + " " + match.group(3)
-            yield self.finding(doc, start, end, "Two or more spaces between words.", [replace(start, end, fixed, 0.95)])
+            yield self.finding(
+                doc, start, end, "Two or more spaces between words.", [replace(start, end, fixed, 0.95)]
+            )

@@ -46,8 +46,11 @@ class RepeatedWord(Rule):
     severity = Severity.MINOR
     examples = (
         bad("Paris in [[the the]] spring.", fixed="Paris in the spring."),
-        bad("Le ministre a annoncé [[que que]] le port rouvrira.", lang="fr",
-            fixed="Le ministre a annoncé que le port rouvrira."),
+        bad(
+            "Le ministre a annoncé [[que que]] le port rouvrira.",
+            lang="fr",
+            fixed="Le ministre a annoncé que le port rouvrira.",
+        ),
         bad("Министр прибыл [[в в]] Москву.", lang="ru", fixed="Министр прибыл в Москву."),
         bad("وصل الوزير [[إلى إلى]] القاهرة.", lang="ar", fixed="وصل الوزير إلى القاهرة."),
         good("She had had enough of the talks."),
@@ -63,8 +66,13 @@ class RepeatedWord(Rule):
                     continue
                 if left.text.casefold() in allowed or not _joined_only_by_separators(doc, left, right):
                     continue
-                yield self.finding(doc, left.start, right.end, f"“{left.text}” is repeated.",
-                                   [replace(left.start, right.end, left.text, 0.95)])  # fmt: skip
+                yield self.finding(
+                    doc,
+                    left.start,
+                    right.end,
+                    f"“{left.text}” is repeated.",
+                    [replace(left.start, right.end, left.text, 0.95)],
+                )
 
 
 class LoopingPhrase(Rule):
@@ -88,10 +96,14 @@ class LoopingPhrase(Rule):
     category = Category.FLUENCY
     severity = Severity.MAJOR
     examples = (
-        bad("The minister called for [[the talks, the talks, the talks]] to resume.",
-            fixed="The minister called for the talks to resume."),
-        bad("Officials said [[the port will reopen the port will reopen]] on Monday.",
-            fixed="Officials said the port will reopen on Monday."),
+        bad(
+            "The minister called for [[the talks, the talks, the talks]] to resume.",
+            fixed="The minister called for the talks to resume.",
+        ),
+        bad(
+            "Officials said [[the port will reopen the port will reopen]] on Monday.",
+            fixed="Officials said the port will reopen on Monday.",
+        ),
         bad("El ministro pidió [[las negociaciones, las negociaciones, las negociaciones]] ya.", lang="es"),
         good("Again and again the talks stalled, and again they resumed."),
         good("It was a very, very long night."),
@@ -109,8 +121,13 @@ class LoopingPhrase(Rule):
                 size, copies = found
                 start, end = words[i].start, words[i + size * copies - 1].end
                 first_copy = doc.text[start : words[i + size - 1].end]
-                yield self.finding(doc, start, end, f"The phrase “{first_copy}” repeats {copies} times in a row.",
-                                   [replace(start, end, first_copy, 0.9)])  # fmt: skip
+                yield self.finding(
+                    doc,
+                    start,
+                    end,
+                    f"The phrase “{first_copy}” repeats {copies} times in a row.",
+                    [replace(start, end, first_copy, 0.9)],
+                )
                 i += size * copies
 
     @staticmethod
@@ -151,11 +168,16 @@ class DuplicateSentence(Rule):
     category = Category.FLUENCY
     severity = Severity.MAJOR
     examples = (
-        bad("The port reopened on Monday after a three-week strike. Trade resumed.\n\n"
+        bad(
+            "The port reopened on Monday after a three-week strike. Trade resumed.\n\n"
             "[[The port reopened on Monday after a three-week strike.]]\n",
-            fixed="The port reopened on Monday after a three-week strike. Trade resumed.\n\n"),
-        bad("Le port a rouvert lundi après trois semaines de grève. Le trafic a repris. "
-            "[[Le port a rouvert lundi après trois semaines de grève.]]", lang="fr"),
+            fixed="The port reopened on Monday after a three-week strike. Trade resumed.\n\n",
+        ),
+        bad(
+            "Le port a rouvert lundi après trois semaines de grève. Le trafic a repris. "
+            "[[Le port a rouvert lundi après trois semaines de grève.]]",
+            lang="fr",
+        ),
         good("The port reopened. The port reopened, officials said, after three weeks."),
     )
 
@@ -184,5 +206,10 @@ class DuplicateSentence(Rule):
                 elif end < block.end and doc.text[end] == " ":
                     end += 1
                 fix = replace(start, end, "", 0.9)
-            yield self.finding(doc, sentence.start, sentence.end, "This sentence repeats an earlier one word for word.",
-                               [fix])  # fmt: skip
+            yield self.finding(
+                doc,
+                sentence.start,
+                sentence.end,
+                "This sentence repeats an earlier one word for word.",
+                [fix],
+            )

@@ -71,11 +71,18 @@ class PageResidue(Rule):
                 reason = "a share/follow widget"
             else:
                 continue
-            yield self.finding(doc, block.start, block.end, f"Page residue: {reason}, not part of the article.",
-                               [delete_line(doc, block.start, block.end)])  # fmt: skip
+            yield self.finding(
+                doc,
+                block.start,
+                block.end,
+                f"Page residue: {reason}, not part of the article.",
+                [delete_line(doc, block.start, block.end)],
+            )
 
     @staticmethod
-    def _is_widget(line: str, actions: frozenset[str], connectors: frozenset[str], brands: frozenset[str]) -> bool:
+    def _is_widget(
+        line: str, actions: frozenset[str], connectors: frozenset[str], brands: frozenset[str]
+    ) -> bool:
         """A line made only of network names, widget verbs, connectors and counters."""
         tokens = [t.casefold() for t in WIDGET_TOKEN.findall(line)]
         known = actions | connectors | brands
@@ -105,10 +112,15 @@ class RepeatedTitle(Rule):
     category = Category.RESIDUE
     severity = Severity.MAJOR
     examples = (
-        bad("Port strike ends after three weeks\n\nDockers voted to return.\n\n"
-            "[[Port strike ends after three weeks 2]]\n", fixed="Port strike ends after three weeks\n\n"
-            "Dockers voted to return.\n\n"),  # fmt: skip
-        bad("La grève du port prend fin\n\nLes dockers ont voté.\n\n[[La grève du port prend fin 3]]\n", lang="fr"),
+        bad(
+            "Port strike ends after three weeks\n\nDockers voted to return.\n\n"
+            "[[Port strike ends after three weeks 2]]\n",
+            fixed="Port strike ends after three weeks\n\nDockers voted to return.\n\n",
+        ),
+        bad(
+            "La grève du port prend fin\n\nLes dockers ont voté.\n\n[[La grève du port prend fin 3]]\n",
+            lang="fr",
+        ),
         bad("港口罢工结束\n\n码头工人投票复工。\n\n[[港口罢工结束 2]]\n", lang="zh"),
         good("Port strike ends\n\nDockers voted to return. Port strike ends, the union said.\n"),
     )
@@ -129,5 +141,10 @@ class RepeatedTitle(Rule):
                 continue
             if counter or block.index >= last_index - 2:
                 suffix = f" with the counter “{counter.group(0).strip()}”" if counter else ""
-                yield self.finding(doc, block.start, block.end, f"The title is repeated{suffix}: page residue.",
-                                   [delete_line(doc, block.start, block.end)])  # fmt: skip
+                yield self.finding(
+                    doc,
+                    block.start,
+                    block.end,
+                    f"The title is repeated{suffix}: page residue.",
+                    [delete_line(doc, block.start, block.end)],
+                )

@@ -79,14 +79,19 @@ class ForeignScriptWord(Rule):
             if not foreign:
                 continue
             words = [t for t in tokens if t.is_word]
-            if len(words) >= FOREIGN_SENTENCE_MIN_WORDS and len(foreign) / len(words) >= FOREIGN_SENTENCE_SHARE:
+            if (
+                len(words) >= FOREIGN_SENTENCE_MIN_WORDS
+                and len(foreign) / len(words) >= FOREIGN_SENTENCE_SHARE
+            ):
                 continue  # a whole foreign sentence: TQ303 reports it
             if _quoted(doc, foreign[0], foreign[-1]):
                 continue
             for group in _groups(doc, foreign):
                 start, end = group[0].start, group[-1].end
                 script = main_script(doc.text[start:end])
-                yield self.finding(doc, start, end, f"Untranslated text in {script} script: “{doc.text[start:end]}”.")
+                yield self.finding(
+                    doc, start, end, f"Untranslated text in {script} script: “{doc.text[start:end]}”."
+                )
 
 
 def _groups(doc: Document, tokens: list[Token]) -> Iterator[list[Token]]:
@@ -128,8 +133,11 @@ class ForeignSentence(Rule):
     category = Category.ACCURACY
     severity = Severity.MAJOR
     examples = (
-        bad("El ministro llegó a Lima el lunes. [[The government will announce new measures next week.]] "
-            "La oposición criticó el plan.", lang="es"),
+        bad(
+            "El ministro llegó a Lima el lunes. [[The government will announce new measures next week.]] "
+            "La oposición criticó el plan.",
+            lang="es",
+        ),
         bad("Le port a rouvert mardi. [[Die Gewerkschaft hat den Streik am Montag beendet.]]", lang="fr"),
         bad("The port reopened on Tuesday. [[Министр заявил, что порт откроется в понедельник.]]"),
         good("Pashinyan, Aliyev and Michel met in Brussels on Sunday evening."),
@@ -142,10 +150,13 @@ class ForeignSentence(Rule):
             if verdict is not None:
                 lang, probability = verdict
                 name = SOURCE_LANGUAGES.get(lang, lang)
-                yield self.finding(doc, sentence.start, sentence.end,
-                                   f"This sentence is in {name}, not {SOURCE_LANGUAGES[ctx.lang]}: "
-                                   "left untranslated.", evidence={"language": lang,
-                                                                   "probability": round(probability, 3)})  # fmt: skip
+                yield self.finding(
+                    doc,
+                    sentence.start,
+                    sentence.end,
+                    f"This sentence is in {name}, not {SOURCE_LANGUAGES[ctx.lang]}: left untranslated.",
+                    evidence={"language": lang, "probability": round(probability, 3)},
+                )
 
 
 def foreign_language_of(doc: Document, ctx: CheckContext, sentence: Sentence) -> tuple[str, float] | None:
@@ -191,8 +202,10 @@ class ForeignDigits(Rule):
     category = Category.LOCALE
     severity = Severity.MINOR
     examples = (
-        bad("The strike began on 3 March [[٢٠٢٤]] and ended in April.",
-            fixed="The strike began on 3 March 2024 and ended in April."),
+        bad(
+            "The strike began on 3 March [[٢٠٢٤]] and ended in April.",
+            fixed="The strike began on 3 March 2024 and ended in April.",
+        ),
         bad("A greve durou [[١٢]] dias.", lang="pt", fixed="A greve durou 12 dias."),
         bad("استمر الإضراب [[۱۲]] يوماً.", lang="ar", fixed="استمر الإضراب ١٢ يوماً."),
         good("استمر الإضراب ١٢ يوماً في عام 2024.", lang="ar"),
@@ -207,8 +220,13 @@ class ForeignDigits(Rule):
             fixed = digits.translate(table)
             if not arabic_script:
                 fixed = fixed.replace("٫", ".").replace("٬", ",")
-            yield self.finding(doc, match.start(), match.end(), f"Digits “{digits}” are not the digits this "
-                               f"article uses; write “{fixed}”.", [replace(match.start(), match.end(), fixed, 0.95)])  # fmt: skip
+            yield self.finding(
+                doc,
+                match.start(),
+                match.end(),
+                f"Digits “{digits}” are not the digits this article uses; write “{fixed}”.",
+                [replace(match.start(), match.end(), fixed, 0.95)],
+            )
 
 
 class ForeignPunctuation(Rule):
@@ -233,7 +251,10 @@ class ForeignPunctuation(Rule):
     category = Category.LOCALE
     severity = Severity.MINOR
     examples = (
-        bad("The minister[[،]] who arrived on Monday, left.", fixed="The minister, who arrived on Monday, left."),
+        bad(
+            "The minister[[،]] who arrived on Monday, left.",
+            fixed="The minister, who arrived on Monday, left.",
+        ),
         bad("政府表示[[,]]停火仍在维持。", lang="zh", fixed="政府表示，停火仍在维持。"),
         bad("قال الوزير[[,]] إن الهدنة صامدة.", lang="ar", fixed="قال الوزير، إن الهدنة صامدة."),
         good("政府表示，停火仍在维持。GDP增长3.5%。", lang="zh"),
@@ -261,5 +282,10 @@ class ForeignPunctuation(Rule):
 
     def _report(self, doc: Document, start: int, found: str, wanted: str, end: int | None = None) -> Finding:
         end = start + 1 if end is None else end
-        return self.finding(doc, start, end, f"“{found}” belongs to another writing system here; write “{wanted}”.",
-                            [replace(start, end, wanted, 0.9)])  # fmt: skip
+        return self.finding(
+            doc,
+            start,
+            end,
+            f"“{found}” belongs to another writing system here; write “{wanted}”.",
+            [replace(start, end, wanted, 0.9)],
+        )

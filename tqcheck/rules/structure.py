@@ -41,15 +41,24 @@ class SplitEntity(Rule):
     severity = Severity.MAJOR
     fluency_verdict = True
     examples = (
-        bad("Fighting broke out in the disputed [[Upper region. Silesia.]] Both sides blamed each other.",
-            fixed="Fighting broke out in the disputed Upper-Silesia region. Both sides blamed each other."),
-        bad("Shelling resumed near the Nagorno-Karabakh border. Clashes in the [[Nagorno region. Karabakh.]]",
-            fixed="Shelling resumed near the Nagorno-Karabakh border. Clashes in the Nagorno-Karabakh region."),
-        bad("Les combats ont repris dans la région du [[Haut. Karabagh.]]", lang="fr",
-            fixed="Les combats ont repris dans la région du Haut-Karabagh."),
+        bad(
+            "Fighting broke out in the disputed [[Upper region. Silesia.]] Both sides blamed each other.",
+            fixed="Fighting broke out in the disputed Upper-Silesia region. Both sides blamed each other.",
+        ),
+        bad(
+            "Shelling resumed near the Nagorno-Karabakh border. Clashes in the [[Nagorno region. Karabakh.]]",
+            fixed="Shelling resumed near the Nagorno-Karabakh border. Clashes in the Nagorno-Karabakh region.",
+        ),
+        bad(
+            "Les combats ont repris dans la région du [[Haut. Karabagh.]]",
+            lang="fr",
+            fixed="Les combats ont repris dans la région du Haut-Karabagh.",
+        ),
         bad("Бои возобновились в регионе [[Нагорный. Карабах.]]", lang="ru"),
-        bad("The floods hit the [[Tsuri region Kalo]], officials said.",
-            fixed="The floods hit the Tsuri-Kalo region, officials said."),
+        bad(
+            "The floods hit the [[Tsuri region Kalo]], officials said.",
+            fixed="The floods hit the Tsuri-Kalo region, officials said.",
+        ),
         good("The minister arrived in Paris. Yes. The talks went well."),
         good("He was born in Lyon. Paris came later in his life."),
         good("The vote was held in Bavaria. Turnout was high."),
@@ -67,23 +76,35 @@ class SplitEntity(Rule):
         if cased and ctx.data.locale.get("entity_nouns"):
             yield from self._reordered(doc, ctx, joiners)
 
-    def _fragment_words(self, doc: Document, sentence: Sentence, cased: bool, lang: str) -> list[Token] | None:
+    def _fragment_words(self, doc: Document, sentence: Sentence, ctx: CheckContext) -> list[Token] | None:
+        """The words of a stray fragment: one or two name-like words and a final period."""
         tokens = doc.sentence_tokens(sentence)
         if not tokens or tokens[-1].text not in FINAL:
             return None
         words = [t for t in tokens if t.is_word]
         if not 1 <= len(words) <= 2 or len(tokens) - len(words) > 1 + sum(t.is_space for t in tokens):
             return None
+        standalone = {w.lower() for w in ctx.data.locale.get("standalone_words", [])}
         for word in words:
-            if cased and not is_capitalised(word.text):
+            lowered = word.text.lower()
+            if ctx.data.cased and not is_capitalised(word.text) or word.text.isdigit() or lowered in standalone:
                 return None
-            if zipf(word.text.lower(), lang) >= NAME_MAX_ZIPF or word.text.isdigit():
+            # A common word capitalised on its own ("Mountains.") can still end a name ("Qingya
+            # Mountains"), but only as a single word; two common words make a real sentence.
+            if zipf(lowered, ctx.lang) >= NAME_MAX_ZIPF and (len(words) > 1 or not ctx.data.cased):
                 return None
         return words
 
-    def _split(self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence, cased: bool,
-               joiners: list[str]) -> Finding | None:  # fmt: skip
-        fragment = self._fragment_words(doc, second, cased, ctx.lang)
+    def _split(
+        self,
+        doc: Document,
+        ctx: CheckContext,
+        first: Sentence,
+        second: Sentence,
+        cased: bool,
+        joiners: list[str],
+    ) -> Finding | None:
+        fragment = self._fragment_words(doc, second, ctx)
         if fragment is None:
             return None
         tokens = doc.sentence_tokens(first)
@@ -121,12 +142,18 @@ class SplitEntity(Rule):
         elsewhere = text[:start] + text[end:]
         suggestions = []
         for rank, candidate in enumerate(candidates):
-            name = candidate.removesuffix(final).removesuffix(f" {noun}") if noun else candidate.removesuffix(final)
+            name = (
+                candidate.removesuffix(final).removesuffix(f" {noun}")
+                if noun
+                else candidate.removesuffix(final)
+            )
             confidence = 0.9 if name in elsewhere and rank < len(joiners) else max(0.3, 0.6 - 0.1 * rank)
             suggestions.append(Suggestion(candidate, start, end, confidence, Origin.RULE))
         suggestions.sort(key=lambda s: -s.confidence)
-        message = (f"The name “{anchor.text} … {name_tail}” is split by a sentence boundary; "
-                   f"“{text[second.start:second.end]}” stands alone as a fragment.")  # fmt: skip
+        message = (
+            f"The name “{anchor.text} … {name_tail}” is split by a sentence boundary; "
+            f"“{text[second.start : second.end]}” stands alone as a fragment."
+        )
         return self.finding(doc, start, end, message, suggestions)
 
     def _reordered(self, doc: Document, ctx: CheckContext, joiners: list[str]) -> Iterator[Finding]:
@@ -145,10 +172,17 @@ class SplitEntity(Rule):
                 if zipf(left.text.lower(), ctx.lang) >= 3.0 or zipf(right.text.lower(), ctx.lang) >= 3.0:
                     continue
                 suggestions = [
-                    Suggestion(f"{left.text}{joiner}{right.text} {noun.text}", left.start, right.end,
-                               0.6 - 0.1 * rank, Origin.RULE)  # fmt: skip
+                    Suggestion(
+                        f"{left.text}{joiner}{right.text} {noun.text}",
+                        left.start,
+                        right.end,
+                        0.6 - 0.1 * rank,
+                        Origin.RULE,
+                    )
                     for rank, joiner in enumerate(joiners)
                 ]
-                message = (f"The name “{left.text} {right.text}” is split around “{noun.text}”; "
-                           "the noun belongs after the whole name.")  # fmt: skip
+                message = (
+                    f"The name “{left.text} {right.text}” is split around “{noun.text}”; "
+                    "the noun belongs after the whole name."
+                )
                 yield self.finding(doc, left.start, right.end, message, suggestions)
