@@ -333,8 +333,54 @@ def _load_model(settings):
     from tqcheck.lm import load_scorer
 
     return load_scorer(
-        settings.model, device=settings.device, batch_size=settings.batch_size, threads=settings.threads
+        settings.model,
+        device=settings.device,
+        batch_size=settings.batch_size,
+        threads=settings.threads,
+        precision=settings.precision,
     )
+
+
+@app.command()
+def score(
+    file: Annotated[Path, typer.Argument(help="An article (.txt, .md, .html).")],
+    lang: Lang = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="How many surprising words and phrases to list.")
+    ] = 10,
+    model: Model = None,
+    device: DeviceOpt = None,
+    threads: Threads = None,
+    encoding: Encoding = None,
+) -> None:
+    """Language-model surprisal: per-sentence perplexity and the most surprising words."""
+    from tqcheck.config import settings_for
+    from tqcheck.document import analyse, read_articles
+    from tqcheck.surprisal import render_score, surprisal_report
+
+    if output_format not in ("table", "json"):
+        fail(f"--format must be table or json, not {output_format!r}")
+    overrides = _overrides(
+        lang,
+        None,
+        None,
+        None,
+        model=model,
+        encoding=encoding,
+        device=str(device) if device else None,
+        threads=threads,
+    )
+    settings = settings_for(file if file.exists() else None, None, **overrides)
+    articles = read_articles(file, settings.encoding)
+    if len(articles) != 1:
+        fail(f"{file}: `score` takes one article; this file holds {len(articles)}")
+    if not articles[0].source.strip():
+        typer.echo(f"tqcheck: note: {file}: empty, nothing to score", err=True)
+        raise typer.Exit(0)
+    doc = analyse(articles[0], settings.lang)
+    report = surprisal_report(doc, _load_model(settings), settings, top)
+    render_score(report, sys.stdout, output_format)
 
 
 def main() -> None:

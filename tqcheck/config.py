@@ -39,6 +39,7 @@ class Settings:
     extra_residue: tuple[str, ...] = ()
     glossary: Path | None = None
     device: str = "auto"
+    precision: str = "auto"
     batch_size: int = 8
     threads: int | None = None
     encoding: str | None = None
@@ -78,6 +79,7 @@ FILE_KEYS = {
     "residue": "extra_residue",
     "glossary": "glossary",
     "device": "device",
+    "precision": "precision",
     "batch-size": "batch_size",
     "threads": "threads",
     "encoding": "encoding",

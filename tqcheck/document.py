@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -690,10 +691,29 @@ def build_html(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
 _PIPELINES: dict[str, object] = {}
 
 
+def _import_spacy():  # -> the spacy module
+    """Import spaCy without letting thinc pull in torch.
+
+    thinc, spaCy's ML layer, imports torch whenever it is installed, only to offer GPU layers that
+    blank pipelines never use; that would cost a second and break the promise that rules-only
+    runs never load torch. An entry of None in sys.modules makes `import torch` fail there.
+    """
+    hidden = [name for name in ("torch", "cupy", "tensorflow", "mxnet") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return spacy
+
+
 def pipeline(lang: str):  # -> spacy.language.Language
     """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download)."""
     if lang not in _PIPELINES:
-        import spacy
+        spacy = _import_spacy()
 
         if lang == "zh":
             import logging

@@ -6,6 +6,7 @@ Logic lives in the rules; what a rule looks for in a language lives here as data
   confusions.tsv   words MT renders in the wrong sense, with alternatives and deciding context
   cues.toml        named sets of context words ("conflict") that confusion entries refer to
   doubles.txt      words that may legitimately stand twice in a row
+  lm.toml          thresholds of the model rules, calibrated per model on clean articles
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ class LanguageData:
     confusions: list[Confusion]
     cues: dict[str, frozenset[str]]
     doubles: frozenset[str]
+    lm: dict[str, Any]  # model calibration (lm.toml)
 
     @property
     def scripts(self) -> list[str]:
@@ -170,7 +172,8 @@ def language_data(lang: str) -> LanguageData:
     table = f"{where}/confusions.tsv"
     confusions = _confusions(_tsv_rows(_read(lang, "confusions.tsv"), table), table, cues)
     doubles = frozenset(w.lower() for w in _data_lines(_read(lang, "doubles.txt")))
-    return LanguageData(lang, locale, patterns, widgets, connectors, brands, confusions, cues, doubles)
+    lm = _load_toml(lang, "lm.toml")
+    return LanguageData(lang, locale, patterns, widgets, connectors, brands, confusions, cues, doubles, lm)
 
 
 @cache

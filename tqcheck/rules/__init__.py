@@ -7,6 +7,7 @@ from tqcheck.rule import Rule
 from tqcheck.rules.encoding import Homoglyph, Mojibake
 from tqcheck.rules.headings import HeadingCase, HeadingLowercase, HeadingPeriod
 from tqcheck.rules.lexicon import LiteralSense
+from tqcheck.rules.model import SurprisingWording
 from tqcheck.rules.names import NameVariants
 from tqcheck.rules.punctuation import (
     DoubledSpace,
@@ -33,6 +34,7 @@ ALL: tuple[type[Rule], ...] = (
     LiteralSense,  # TQ301
     ForeignScriptWord,  # TQ302
     ForeignSentence,  # TQ303
+    SurprisingWording,  # TQ304
     HeadingLowercase,  # TQ401
     HeadingPeriod,  # TQ402
     HeadingCase,  # TQ403

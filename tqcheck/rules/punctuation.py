@@ -268,7 +268,9 @@ class QuoteStyle(Rule):
             counts[style] = counts.get(style, 0) + 1
         accepted_counts = {s: n for s, n in counts.items() if s in accepted}
         # The article's own style: the most used accepted one, the house style breaking a tie.
-        dominant = max(accepted_counts, key=lambda s: (accepted_counts[s], -accepted.index(s)), default=accepted[0])
+        dominant = max(
+            accepted_counts, key=lambda s: (accepted_counts[s], -accepted.index(s)), default=accepted[0]
+        )
         language = ctx.data.locale.get("name", ctx.lang)
         for style, start, end in outer:
             if style == dominant:

