@@ -26,10 +26,20 @@ CASES = [
 def findings_of(rule: type[Rule], example: Example, source_lang: str | None = None):
     text, _ = example.plain()
     doc = load_text(text, example.lang)
+    glossary = None
+    if example.glossary:
+        import tempfile
+        from pathlib import Path
+
+        handle = tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False, encoding="utf-8")
+        handle.write("lang\tpreferred\tforbidden\n" + example.glossary + "\n")
+        handle.close()
+        glossary = Path(handle.name)
     settings = Settings(
         lang=example.lang,
         select=(rule.code,),
         use_model=False,
+        glossary=glossary,
         source_lang=source_lang or example.source_lang,
     )
     source = load_text(example.source, example.source_lang) if example.source else None

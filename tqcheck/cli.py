@@ -116,6 +116,10 @@ MinConfidence = Annotated[
     float | None,
     typer.Option("--min-confidence", min=0.0, max=1.0, help="Suggestions at or above this are safe fixes."),
 ]
+GlossaryOpt = Annotated[
+    Path | None,
+    typer.Option("--glossary", help="Term base (CSV/TSV: lang, preferred, forbidden) to enforce."),
+]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes (rules only).")]
 
 
@@ -138,6 +142,14 @@ def _overrides(
     }
     values.update(more)
     return values
+
+
+def _glossary_path(glossary: Path | None) -> Path | None:
+    if glossary is None:
+        return None
+    if not glossary.is_file():
+        fail(f"{glossary}: no such glossary file")
+    return glossary.resolve()
 
 
 def _run(
@@ -192,6 +204,7 @@ def check(
     threads: Threads = None,
     select: Select = None,
     ignore: Ignore = None,
+    glossary: GlossaryOpt = None,
     config: Config = None,
     encoding: Encoding = None,
     min_confidence: MinConfidence = None,
@@ -223,6 +236,7 @@ def check(
         threads=threads,
         encoding=encoding,
         min_confidence=min_confidence,
+        glossary=_glossary_path(glossary),
     )
     report, _ = _run(files, overrides, config, source, no_lm, jobs)
     settings = _settings_for_output(files, overrides, config)
@@ -265,6 +279,130 @@ def exit_code(report, fail_on: str) -> int:
         return 0
     threshold = Severity(fail_on).rank
     return 1 if any(f.severity.rank >= threshold for f in report.findings) else 0
+
+
+@app.command()
+def fix(
+    files: Files,
+    write: Annotated[
+        bool, typer.Option("--write", "-w", help="Apply the fixes to the files (default: print a diff).")
+    ] = False,
+    unsafe: Annotated[
+        bool, typer.Option("--unsafe", help="Also apply unsafe fixes (low confidence, model proposals).")
+    ] = False,
+    min_confidence: MinConfidence = None,
+    lang: Lang = None,
+    source: SourceFile = None,
+    source_lang: SourceLang = None,
+    no_lm: NoLM = False,
+    model: Model = None,
+    device: DeviceOpt = None,
+    threads: Threads = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    glossary: GlossaryOpt = None,
+    config: Config = None,
+    encoding: Encoding = None,
+) -> None:
+    """Apply safe fixes: a unified diff by default, the files rewritten with --write.
+
+    Exit code: 0 when nothing is left to fix (or --write applied it), 1 when a diff was printed,
+    2 on an input error.
+    """
+    from tqcheck.fixer import write_atomically
+    from tqcheck.runner import CheckOptions, collect_paths, fix_file, settings_for_path
+
+    overrides = _overrides(lang, source_lang, select, ignore, model=model, encoding=encoding, threads=threads,
+                           device=str(device) if device else None, min_confidence=min_confidence, glossary=_glossary_path(glossary))  # fmt: skip
+    paths, errors = collect_paths(files)
+    options = CheckOptions(overrides=overrides, config=config, source=source)
+    scorer = None
+    if paths:
+        first = settings_for_path(paths[0], options)
+        scorer = _load_model(first) if first.use_model and not no_lm else None
+    changed = 0
+    for path in paths:
+        try:
+            result = fix_file(path, options, scorer, unsafe)
+            if result.changed and write:
+                articles_decoded = _decoded_of(path, settings_for_path(path, options).encoding)
+                write_atomically(path, result.fixed, articles_decoded)
+        except TqcheckError as error:
+            errors.append(str(error))
+            continue
+        for note in result.skipped:
+            typer.echo(f"tqcheck: note: {path}: skipped {note}", err=True)
+        if not result.changed:
+            continue
+        changed += 1
+        if write:
+            typer.echo(f"{path}: applied {len(result.applied)} fix(es)", err=True)
+        else:
+            sys.stdout.write(result.diff())
+    for message in errors:
+        typer.echo(f"tqcheck: error: {message}", err=True)
+    if not write and changed:
+        typer.echo(f"tqcheck: {changed} file(s) would change; run with --write to apply", err=True)
+    raise typer.Exit(2 if errors else (1 if changed and not write else 0))
+
+
+def _decoded_of(path: Path, encoding: str | None):
+    from tqcheck.document import decode_bytes
+
+    return decode_bytes(path.read_bytes(), str(path), encoding)
+
+
+@app.command()
+def report(
+    files: Files,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The report: .html (self-contained) or .md.")
+    ],
+    lang: Lang = None,
+    source: SourceFile = None,
+    source_lang: SourceLang = None,
+    no_lm: NoLM = False,
+    model: Model = None,
+    device: DeviceOpt = None,
+    threads: Threads = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    glossary: GlossaryOpt = None,
+    config: Config = None,
+    encoding: Encoding = None,
+) -> None:
+    """Write a correction report a person reads: the article with every finding highlighted."""
+    from tqcheck.runner import CheckOptions, collect_paths, run_check, settings_for_path
+
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", ".md", ".markdown"):
+        fail(f"{output}: the report must end in .html or .md")
+    overrides = _overrides(lang, source_lang, select, ignore, model=model, encoding=encoding, threads=threads,
+                           device=str(device) if device else None, glossary=_glossary_path(glossary))  # fmt: skip
+    paths, errors = collect_paths(files)
+    options = CheckOptions(overrides=overrides, config=config, source=source, heat=True)
+    scorer = None
+    settings = None
+    if paths:
+        settings = settings_for_path(paths[0], options)
+        scorer = _load_model(settings) if settings.use_model and not no_lm else None
+    result = run_check(paths, options, scorer=scorer, keep_documents=True)
+    result.errors[:0] = errors
+    for message in result.errors:
+        typer.echo(f"tqcheck: error: {message}", err=True)
+    if settings is None:
+        raise typer.Exit(2)
+    with _open_output(output) as out:
+        if suffix in (".md", ".markdown"):
+            from tqcheck.render.markdown import render as render_markdown
+
+            render_markdown(result, out, settings)
+        else:
+            from tqcheck.render.html import render as render_html
+
+            render_html(result, out, settings)
+    typer.echo(f"tqcheck: wrote {output}", err=True)
+    raise typer.Exit(2 if result.errors else 0)
 
 
 @app.command()

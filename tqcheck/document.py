@@ -229,12 +229,12 @@ class Document:
         return None
 
     def context_of(self, start: int, end: int) -> str:
-        """The text a reader uses to judge a span: its block, and for a heading its section too."""
+        """The text a reader uses to judge a span: its block, and for a heading the paragraph it opens."""
         block = self.block_at(start)
         if block is None:
             return self.text[max(0, start - 300) : end + 300]
         if block.is_heading:
-            following = self.blocks[block.index + 1 : block.index + 3]
+            following = self.blocks[block.index + 1 : block.index + 2]
             section_end = following[-1].end if following else block.end
             return self.text[block.start : section_end]
         return self.text[block.start : block.end]
@@ -458,7 +458,7 @@ def classify_plain_blocks(text: str, blocks: list[tuple[Block, bool]]) -> list[B
         if 0 < i < len(result) - 1:
             before, after = result[i - 1], result[i + 1]
             size = result[i].end - result[i].start
-            if all(b.kind == "paragraph" and b.end - b.start > 2 * size for b in (before, after)):
+            if all(b.kind == "paragraph" and b.end - b.start > 1.5 * size for b in (before, after)):
                 result[i].kind, result[i].level = "heading", 2
     return result
 

@@ -27,6 +27,8 @@ class FileReport:
     record_id: str | None = None
     note: str | None = None
     lang_detected: bool = False
+    # Surprisal of each model token, (source start, source end, nats), for the report's heat map.
+    heat: list[tuple[int, int, float]] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -62,6 +64,8 @@ def run_rules(doc: Document, rules: list[type[Rule]], ctx: CheckContext) -> list
         if "source" in rule.needs and ctx.source is None:
             continue
         if "model" in rule.needs and ctx.scorer is None:
+            continue
+        if "glossary" in rule.needs and ctx.glossary is None:
             continue
         findings.extend(rule.check(doc, ctx))
     return findings
@@ -121,7 +125,11 @@ def suppressed(doc: Document, finding: Finding) -> bool:
 
 
 def check_document(
-    doc: Document, settings: Settings, scorer: Scorer | None = None, source: Document | None = None
+    doc: Document,
+    settings: Settings,
+    scorer: Scorer | None = None,
+    source: Document | None = None,
+    want_heat: bool = False,
 ) -> FileReport:
     """Check one analysed document with the selected rules; rank suggestions with the model if any."""
     ctx = CheckContext.for_document(
@@ -150,6 +158,14 @@ def check_document(
     to_source(doc, findings)
     findings = [f for f in findings if not suppressed(doc, f)]
     findings.sort(key=Finding.sort_key)
+    heat = []
+    if want_heat and scorer is not None and "token_scores" not in ctx.cache:
+        ctx.cache["token_scores"] = scorer.score_texts([doc.text])[0]
+    scores = ctx.cache.get("token_scores")
+    if scores is not None:
+        for (start, end), logprob in zip(scores.spans, scores.logprobs, strict=True):
+            if end > start:
+                heat.append((*doc.to_source(start, end), round(-logprob, 2)))
     return FileReport(
         path=doc.path,
         lang=doc.lang,
@@ -158,4 +174,5 @@ def check_document(
         doc=doc,
         record_id=doc.record_id,
         lang_detected=doc.lang_detected,
+        heat=heat,
     )

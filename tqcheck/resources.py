@@ -75,8 +75,12 @@ class Confusion:
 
 @cache
 def _word_pattern(phrase: str) -> regex.Pattern[str]:
+    """Whole words, case-insensitively. Scripts written without spaces (Chinese) have no letter
+    boundary to test; the rule checks their matches against the segmenter's word boundaries."""
     words = [regex.escape(w) for w in phrase.split()]
     body = r"\s+".join(words)
+    if regex.search(r"\p{Han}", phrase):
+        return regex.compile(body)
     return regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}]){body}(?![\p{{L}}\p{{M}}\p{{N}}])", regex.IGNORECASE)
 
 
@@ -113,7 +117,7 @@ def _confusions(
 
 
 def _cue_sets(*parts: str) -> dict[str, frozenset[str]]:
-    return {name: frozenset(w.lower() for w in words) for name, words in _load_toml(*parts).items()}
+    return {name: frozenset(w.casefold() for w in words) for name, words in _load_toml(*parts).items()}
 
 
 @dataclass

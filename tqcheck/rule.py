@@ -30,6 +30,7 @@ class Example:
     fixed: str | None = None
     source: str | None = None
     source_lang: str | None = None
+    glossary: str | None = None  # glossary rows (lang, preferred, forbidden), tab-separated
 
     @property
     def is_bad(self) -> bool:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import glob
-import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tqcheck.document import TEXT_SUFFIXES, RawDocument, analyse, read_articles
+from tqcheck.document import TEXT_SUFFIXES, Document, RawDocument, analyse, read_articles
 from tqcheck.engine import FileReport, Report, check_document, signature
 from tqcheck.errors import InputError, TqcheckError
+from tqcheck.findings import Finding
+from tqcheck.fixer import FixResult
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
@@ -55,6 +56,7 @@ class CheckOptions:
     overrides: dict[str, Any]
     config: Path | None = None
     source: Path | None = None
+    heat: bool = False  # also score every token (for the report's heat map)
 
 
 def settings_for_path(path: Path, options: CheckOptions) -> Settings:
@@ -100,16 +102,16 @@ def check_file(
         try:
             doc = analyse(raw, settings.lang)
             source = _source_document(raw, source_raw, settings)
-            reports.append(check_document(doc, settings, scorer=scorer, source=source))
+            reports.append(
+                check_document(doc, settings, scorer=scorer, source=source, want_heat=options.heat)
+            )
         except TqcheckError as error:
             where = f"{raw.path}#{raw.record_id}" if raw.record_id else raw.path
             errors.append(f"{where}: {error.message}" if not error.path else str(error))
     return reports, errors
 
 
-def _source_document(
-    raw: RawDocument, source_raw: RawDocument | None, settings: Settings
-):  # -> Document | None
+def _source_document(raw: RawDocument, source_raw: RawDocument | None, settings: Settings) -> Document | None:
     if raw.source_text is not None:
         source_raw = RawDocument(raw.path + " (source)", raw.source_text, "txt", raw.decoded)
         lang = settings.source_lang or raw.source_lang
@@ -172,8 +174,22 @@ def _with_progress(items: Iterator[Any], total: int, enabled: bool | None) -> It
             bar.advance(task)
 
 
-def default_jobs() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+def fix_file(path: Path, options: CheckOptions, scorer: Scorer | None, unsafe: bool) -> FixResult:
+    """Work out the fixes for one file (re-checking after each pass). Raises TqcheckError."""
+    from tqcheck.fixer import fix_text
 
+    settings = settings_for_path(path, options)
+    articles = read_articles(path, settings.encoding)
+    raw = articles[0] if articles else None
+    if raw is None or raw.format == "jsonl" or raw.record_id is not None:
+        raise InputError("fix works on .txt, .md and .html files, not on JSONL records", str(path))
+    source_raw = read_source(options, settings)
+    source = _source_document(raw, source_raw, settings)
 
-Callback = Callable[[FileReport], None]
+    def check(text: str) -> list[Finding]:
+        if not text.strip():
+            return []
+        doc = analyse(RawDocument(raw.path, text, raw.format, raw.decoded), settings.lang)
+        return check_document(doc, settings, scorer=scorer, source=source).findings
+
+    return fix_text(str(path), raw.source, raw.decoded, raw.format, check, settings.min_confidence, unsafe)

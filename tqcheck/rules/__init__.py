@@ -8,7 +8,7 @@ from tqcheck.rules.encoding import Homoglyph, Mojibake
 from tqcheck.rules.headings import HeadingCase, HeadingLowercase, HeadingPeriod
 from tqcheck.rules.lexicon import LiteralSense
 from tqcheck.rules.model import SurprisingWording
-from tqcheck.rules.names import NameVariants
+from tqcheck.rules.names import GlossaryTerm, NameVariants
 from tqcheck.rules.punctuation import (
     DoubledSpace,
     FrenchSpacing,
@@ -20,6 +20,14 @@ from tqcheck.rules.punctuation import (
 from tqcheck.rules.repetition import DuplicateSentence, LoopingPhrase, RepeatedWord
 from tqcheck.rules.residue import PageResidue, RepeatedTitle
 from tqcheck.rules.script import ForeignDigits, ForeignPunctuation, ForeignScriptWord, ForeignSentence
+from tqcheck.rules.source import (
+    Addition,
+    MissingEntity,
+    NumberMismatch,
+    Omission,
+    StructureMismatch,
+    UntranslatedSentence,
+)
 from tqcheck.rules.structure import SplitEntity
 
 ALL: tuple[type[Rule], ...] = (
@@ -47,6 +55,13 @@ ALL: tuple[type[Rule], ...] = (
     ForeignDigits,  # TQ507
     ForeignPunctuation,  # TQ508
     NameVariants,  # TQ601
+    GlossaryTerm,  # TQ602
+    NumberMismatch,  # TQ701
+    MissingEntity,  # TQ702
+    UntranslatedSentence,  # TQ703
+    Omission,  # TQ704
+    Addition,  # TQ705
+    StructureMismatch,  # TQ706
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL}
 BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in ALL}

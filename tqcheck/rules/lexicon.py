@@ -30,6 +30,8 @@ def cue_in(context: str, cues: frozenset[str], lang: str) -> str | None:
     if lang == "zh":  # no word boundaries to rely on
         return next((cue for cue in cues if cue in lowered), None)
     words = CONTEXT_WORD.findall(lowered)
+    # Elided articles stay on their word ("l'armée"); the word after the apostrophe counts too.
+    words += [part for word in words for part in regex.split(r"['’]", word)[1:] if part]
     single = [c for c in cues if " " not in c]
     for word in words:
         for cue in single:
@@ -82,8 +84,12 @@ class LiteralSense(Rule):
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         text = doc.text
+        starts = {t.start for t in doc.tokens}
+        ends = {t.end for t in doc.tokens}
         for entry in applicable_entries(ctx):
             for match in entry.pattern.finditer(text):
+                if match.start() not in starts or match.end() not in ends:
+                    continue  # inside a longer word ("事故" in "交通事故" as one word)
                 finding = self._judge(doc, ctx, entry, match.start(), match.end())
                 if finding is not None:
                     yield finding

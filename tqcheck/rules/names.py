@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 
@@ -9,16 +10,35 @@ from rapidfuzz.distance import Levenshtein
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Token
-from tqcheck.findings import Category, Finding, Severity
+from tqcheck.findings import Category, Finding, Origin, Severity
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import is_capitalised, zipf
 
-# A name is rarer than this per wordfreq (Zipf); ordinary words vary by inflection, not spelling.
-NAME_MAX_ZIPF = 3.5
+# Names are rarer than this per wordfreq (Zipf); common surnames reach about 4.
+NAME_MAX_ZIPF = 4.5
+# The less frequent spelling must be rare in general too: a misspelling, not another real name.
+VARIANT_MAX_ZIPF = 3.0
+
+
+def _fold(word: str) -> str:
+    """Without Latin accents and case: "Nigéria" and "Nigeria" are one spelling for this rule.
+
+    Only Latin letters lose their marks: Cyrillic "й" is a letter of its own, not "и" with a breve.
+    """
+    folded = []
+    for char in word:
+        if "a" <= unicodedata.normalize("NFKD", char)[:1].lower() <= "z":
+            char = unicodedata.normalize("NFKD", char)[0]
+        folded.append(char)
+    return "".join(folded).casefold()
 
 
 def _stems(word: str, suffixes: list[str], prefixes: list[str]) -> set[str]:
-    """The word and what is left after removing one inflectional affix (at least 3 letters kept)."""
+    """The word and what is left after removing one inflectional affix (at least 3 letters kept),
+    accents and case folded."""
+    word = _fold(word)
+    suffixes = [_fold(s) for s in suffixes]
+    prefixes = [_fold(p) for p in prefixes]
     forms = {word}
     for suffix in suffixes:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -78,10 +98,14 @@ class NameVariants(Rule):
             for minor in forms[i + 1 :]:
                 if counts[minor] >= counts[major] or not self._variants(major, minor, ctx.data.cased):
                     continue
+                if zipf(minor.lower(), ctx.lang) >= VARIANT_MAX_ZIPF:
+                    continue
                 if _stems(major, suffixes, prefixes) & _stems(minor, suffixes, prefixes):
                     continue
                 if major.startswith(minor) or minor.startswith(major):
                     continue
+                if ctx.data.cased and all(self._opens_sentence(doc, t) for t in occurrences[minor]):
+                    continue  # capitalised only because it opens a sentence ("Egipcio", "Nigérian")
                 confidence = 0.8 if counts[major] >= 2 * counts[minor] else 0.4
                 for token in occurrences[minor]:
                     yield self.finding(
@@ -102,6 +126,12 @@ class NameVariants(Rule):
         return 1 <= distance <= (1 if min(len(a), len(b)) < 6 else 2)
 
     @staticmethod
+    def _opens_sentence(doc: Document, token: Token) -> bool:
+        sentence = doc.sentences[token.sentence]
+        first_word = next((t for t in doc.sentence_tokens(sentence) if t.is_word), None)
+        return first_word is token or first_word is not None and first_word.start == token.start
+
+    @staticmethod
     def _names(doc: Document, ctx: CheckContext) -> Iterator[Token]:
         cased = ctx.data.cased
         min_length = int(ctx.data.locale.get("name_min_length", 4))
@@ -114,3 +144,50 @@ class NameVariants(Rule):
             if zipf(word.lower(), ctx.lang) >= NAME_MAX_ZIPF:
                 continue
             yield token
+
+
+class GlossaryTerm(Rule):
+    """Flags a forbidden variant of a term from the project's glossary (term base) and proposes the
+    preferred term ("Nagorno Karabakh" → "Nagorno-Karabakh").
+
+    ## What it does
+    Reads the glossary named by `--glossary` or `glossary = "terms.tsv"` in the configuration: a
+    CSV or TSV file with the columns `lang` (a code, or `*`), `preferred`, `forbidden` (variants
+    separated by `|`), and optionally `note` and `case` (`sensitive`, the default, or
+    `insensitive`). Every forbidden variant in an article of that language is flagged.
+
+    ## Why is this bad?
+    A newsroom writes a name or term one way; MT and freelance translators each choose their
+    own, and readers and search see several names for one thing.
+
+    ## Fix safety
+    Safe: the glossary is the team's own decision.
+    """
+
+    code = "TQ602"
+    name = "glossary-term"
+    category = Category.TERMINOLOGY
+    severity = Severity.MAJOR
+    needs = frozenset({"glossary"})
+    examples = (
+        bad(
+            "Fighting resumed in [[Nagorno Karabakh]] on Monday.",
+            glossary="en\tNagorno-Karabakh\tNagorno Karabakh",
+            fixed="Fighting resumed in Nagorno-Karabakh on Monday.",
+        ),
+        good(
+            "Fighting resumed in Nagorno-Karabakh on Monday.",
+            glossary="en\tNagorno-Karabakh\tNagorno Karabakh",
+        ),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        if ctx.glossary is None:
+            return
+        for term in ctx.glossary.for_language(doc.lang):
+            for variant, pattern in term.patterns():
+                for match in pattern.finditer(doc.text):
+                    note = f" {term.note}" if term.note else ""
+                    yield self.finding(doc, match.start(), match.end(),
+                                       f"Glossary: write “{term.preferred}”, not “{variant}”.{note}",
+                                       [replace(match.start(), match.end(), term.preferred, 0.95, Origin.LEXICON)])  # fmt: skip

@@ -14,7 +14,9 @@ from tqcheck.rule import Rule, bad, good, replace
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 SPACE_BEFORE = regex.compile(
-    r"(?<=[\p{L}\p{N}\p{M}”»’)\]])([ \t\u00a0\u202f]+)([,.;:!?،؛؟，。；：！？])(?![.\p{N}])(?=[\s\"”’»)\]]|$)"
+    r"(?<=[\p{L}\p{N}\p{M}”»’)\]])([ \t\u00a0\u202f]+)"
+    # An ASCII mark must end a word (not ".5", not "..."); full-width marks need no space after them.
+    r"(?:([,.;:!?،؛؟])(?![.\p{N}])(?=[\s\"”’»)\]]|$)|([，。；：！？、]))"
 )
 MISSING_AFTER_COMMA = regex.compile(r"(?<=\p{L}\p{M}*\p{L}\p{M}*)([,;،؛])(?=\p{L})")
 MISSING_AFTER_STOP = regex.compile(r"(?<=\p{Ll}\p{Ll})([.!?])(?=\p{Lu}\p{Ll})")
@@ -22,6 +24,7 @@ DOUBLE_QUOTE_STYLES = {
     ("“", "”"): regex.compile(r"“[^“”„«»\"\n]{1,400}”"),
     ("„", "“"): regex.compile(r"„[^“”„«»\"\n]{1,400}“"),
     ("«", "»"): regex.compile(r"«[^«»\n]{1,600}»"),
+    ("»", "«"): regex.compile(r"»[^«»\n]{1,600}«"),
     ('"', '"'): regex.compile(r"\"[^\"\n“”„«»]{1,400}\""),
     ("”", "”"): regex.compile(r"”[^“”„«»\"\n]{1,400}”"),
     ("「", "」"): regex.compile(r"「[^「」\n]{1,400}」"),
@@ -54,7 +57,7 @@ class SpaceBeforePunctuation(Rule):
             "The minister [[said ,]] the port will reopen.", fixed="The minister said, the port will reopen."
         ),
         bad("Die Gewerkschaft hat [[zugestimmt .]]", lang="de", fixed="Die Gewerkschaft hat zugestimmt."),
-        bad("政府表示 [[，]]停火仍在维持。", lang="zh"),
+        bad("政府[[表示 ，]]停火仍在维持。", lang="zh", fixed="政府表示，停火仍在维持。"),
         good("Le ministre a déclaré : « Nous rouvrirons le port ! »", lang="fr"),
         good("The rate fell to .5 percent ... then rose."),
     )
@@ -62,12 +65,12 @@ class SpaceBeforePunctuation(Rule):
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         allowed = set(ctx.data.locale.get("space_before", ""))
         for match in SPACE_BEFORE.finditer(doc.text):
-            mark = match.group(2)
+            mark = match.group(2) or match.group(3)
             if mark in allowed or "\n" in match.group(1):
                 continue
             # Report the word before too, so the span reads naturally ("said ,").
-            word = regex.search(r"\S+$", doc.text[max(0, match.start() - 40) : match.start()])
-            start = match.start() - (len(word.group(0)) if word else 0)
+            before = doc.tokens_between(max(0, match.start() - 60), match.start())
+            start = before[-1].start if before and before[-1].end == match.start() else match.start()
             end = match.end()
             yield self.finding(
                 doc,
@@ -199,10 +202,19 @@ class FrenchSpacing(Rule):
         return start
 
 
-def _quotations(text: str) -> list[tuple[tuple[str, str], int, int]]:
+def _quotations(text: str, accepted: list[tuple[str, str]]) -> list[tuple[tuple[str, str], int, int]]:
+    """Quotations of every style, the language's own styles paired first.
+
+    Pairing the accepted styles first and masking them keeps German »Krise« und »Not« from being
+    read as a French «…» running from the first closing mark to the next opening one.
+    """
     found = []
-    for style, pattern in DOUBLE_QUOTE_STYLES.items():
-        found.extend((style, m.start(), m.end()) for m in pattern.finditer(text))
+    masked = text
+    ordered = [s for s in accepted if s in DOUBLE_QUOTE_STYLES] + [s for s in DOUBLE_QUOTE_STYLES if s not in accepted]
+    for style in ordered:
+        for match in DOUBLE_QUOTE_STYLES[style].finditer(masked):
+            found.append((style, match.start(), match.end()))
+            masked = masked[: match.start()] + " " * (match.end() - match.start()) + masked[match.end() :]
     found.sort(key=lambda item: item[1])
     return found
 
@@ -259,7 +271,7 @@ class QuoteStyle(Rule):
         accepted = _quote_pairs(ctx)
         if not accepted:
             return
-        quotations = _quotations(doc.text)
+        quotations = _quotations(doc.text, accepted)
         outer = [
             q for q in quotations if not any(o[1] < q[1] and q[2] <= o[2] and o is not q for o in quotations)
         ]

@@ -66,6 +66,8 @@ class RepeatedWord(Rule):
                     continue
                 if left.text.casefold() in allowed or not _joined_only_by_separators(doc, left, right):
                     continue
+                if doc.text[right.end : right.end + 1] in "-‐‑":  # "что что-то": the second starts a compound
+                    continue
                 yield self.finding(
                     doc,
                     left.start,

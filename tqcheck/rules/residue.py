@@ -130,7 +130,7 @@ class RepeatedTitle(Rule):
         if title is None:
             return
         wanted = _normalise(doc.block_text(title))
-        if len(wanted) < 8:
+        if len(wanted) < 5:  # too short to tell a repeated title from an ordinary phrase
             return
         last_index = doc.blocks[-1].index
         for block in doc.blocks[title.index + 1 :]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import regex
 
@@ -17,6 +18,8 @@ from tqcheck.rules._text import main_script, zipf
 # (TQ303's job) rather than a few untranslated words.
 FOREIGN_SENTENCE_SHARE = 0.6
 FOREIGN_SENTENCE_MIN_WORDS = 5
+# Sentences of the target language have at least this share of its most frequent words.
+FUNCTION_WORD_SHARE = 0.25
 ARABIC_INDIC = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 PERSIAN = {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
 FULLWIDTH = {ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")}
@@ -159,6 +162,14 @@ class ForeignSentence(Rule):
                 )
 
 
+@lru_cache(maxsize=16)
+def frequent_words(lang: str) -> frozenset[str]:
+    """The language's 200 most frequent words (wordfreq): articles, prepositions, auxiliaries."""
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list(lang, 200))
+
+
 def foreign_language_of(doc: Document, ctx: CheckContext, sentence: Sentence) -> tuple[str, float] | None:
     """The other language a sentence is written in, or None when it reads as the target language."""
     words = [t.text for t in doc.sentence_tokens(sentence) if t.is_word]
@@ -168,9 +179,9 @@ def foreign_language_of(doc: Document, ctx: CheckContext, sentence: Sentence) ->
             return None
     elif len(words) < FOREIGN_SENTENCE_MIN_WORDS:
         return None
-    common = sum(1 for w in words if zipf(w.lower(), ctx.lang) >= 3.0)
-    if common / max(1, len(words)) >= 0.7:
-        return None  # cheap exit: most words are everyday words of the target language
+    function_words = frequent_words(ctx.lang)
+    if sum(w.lower() in function_words for w in words) / max(1, len(words)) >= FUNCTION_WORD_SHARE:
+        return None  # cheap exit: the sentence is held together by the target language's own small words
     lang, probability = identify(text, tuple(SOURCE_LANGUAGES))
     if lang == ctx.lang or probability < 0.9:
         return None
@@ -276,7 +287,7 @@ class ForeignPunctuation(Rule):
             # Full-width marks carry their own spacing, so the space after an ASCII mark goes too.
             spacing = r"[ \t]*" if ctx.data.locale.get("fullwidth_punctuation") else ""
             # Only right after a letter of the language's script, and not inside a number or URL.
-            pattern = rf"(?<=[{script_class}][\"”’)]?)([{chars}])(?![\p{{N}}/]){spacing}"
+            pattern = rf"(?<=[{script_class}][\"”’)]?)([{chars}])(?![\p{{N}}/.]){spacing}"
             for match in regex.finditer(pattern, text):
                 yield self._report(doc, match.start(), match.group(1), native[match.group(1)], match.end())
 
