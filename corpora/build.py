@@ -21,6 +21,11 @@ MARK = re.compile(r"\[\[(?P<body>.*?)\]\]", re.DOTALL)
 SOURCE_NAME = re.compile(r"^(?P<slug>.+)\.src\.(?P<lang>[a-z]{2})\.txt$")
 
 
+def is_clean(slug: str) -> bool:
+    """Clean articles are named clean-<slug>, or src-<lang>-clean-<slug> for source pairs."""
+    return "clean" in slug.split("-")
+
+
 class AnnotationError(ValueError):
     pass
 
@@ -95,10 +100,10 @@ def build(check_only: bool = False) -> int:
         lang = ann.parent.name
         slug = ann.name[: -len(".ann")]
         plain, spans = compile_annotated(ann.read_text(encoding="utf-8"), str(ann.relative_to(CORPORA)))
-        if slug.startswith("clean-") and spans:
+        if is_clean(slug) and spans:
             raise AnnotationError(f"{ann}: a clean article carries annotations")
         emit(ann.with_suffix(".txt"), plain)
-        gold = {"lang": lang, "clean": slug.startswith("clean-"), "spans": spans}
+        gold = {"lang": lang, "clean": is_clean(slug), "spans": spans}
         emit(ann.with_suffix(".gold.json"), json.dumps(gold, ensure_ascii=False, indent=1) + "\n")
         record = {"id": f"{lang}/{slug}", "lang": lang, "clean": gold["clean"], "text": plain, "spans": spans}
         for source_lang, source in sorted(sources_of(ann).items()):

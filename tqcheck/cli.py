@@ -406,6 +406,28 @@ def report(
 
 
 @app.command()
+def compare(
+    hypothesis: Annotated[Path, typer.Argument(help="The translation to score: one segment per line.")],
+    ref: Annotated[list[Path], typer.Option("--ref", "-r", help="A reference translation (repeatable).")],
+    segments: Annotated[bool, typer.Option("--segments", help="Also score each segment.")] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", "-l", help="Target language (zh picks sacrebleu's zh tokenizer).")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of the files.")] = "utf-8",
+) -> None:
+    """BLEU, chrF and TER against one or more references (sacrebleu, with its signatures)."""
+    from tqcheck.metric import compare as run_compare
+    from tqcheck.metric import read_segments, render
+
+    if output_format not in ("table", "json"):
+        fail(f"--format must be table or json, not {output_format!r}")
+    hypotheses = read_segments(hypothesis, encoding)
+    references = [read_segments(path, encoding) for path in ref]
+    render(run_compare(hypotheses, references, lang, segments), sys.stdout, output_format)
+
+
+@app.command()
 def rules(
     code: Annotated[str | None, typer.Argument(help="A rule code (TQ201) or name (split-entity).")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",

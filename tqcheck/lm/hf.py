@@ -29,7 +29,7 @@ from tqcheck.lm import EMBEDDED_MODEL, CandidateRequest, CandidateScore, TokenSc
 
 WINDOW = 512  # tokens per forward window (Gemma 3's sliding-window size, so no layer loses context)
 OVERLAP = 128  # tokens of left context carried into the next window
-HEAD_CHUNK = 256  # positions projected onto the vocabulary at a time
+HEAD_CHUNK = {"cpu": 256, "cuda": 8192}  # positions projected onto the vocabulary at a time
 WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'’-]*")  # what a free proposal must look like
 
 
@@ -91,41 +91,46 @@ class TransformersScorer:
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
             width = max(len(sequences[i]) for i in batch)
+            # Right padding needs no attention mask in a causal model: no real token attends to the
+            # pads after it. Without a mask, attention takes its fused causal path (flash on GPUs).
             ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
             for row, index in enumerate(batch):
                 seq = sequences[index]
                 ids[row, : len(seq)] = torch.tensor(seq)
-                mask[row, : len(seq)] = 1
             with torch.inference_mode():
-                hidden = self.body(
-                    input_ids=ids.to(self.device), attention_mask=mask.to(self.device)
-                ).last_hidden_state
-                rows, positions, targets, owners = [], [], [], []
-                for row, index in enumerate(batch):
-                    for position in wanted[index]:
-                        rows.append(row)
-                        positions.append(position - 1)  # the state before a token predicts it
-                        targets.append(sequences[index][position])
-                        owners.append(index)
-                if not rows:
-                    continue
-                states = hidden[
-                    torch.tensor(rows, device=self.device), torch.tensor(positions, device=self.device)
+                hidden = self.body(input_ids=ids.to(self.device)).last_hidden_state
+                rows = [
+                    torch.full((len(wanted[index]),), row, dtype=torch.long)
+                    for row, index in enumerate(batch)
                 ]
-                values = self._project(states, torch.tensor(targets, device=self.device)).tolist()
-            for owner, value in zip(owners, values, strict=True):
-                results[owner].append(value)
+                positions = [torch.tensor(wanted[index], dtype=torch.long) for index in batch]
+                if not any(len(p) for p in positions):
+                    continue
+                row_index, position_index = torch.cat(rows), torch.cat(positions)
+                targets = ids[row_index, position_index]
+                # The state before a token predicts it.
+                states = hidden[row_index.to(self.device), (position_index - 1).to(self.device)]
+                values = self._project(states, targets.to(self.device)).tolist()
+            cursor = 0
+            for index in batch:
+                results[index] = values[cursor : cursor + len(wanted[index])]
+                cursor += len(wanted[index])
         return results
 
     def _project(self, states: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """log softmax(W·h)[target] for each state, in chunks; the target logit in float32."""
         out = []
         weight = self.head_weight
-        for start in range(0, states.shape[0], HEAD_CHUNK):
-            chunk = states[start : start + HEAD_CHUNK]
-            chosen = targets[start : start + HEAD_CHUNK]
+        step = HEAD_CHUNK.get(self.device.type, 256)
+        for start in range(0, states.shape[0], step):
+            chunk = states[start : start + step]
+            chosen = targets[start : start + step]
             logits = torch.nn.functional.linear(chunk, weight, self.head_bias)
+            if self.device.type == "cuda" and not self.softcap:
+                # One fused kernel reads the logits once (float accumulation); on a GPU the separate
+                # float32 copy and log-sum-exp passes would cost more than the projection itself.
+                out.append(-torch.nn.functional.cross_entropy(logits, chosen, reduction="none").float())
+                continue
             target_logit = (chunk.float() * weight[chosen].float()).sum(-1)
             if self.head_bias is not None:
                 target_logit = target_logit + self.head_bias[chosen].float()

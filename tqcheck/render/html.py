@@ -4,7 +4,8 @@ For every file: a header with the MQM score and its arithmetic, counts by severi
 category; the article text with each finding highlighted as a `<mark>` beside a numbered list
 of findings (rule, message, best suggestion); and, when a language model ran, a surprisal heat
 map of the same text. The page works offline: inline CSS, no scripts needed to read it, no
-fonts or images from anywhere.
+fonts or images from anywhere. Its Content-Security-Policy allows only its own small script
+(templates/report.js, by hash), so even markup that slipped through could not run.
 
 Article text is never turned into HTML here. The highlighted text is a list of segments (plain
 text and the marks that cover it) that the template writes with autoescaping on; overlapping
@@ -79,11 +80,16 @@ class Item:
     applicability: str | None
     origin: str | None
     confidence: float | None
+    gain: float | None  # log-probability gain of the suggestion, when a model scored it
     alternatives: list[str]
 
 
 def shorten(text: str, limit: int = EXCERPT_LIMIT) -> str:
-    flat = " ".join(text.split()) if text.strip() else text
+    """Text for the side list, on one line; white space alone is made visible (␣, ⏎)."""
+    if text and not text.strip():
+        flat = "".join("⏎" if ch in "\r\n" else "␣" for ch in text)
+    else:
+        flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -96,6 +102,15 @@ def _tooltip(finding: Finding, settings: Settings) -> str:
     return tip
 
 
+@dataclass
+class _Span:
+    id: str
+    number: int
+    finding: Finding
+    start: int
+    end: int
+
+
 def highlight(source: str, findings: list[tuple[str, int, Finding]], settings: Settings) -> list[Segment]:
     """Split `source` at every finding boundary; each piece lists the findings that cover it.
 
@@ -103,46 +118,27 @@ def highlight(source: str, findings: list[tuple[str, int, Finding]], settings: S
     starts earlier, then the longer one. A zero-length finding becomes an empty mark.
     """
     size = len(source)
-    spans = [(fid, n, f, min(max(f.start, 0), size), min(max(f.end, 0), size)) for fid, n, f in findings]
-    points = sorted({0, size, *(s for *_, s, _ in spans), *(e for *_, e in spans)})
-    empty: dict[int, list[Any]] = defaultdict(list)
-    starting: dict[int, list[Any]] = defaultdict(list)
-    last_piece: dict[str, int] = {}
+    spans = [_Span(fid, n, f, min(max(f.start, 0), size), min(max(f.end, 0), size)) for fid, n, f in findings]
+    points = sorted({0, size, *(s.start for s in spans), *(s.end for s in spans)})
+    empty: dict[int, list[_Span]] = defaultdict(list)
+    starting: dict[int, list[_Span]] = defaultdict(list)
     for span in spans:
-        fid, _, _, start, end = span
-        if end <= start:
-            empty[start].append(span)
-        else:
-            starting[start].append(span)
+        (empty if span.end <= span.start else starting)[span.start].append(span)
+
+    def piece(span: _Span, first: bool, last: bool) -> Piece:
+        tip = _tooltip(span.finding, settings)
+        return Piece(span.id, span.number, str(span.finding.severity), span.finding.rule, tip, first, last)
+
     segments: list[Segment] = []
-    active: list[Any] = []
-    seen: set[str] = set()
-
-    def piece(span: Any, first: bool) -> Piece:
-        fid, number, finding, _, _ = span
-        return Piece(
-            fid, number, str(finding.severity), finding.rule, _tooltip(finding, settings), first, False
-        )
-
-    for a, b in zip(points, points[1:] + [None], strict=True):
-        for span in empty.get(a, ()):
-            mark = piece(span, True)
-            mark.last = True
-            segments.append(Segment("", [mark]))
+    active: list[_Span] = []
+    for a, b in zip(points, [*points[1:], None], strict=True):
+        segments += [Segment("", [piece(span, True, True)]) for span in empty.get(a, ())]
         if b is None:
             break
-        active = [s for s in active if s[4] > a] + starting.get(a, [])
-        active.sort(key=lambda s: (s[3], -s[4], s[1]))
-        marks = []
-        for span in active:
-            marks.append(piece(span, span[0] not in seen))
-            seen.add(span[0])
-            last_piece[span[0]] = len(segments)
+        active = [s for s in active if s.end > a] + starting.get(a, [])
+        active.sort(key=lambda s: (s.start, -s.end, s.number))
+        marks = [piece(s, first=s.start == a, last=s.end == b) for s in active]
         segments.append(Segment(source[a:b], marks))
-    for index, segment in enumerate(segments):
-        for mark in segment.marks:
-            if last_piece.get(mark.finding) == index:
-                mark.last = True
     return segments
 
 
@@ -152,6 +148,11 @@ def heat_segments(source: str, heat: list[tuple[int, int, float]]) -> list[HeatS
     cursor = 0
     for start, end, nats in sorted(heat):
         start, end = max(start, cursor), min(end, len(source))
+        # Model tokens carry their leading space (" word"): shade the word, not the gap.
+        while start < end and source[start].isspace():
+            start += 1
+        while end > start and source[end - 1].isspace():
+            end -= 1
         if end <= start:
             continue
         if start > cursor:
@@ -182,6 +183,7 @@ def _item(fid: str, number: int, finding: Finding, source: str | None, settings:
         applicability=None if best is None else best.applicability(settings.min_confidence),
         origin=None if best is None else str(best.origin),
         confidence=None if best is None else round(best.confidence, 2),
+        gain=None if best is None or best.gain is None else round(best.gain, 2),
         alternatives=[shorten(a, 60) for a in alternatives],
     )
 

@@ -27,6 +27,7 @@ SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$])")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 TEXT_LIMIT = 80
 SUGGESTION_LIMIT = 80
+CLEAN_LISTED = 20
 
 
 def escape(text: str) -> str:
@@ -121,8 +122,16 @@ def _file_section(file_report: FileReport, settings: Settings) -> list[str]:
 
 def render(report: Report, out: TextIO, settings: Settings) -> None:
     lines = ["## tqcheck translation-quality report", "", *_summary(report), ""]
+    clean = []
     for file_report in report.files:
+        if not file_report.findings and not file_report.note:
+            clean.append(file_report)  # one line for all of them: a comment stays short
+            continue
         lines += _file_section(file_report, settings)
+    if clean:
+        names = ", ".join(escape(_name(f)) for f in clean[:CLEAN_LISTED])
+        more = f" and {len(clean) - CLEAN_LISTED} more" if len(clean) > CLEAN_LISTED else ""
+        lines += [f"No findings in {len(clean)} file(s): {names}{more}.", ""]
     if report.errors:
         lines += ["### Errors", ""]
         lines += [f"- {escape(message)}" for message in report.errors]

@@ -139,11 +139,11 @@ def artifact_uri(path: str) -> str:
     return quote(pure.as_posix(), safe="/-._~!$&'()*+,;=:@")
 
 
-def fingerprint(finding: Finding, line_text: str) -> str:
-    """A hash of the rule, the flagged text and its line, blind to white-space changes."""
+def fingerprint(finding: Finding, line_text: str, record: str | None = None) -> str:
+    """A hash of the rule, the flagged text and its line (and record), blind to white-space changes."""
     normalised_line = " ".join(line_text.split())
     normalised_text = " ".join(finding.text.split())
-    key = "\x1f".join((finding.rule, normalised_text, normalised_line))
+    key = "\x1f".join((finding.rule, normalised_text, normalised_line, record or ""))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
@@ -292,7 +292,7 @@ def log(report: Report, settings: Settings) -> dict[str, Any]:
         seen: dict[str, int] = {}
         for finding in file_report.findings:
             line_text = source.lines_of(finding.start, finding.end) if source is not None else ""
-            key = fingerprint(finding, line_text)
+            key = fingerprint(finding, line_text, file_report.record_id)
             occurrence = seen.get(key, 0) + 1
             seen[key] = occurrence
             value = f"{key}:{occurrence}"

@@ -210,7 +210,9 @@ def _quotations(text: str, accepted: list[tuple[str, str]]) -> list[tuple[tuple[
     """
     found = []
     masked = text
-    ordered = [s for s in accepted if s in DOUBLE_QUOTE_STYLES] + [s for s in DOUBLE_QUOTE_STYLES if s not in accepted]
+    ordered = [s for s in accepted if s in DOUBLE_QUOTE_STYLES] + [
+        s for s in DOUBLE_QUOTE_STYLES if s not in accepted
+    ]
     for style in ordered:
         for match in DOUBLE_QUOTE_STYLES[style].finditer(masked):
             found.append((style, match.start(), match.end()))
