@@ -431,7 +431,10 @@ def _looks_like_heading(text: str) -> bool:
     return words <= HEADING_MAX_WORDS and not stripped.endswith((",", ";", ":"))
 
 
-DATELINE = regex.compile(r"^\p{Lu}[\p{L}\p{M} .'-]{1,40}(\s*[–—-]+\s*|\s*\()[\p{L}\p{M} .&/-]{2,40}\)?$")
+# "Baku – AFP", "Madrid (EFE)", "Vandenberg, California (AP) –", "北京——新华社".
+DATELINE = regex.compile(
+    r"^\p{Lu}?[\p{L}\p{M} .,'-]{1,40}(\s*[–—-]+\s*|\s*[(（])[\p{L}\p{M} .&/-]{2,40}[)）]?(\s*[–—-]+)?$"
+)
 
 
 def classify_plain_blocks(text: str, blocks: list[tuple[Block, bool]]) -> list[Block]:
@@ -613,7 +616,7 @@ def build_html(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
             self.block_visible = 0
             self.block_start = 0
 
-        def offset(self) -> int:
+        def source_offset(self) -> int:
             line, column = self.getpos()
             return line_starts[line - 1] + column
 
@@ -623,14 +626,14 @@ def build_html(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
         def close_block(self) -> None:
             if builder.visible > self.block_visible:
                 start = self.block_start
-                spans.append((*self.block_kind, start, builder.separate(self.offset())))
+                spans.append((*self.block_kind, start, builder.separate(self.source_offset())))
             self.block_visible = builder.visible
             self.block_start = builder.length
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if tag in HTML_VOID:
                 if tag == "br" and self.reading():
-                    at = self.offset()
+                    at = self.source_offset()
                     builder.literal("\n", at, at)
                 return
             self.stack.append(tag)
@@ -661,13 +664,13 @@ def build_html(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
 
         def handle_data(self, data: str) -> None:
             if self.reading():
-                start = self.offset()
+                start = self.source_offset()
                 builder.verbatim(start, start + len(data))
 
         def _entity(self) -> None:
             if not self.reading():
                 return
-            start = self.offset()
+            start = self.source_offset()
             match = entity.match(source, start)
             if match:
                 builder.literal(html.unescape(match.group(0)), start, match.end())
@@ -722,9 +725,11 @@ def pipeline(lang: str):  # -> spacy.language.Language
 
             jieba.setLogLevel(logging.WARNING)
             nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+            # Chinese ends sentences with full-width marks; an ASCII "." is a decimal point or a URL's.
+            nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "!", "?", "…"]})
         else:
             nlp = spacy.blank(lang)
-        nlp.add_pipe("sentencizer")
+            nlp.add_pipe("sentencizer")
         _PIPELINES[lang] = nlp
     return _PIPELINES[lang]
 

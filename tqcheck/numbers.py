@@ -28,6 +28,7 @@ class Number:
     start: int
     end: int
     text: str
+    spelled: bool = False  # written in words ("three", "第三"): matches a figure, never reported alone
 
 
 @lru_cache(maxsize=32)
@@ -66,6 +67,48 @@ def parse_number(raw: str, decimal: str) -> float | None:
         return None
 
 
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+CHINESE_NUMERAL = regex.compile(r"[零〇一二两三四五六七八九十百千]+")
+
+
+def chinese_numeral(text: str) -> float | None:
+    """Value of a Chinese numeral below ten thousand: "三" 3, "十五" 15, "二十" 20, "六百" 600."""
+    total, digit = 0, None
+    for char in text:
+        if char in CHINESE_DIGITS:
+            if digit is not None:  # "二〇二六": digits in a row, read as a figure
+                return (
+                    float("".join(str(CHINESE_DIGITS[c]) for c in text))
+                    if all(c in CHINESE_DIGITS for c in text)
+                    else None
+                )
+            digit = CHINESE_DIGITS[char]
+        else:
+            total += (1 if digit is None else digit) * CHINESE_UNITS[char]
+            digit = None
+    return float(total + (digit or 0))
+
+
+HOUR = r"(?:[01]?\d|2[0-4])"
+TIME = regex.compile(
+    rf"\b{HOUR}(?:[:.h]\d{{2}})?\s*(?:a\.\s?m\.|p\.\s?m\.|[ap]m\b|h\b|Uhr\b)"
+    rf"|\b{HOUR}[:h]\d{{2}}\b|{HOUR}时\d{{1,2}}分|{HOUR}点\d{{1,2}}分?",
+    regex.IGNORECASE,
+)
 SCALE_AFTER = regex.compile(r"[\s\u00a0]*([\p{L}]+)")
 
 
@@ -74,7 +117,11 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
     words, scales, decimal = _words(lang)
     stop = len(text) if end is None else end
     found: list[Number] = []
+    # Clock times are left out: "5 p.m." is "17 h" in French and "17:00" elsewhere.
+    times = [(m.start(), m.end()) for m in TIME.finditer(text, start, stop)]
     for match in NUMBER.finditer(text, start, stop):
+        if any(a <= match.start() < b for a, b in times):
+            continue
         value = parse_number(match.group(0), decimal)
         if value is None:
             continue
@@ -89,7 +136,15 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
         for match in regex.finditer(r"[\p{L}]+", text[start:stop]):
             value = words.get(match.group(0).casefold())
             if value is not None:
-                found.append(Number(value, start + match.start(), start + match.end(), match.group(0)))
+                found.append(Number(value, start + match.start(), start + match.end(), match.group(0), True))
+    if lang == "zh":
+        for match in CHINESE_NUMERAL.finditer(text, start, stop):
+            value = chinese_numeral(match.group(0))
+            if value is None:
+                continue
+            if text[match.end() : match.end() + 1] == "成":
+                value *= 10  # "两成": two tenths, 20 percent
+            found.append(Number(value, match.start(), match.end(), match.group(0), True))
     found.sort(key=lambda n: n.start)
     return found
 

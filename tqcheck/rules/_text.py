@@ -6,6 +6,8 @@ from functools import lru_cache
 
 import regex
 
+from tqcheck.text import fold  # noqa: F401 - re-exported for rules
+
 LETTER = regex.compile(r"\p{L}")
 SCRIPTS = (
     "Latin",

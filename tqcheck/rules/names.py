@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 
@@ -12,7 +11,7 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document, Token
 from tqcheck.findings import Category, Finding, Origin, Severity
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules._text import is_capitalised, zipf
+from tqcheck.rules._text import fold, is_capitalised, zipf
 
 # Names are rarer than this per wordfreq (Zipf); common surnames reach about 4.
 NAME_MAX_ZIPF = 4.5
@@ -20,25 +19,12 @@ NAME_MAX_ZIPF = 4.5
 VARIANT_MAX_ZIPF = 3.0
 
 
-def _fold(word: str) -> str:
-    """Without Latin accents and case: "Nigéria" and "Nigeria" are one spelling for this rule.
-
-    Only Latin letters lose their marks: Cyrillic "й" is a letter of its own, not "и" with a breve.
-    """
-    folded = []
-    for char in word:
-        if "a" <= unicodedata.normalize("NFKD", char)[:1].lower() <= "z":
-            char = unicodedata.normalize("NFKD", char)[0]
-        folded.append(char)
-    return "".join(folded).casefold()
-
-
 def _stems(word: str, suffixes: list[str], prefixes: list[str]) -> set[str]:
     """The word and what is left after removing one inflectional affix (at least 3 letters kept),
     accents and case folded."""
-    word = _fold(word)
-    suffixes = [_fold(s) for s in suffixes]
-    prefixes = [_fold(p) for p in prefixes]
+    word = fold(word)
+    suffixes = [fold(s) for s in suffixes]
+    prefixes = [fold(p) for p in prefixes]
     forms = {word}
     for suffix in suffixes:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import regex
 from rapidfuzz import fuzz
@@ -14,14 +15,19 @@ from tqcheck.findings import Category, Finding, Severity
 from tqcheck.languages import SOURCE_LANGUAGES, SUPPORTED, identify
 from tqcheck.numbers import numbers_in, same
 from tqcheck.rule import Rule, bad, good
-from tqcheck.rules._text import main_script, zipf
+from tqcheck.rules._text import fold, main_script, zipf
 
 QUOTE_LIMIT = 140  # characters of the source quoted in a message
+NAME_WORD_MAX_ZIPF = 4.6  # "Lewis" (4.5) can be a name word; "Foreign" (5.1) is an ordinary word
+RARE_NAME_ZIPF = 2.0  # rarer than this, a capitalised word is a proper name in any language
+LOOSE_NAME_ZIPF = 3.0  # a word this rare may be a name that a translation misspelt ("Redcar" → "Redcliff")
+NEAR_MISS_RATIO = 65  # "Redcar" → "Redcliff", "Valdoria" → "Valmoria"
 ENTITY = regex.compile(
     r"https?://[^\s)\]»”\"']+|www\.[^\s)\]»”\"']+|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@#])[#@][\w]+"
 )
+# Capitalised words in a row, not inside a handle or hashtag; a possessive "'s" is not part of it.
 LATIN_NAME = regex.compile(
-    r"\b\p{Lu}[\p{Ll}\p{Lu}'’-]*[\p{Ll}\p{Lu}](?:\s+\p{Lu}[\p{Ll}\p{Lu}'’-]*[\p{Ll}\p{Lu}])*"
+    r"(?<![@#\w])\p{Lu}[\p{Ll}\p{Lu}-]*[\p{Ll}\p{Lu}](?:\s+\p{Lu}[\p{Ll}\p{Lu}-]*[\p{Ll}\p{Lu}])*"
 )
 
 
@@ -96,8 +102,17 @@ class NumberMismatch(Rule):
                 n for s in pair.source for n in numbers_in(ctx.source.text, ctx.source.lang, s.start, s.end)
             ]
             target_numbers = numbers_in(doc.text, doc.lang, start, end)
-            missing = [n for n in source_numbers if not any(same(n.value, t.value) for t in target_numbers)]
-            extra = [t for t in target_numbers if not any(same(t.value, n.value) for n in source_numbers)]
+            # Numbers in words only confirm figures: "one" and "un" are as often pronouns and articles.
+            missing = [
+                n
+                for n in source_numbers
+                if not n.spelled and not any(same(n.value, t.value) for t in target_numbers)
+            ]
+            extra = [
+                t
+                for t in target_numbers
+                if not t.spelled and not any(same(t.value, n.value) for n in source_numbers)
+            ]
             cited = quote(source_text(ctx, pair))
             for number in extra:
                 suggestions = []
@@ -179,55 +194,143 @@ class MissingEntity(Rule):
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
-        assert ctx.source is not None
         source = ctx.source
+        assert source is not None
         alignment = _alignment(ctx)
-        for pair_index, pair in enumerate(alignment.pairs):
-            if not pair.source:
+        # Addresses are found in the whole source: a sentence splitter may cut a URL at its dots.
+        target_entities = [
+            (m.start(), m.end(), m.group(0).rstrip(".,;:)）。")) for m in ENTITY.finditer(doc.text)
+        ]
+        for match in ENTITY.finditer(source.text):
+            entity = match.group(0).rstrip(".,;:)）。")
+            if entity in {e for _, _, e in target_entities}:
                 continue
-            target_pair = pair if pair.target else _nearest_with_target(alignment, pair_index)
-            if target_pair is None:
+            index = _pair_of_source_offset(alignment, match.start())
+            target_pair = _nearest_with_target(alignment, index) if index is not None else None
+            if index is None or target_pair is None:
+                continue
+            cited = quote(source_text(ctx, alignment.pairs[index]))
+            # An altered address ("@SafaPort" for "@SafaPorts") is reported where it stands.
+            altered = max(((fuzz.ratio(e, entity), s, t, e) for s, t, e in target_entities if e not in source.text),
+                          default=None)  # fmt: skip
+            if altered is not None and altered[0] >= 75:
+                _, start, end, found = altered
+                yield self.finding(doc, start, start + len(found), f"“{found}” differs from the source's "
+                                   f"“{entity}”. Source: {cited}", [_suggest(start, start + len(found), entity)])  # fmt: skip
                 continue
             start, end = _pair_span(doc, target_pair)
-            cited = quote(source_text(ctx, pair))
-            text = source_text(ctx, pair)
-            for entity in ENTITY.findall(text):
-                entity = entity.rstrip(".,;:")
-                if entity not in doc.text:
-                    yield self.finding(doc, start, end, f"“{entity}” from the source is missing in the "
-                                       f"translation. Source: {cited}")  # fmt: skip
-            if "Latin" not in language_scripts(doc.lang) or not pair.target:
+            yield self.finding(doc, start, end, f"“{entity}” from the source is missing in the translation. "
+                               f"Source: {cited}")  # fmt: skip
+        if "Latin" not in language_scripts(doc.lang):
+            return
+        if source.lang == "zh":
+            yield from self._chinese_names(doc, ctx, alignment)
+        for index, pair in enumerate(alignment.pairs):
+            if not pair.source or not pair.target:
                 continue
-            target_text = doc.text[start:end]
-            for name in self._names(ctx, pair):
-                if _contains_name(target_text, name):
-                    continue
-                near = _near_miss(target_text, name)
-                if near is not None:
-                    near_start = start + near[0]
-                    yield self.finding(doc, near_start, start + near[1], f"The source's name “{name}” appears as "
-                                       f"“{target_text[near[0]:near[1]]}”. Source: {cited}",
-                                       [_suggest(near_start, start + near[1], name)])  # fmt: skip
-                elif name not in doc.text:
+            start, end = _pair_span(doc, pair)
+            around = [p for p in alignment.pairs[max(0, index - 1) : index + 2] if p.target]
+            window = " ".join(doc.text[_pair_span(doc, p)[0] : _pair_span(doc, p)[1]] for p in around)
+            cited = quote(source_text(ctx, pair))
+            for name, words, loose in self._names(ctx, pair, doc.lang):
+                if words and not any(_contains_name(window, word) for word in words):
                     yield self.finding(
                         doc, start, end, f"The source's name “{name}” is missing here. Source: {cited}"
                     )
+                    continue
+                for word in loose:
+                    # Only the aligned sentence: the right spelling elsewhere does not excuse a wrong one here.
+                    if _contains_name(doc.text[start:end], word):
+                        continue
+                    near = _near_miss(doc.text[start:end], word, source.text, doc.lang)
+                    if near is not None:
+                        near_start, near_end = start + near[0], start + near[1]
+                        yield self.finding(doc, near_start, near_end, f"The source's name “{name}” appears as "
+                                           f"“{doc.text[near_start:near_end]}”. Source: {cited}",
+                                           [_suggest(near_start, near_end, word)])  # fmt: skip
 
-    def _names(self, ctx: CheckContext, pair: Pair) -> Iterator[str]:
+    def _chinese_names(self, doc: Document, ctx: CheckContext, alignment: Alignment) -> Iterator[Finding]:
+        """People named in a Chinese source must appear in pinyin ("王振宇" → "Wang Zhenyu")."""
+        source = ctx.source
+        assert source is not None
+        for index, pair in enumerate(alignment.pairs):
+            if not pair.source or not pair.target:
+                continue
+            start, end = _pair_span(doc, pair)
+            around = [p for p in alignment.pairs[max(0, index - 1) : index + 2] if p.target]
+            window = fold(" ".join(doc.text[_pair_span(doc, p)[0] : _pair_span(doc, p)[1]] for p in around))
+            window = regex.sub(r"[\s-]+", "", window)
+            for name, surname, given in chinese_people(source_text(ctx, pair)):
+                if surname in window and given in window:
+                    continue
+                yield self.finding(doc, start, end, f"The source's name “{name}” ({surname.title()} "
+                                   f"{given.title()}) is missing here. Source: {quote(source_text(ctx, pair))}")  # fmt: skip
+
+    def _names(
+        self, ctx: CheckContext, pair: Pair, target_lang: str
+    ) -> Iterator[tuple[str, list[str], list[str]]]:
+        """Names of the source sentence: the words whose absence means the name is missing (a
+        person's "Priya Raman", a rare "Valdoria"), and the rarer words a near miss may stand for."""
         source = ctx.source
         assert source is not None
         for sentence in pair.source:
             text = source.sentence_text(sentence)
             for match in LATIN_NAME.finditer(text):
                 name = match.group(0)
-                words = name.split()
-                if match.start() == 0 and len(words) == 1:
+                parts = name.split()
+                if main_script(name) != "Latin" or (match.start() == 0 and len(parts) == 1):
                     continue  # a capital that only opens the sentence
-                if main_script(name) != "Latin" or name.isupper() and len(name) <= 2:
-                    continue
-                if all(zipf(w.lower(), source.lang) >= 3.0 for w in words):
-                    continue
-                yield name
+                kept = [w for w in parts if len(w) > 2 and _name_word(w, source.lang, target_lang)]
+                # One ordinary-looking capitalised word ("Celsius", "Andean") is often translated.
+                strict = (
+                    kept
+                    if len(kept) >= 2
+                    else [w for w in kept if zipf(w.lower(), source.lang) < RARE_NAME_ZIPF]
+                )
+                loose = [w for w in parts if len(w) > 3 and zipf(w.lower(), source.lang) < LOOSE_NAME_ZIPF]
+                if strict or loose:
+                    yield name, strict, loose
+
+
+def _name_word(word: str, source_lang: str, target_lang: str) -> bool:
+    """A word that a translation keeps as it is: very rare (a proper name), or about as frequent in
+    the target language as in the source (names: "Burke", "Callaghan"). Ordinary words that a
+    translation changes ("Danish", "University") are much rarer in the target language."""
+    in_source = zipf(word.lower(), source_lang)
+    if in_source < RARE_NAME_ZIPF:
+        return True
+    return in_source < NAME_WORD_MAX_ZIPF and zipf(word.lower(), target_lang) >= in_source - 1.0
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    from tqcheck.resources import DATA
+
+    text = DATA.joinpath("zh", "surnames.txt").read_text(encoding="utf-8")
+    return frozenset(c for line in text.splitlines() if not line.startswith("#") for c in line.split())
+
+
+def chinese_people(text: str) -> Iterator[tuple[str, str, str]]:
+    """Names of people in Chinese text (jieba's part-of-speech tags), with their pinyin surname and
+    given name; only names with a common Chinese surname, so foreign names in characters are skipped."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+    from pypinyin import lazy_pinyin
+
+    jieba.setLogLevel(logging.WARNING)
+    for word, flag in jieba.posseg.cut(text):
+        if flag == "nr" and 2 <= len(word) <= 3 and word[0] in _surnames():
+            syllables = lazy_pinyin(word)
+            yield word, syllables[0], "".join(syllables[1:])
+
+
+def _pair_of_source_offset(alignment: Alignment, offset: int) -> int | None:
+    for index, pair in enumerate(alignment.pairs):
+        if any(s.start <= offset < s.end for s in pair.source):
+            return index
+    return None
 
 
 def language_scripts(lang: str) -> list[str]:
@@ -243,25 +346,32 @@ def _suggest(start: int, end: int, text: str):
 
 
 def _contains_name(text: str, name: str) -> bool:
-    # Allow inflected forms ("Hartmanns", "Valdorias"): each word must start a word of the text.
-    return all(regex.search(rf"(?<![\p{{L}}]){regex.escape(word)}", text) for word in name.split())
+    """Each word of the name starts a word of the text, accents aside ("Andres" in "Andrés",
+    "Hartmann" in "Hartmanns")."""
+    folded = fold(text)
+    return all(regex.search(rf"(?<![\p{{L}}]){regex.escape(fold(word))}", folded) for word in name.split())
 
 
-def _near_miss(text: str, name: str) -> tuple[int, int] | None:
-    """A word sequence of the text that looks like the name but is not it (ratio 75–95)."""
+def _near_miss(text: str, word: str, source: str, target_lang: str) -> tuple[int, int] | None:
+    """A word of the text that looks like the name word but is not it: rare in the target language,
+    not itself in the source ("Redcliff" for "Redcar", "Mehra" for "Mehta")."""
     best: tuple[float, int, int] | None = None
-    size = len(name.split())
-    words = list(regex.finditer(r"\p{Lu}[\p{L}'’-]+", text))
-    for i in range(len(words) - size + 1):
-        start, end = words[i].start(), words[i + size - 1].end()
-        ratio = fuzz.ratio(text[start:end], name)
-        if 75 <= ratio < 100 and (best is None or ratio > best[0]):
-            best = (ratio, start, end)
+    folded_source = fold(source)
+    for match in regex.finditer(r"\p{Lu}[\p{L}'’-]+", text):
+        candidate = match.group(0)
+        if fold(candidate) in folded_source or zipf(candidate.lower(), target_lang) >= RARE_NAME_ZIPF:
+            continue
+        ratio = fuzz.ratio(fold(candidate), fold(word))
+        if fold(candidate)[:4] == fold(word)[:4] and min(len(candidate), len(word)) >= 5:
+            ratio = max(ratio, NEAR_MISS_RATIO)  # same first four letters: "Redcar" → "Redcliff"
+        if NEAR_MISS_RATIO <= ratio < 100 and (best is None or ratio > best[0]):
+            best = (ratio, match.start(), match.end())
     return (best[1], best[2]) if best else None
 
 
 def _nearest_with_target(alignment: Alignment, index: int) -> Pair | None:
-    for offset in range(1, len(alignment.pairs)):
+    """The pair itself when it has a translation, else the closest pair that has one."""
+    for offset in range(len(alignment.pairs)):
         for candidate in (index - offset, index + offset):
             if 0 <= candidate < len(alignment.pairs) and alignment.pairs[candidate].target:
                 return alignment.pairs[candidate]
@@ -310,7 +420,8 @@ class UntranslatedSentence(Rule):
             for sentence in pair.target:
                 text = doc.sentence_text(sentence)
                 words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
-                if len(words) < 3 and len(text) < 12:
+                # Datelines and name-only lines ("Berlin – dpa") read the same in every language.
+                if doc.blocks[sentence.block].kind == "dateline" or (len(words) < 4 and len(text) < 20):
                     continue
                 copied = _key(text) in sources
                 if not copied and source_lang != doc.lang:
@@ -478,10 +589,18 @@ class StructureMismatch(Rule):
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         source = ctx.source
         assert source is not None
+        # Paragraphs that an omission or addition explains are already reported by TQ704/TQ705.
+        alignment = _alignment(ctx)
+        gap_source = {id(s) for p in alignment.pairs if not p.target for s in p.source}
+        gap_target = {id(s) for p in alignment.pairs if not p.source for s in p.target}
         counts = {}
-        for name, document in (("source", source), ("translation", doc)):
-            headings = sum(1 for b in document.blocks if b.is_heading and b.level > 1)
-            paragraphs = sum(1 for b in document.blocks if b.kind == "paragraph")
+        for name, document, gaps in (("source", source, gap_source), ("translation", doc, gap_target)):
+            explained = {s.block for s in document.sentences if id(s) in gaps}
+            explained -= {s.block for s in document.sentences if id(s) not in gaps}
+            headings = sum(
+                1 for b in document.blocks if b.is_heading and b.level > 1 and b.index not in explained
+            )
+            paragraphs = sum(1 for b in document.blocks if b.kind == "paragraph" and b.index not in explained)
             counts[name] = (headings, paragraphs)
         if counts["source"] == counts["translation"] or not doc.blocks:
             return
