@@ -233,21 +233,24 @@ class MissingEntity(Rule):
             window = " ".join(doc.text[_pair_span(doc, p)[0] : _pair_span(doc, p)[1]] for p in around)
             cited = quote(source_text(ctx, pair))
             for name, words, loose in self._names(ctx, pair, doc.lang):
-                if words and not any(_contains_name(window, word) for word in words):
-                    yield self.finding(
-                        doc, start, end, f"The source's name “{name}” is missing here. Source: {cited}"
-                    )
-                    continue
-                for word in loose:
-                    # Only the aligned sentence: the right spelling elsewhere does not excuse a wrong one here.
-                    if _contains_name(doc.text[start:end], word):
+                aligned = doc.text[start:end]
+                changed = False
+                # A near miss in the aligned sentence ("Valmoria" for "Valdoria", "Redcliff" for
+                # "Redcar") is a changed name; the right spelling elsewhere does not excuse it.
+                for word in dict.fromkeys([*words, *loose]):
+                    if _contains_name(aligned, word):
                         continue
-                    near = _near_miss(doc.text[start:end], word, source.text, doc.lang)
+                    near = _near_miss(aligned, word, source.text, doc.lang)
                     if near is not None:
+                        changed = True
                         near_start, near_end = start + near[0], start + near[1]
                         yield self.finding(doc, near_start, near_end, f"The source's name “{name}” appears as "
                                            f"“{doc.text[near_start:near_end]}”. Source: {cited}",
                                            [_suggest(near_start, near_end, word)])  # fmt: skip
+                if not changed and words and not any(_contains_name(window, word) for word in words):
+                    yield self.finding(
+                        doc, start, end, f"The source's name “{name}” is missing here. Source: {cited}"
+                    )
 
     def _chinese_names(self, doc: Document, ctx: CheckContext, alignment: Alignment) -> Iterator[Finding]:
         """People named in a Chinese source must appear in pinyin ("王振宇" → "Wang Zhenyu")."""
