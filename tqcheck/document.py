@@ -459,9 +459,10 @@ def classify_plain_blocks(text: str, blocks: list[tuple[Block, bool]]) -> list[B
                 period_candidates.append(i)
     for i in period_candidates:
         if 0 < i < len(result) - 1:
-            before, after = result[i - 1], result[i + 1]
+            after = result[i + 1]
             size = result[i].end - result[i].start
-            if all(b.kind == "paragraph" and b.end - b.start > 1.5 * size for b in (before, after)):
+            # A label that opens a longer paragraph, not the last sentence of a section.
+            if after.kind == "paragraph" and after.end - after.start > 1.5 * size:
                 result[i].kind, result[i].level = "heading", 2
     return result
 
@@ -471,7 +472,10 @@ def _short_heading_with_period(body: str) -> bool:
     if not stripped.endswith((".", "。")) or stripped.endswith(".."):
         return False
     inner = stripped[:-1]
-    return len(inner.split()) <= 6 and not re.search(r"[.!?。！？]", inner) and len(inner) <= 60
+    if re.search(r"[.!?。！？,，،;；:：]", inner):
+        return False  # clauses and sentences inside: a sentence, not a label
+    # Chinese has no spaces to count words by; its labels are short in characters.
+    return len(inner.split()) <= 6 and len(inner) <= (16 if " " not in inner else 60)
 
 
 BlockSpan = tuple[str, int, int, int]  # kind, level, start and end in the analysed text

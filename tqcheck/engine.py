@@ -71,27 +71,24 @@ def run_rules(doc: Document, rules: list[type[Rule]], ctx: CheckContext) -> list
     return findings
 
 
-def drop_inside_residue(findings: list[Finding]) -> list[Finding]:
-    """A residue line is deleted whole; what other rules say about its words is noise."""
-    residue = [f for f in findings if f.category == Category.RESIDUE]
-    if not residue:
+def drop_subsumed(findings: list[Finding]) -> list[Finding]:
+    """Drop findings inside the span of a finding that explains them: anything inside a line of page
+    residue (the line is deleted whole), and what a rule's `subsumes` names inside its span."""
+    from tqcheck.rules import BY_CODE
+
+    def explains(outer: Finding, inner: Finding) -> bool:
+        if outer is inner or not (outer.start <= inner.start and inner.end <= outer.end):
+            return False
+        if outer.category == Category.RESIDUE:
+            # Two residue rules on the same line: keep both only if neither span is inside the other.
+            return inner.category != Category.RESIDUE or (outer.start, outer.end) != (inner.start, inner.end)
+        rule = BY_CODE.get(outer.rule)
+        return rule is not None and inner.rule in rule.subsumes
+
+    wide = [f for f in findings if f.category == Category.RESIDUE or BY_CODE.get(f.rule, Rule).subsumes]
+    if not wide:
         return findings
-    kept = []
-    for finding in findings:
-        inside = any(r is not finding and r.start <= finding.start and finding.end <= r.end for r in residue)
-        if not inside or (finding.category == Category.RESIDUE and not _strictly_inside(finding, residue)):
-            kept.append(finding)
-    return kept
-
-
-def _strictly_inside(finding: Finding, residue: list[Finding]) -> bool:
-    return any(
-        r is not finding
-        and (r.start, r.end) != (finding.start, finding.end)
-        and r.start <= finding.start
-        and finding.end <= r.end
-        for r in residue
-    )
+    return [f for f in findings if not any(explains(outer, f) for outer in wide)]
 
 
 def deduplicate(findings: list[Finding]) -> list[Finding]:
@@ -146,7 +143,7 @@ def check_document(
 
         ctx.alignment = align(source, doc)
     findings = run_rules(doc, settings.rules, ctx)
-    findings = deduplicate(drop_inside_residue(findings))
+    findings = deduplicate(drop_subsumed(findings))
     if scorer is not None:
         from tqcheck.ranking import rank_with_model
 

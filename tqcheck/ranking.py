@@ -134,7 +134,10 @@ def _verdict(finding: Finding, best_gain: float, ordered: list[Scored]) -> bool:
     threshold = float(finding.evidence.get("threshold", 0.0))
     if best_gain <= REJECT_GAIN and finding.suggestions[0].origin == Origin.LEXICON:
         return False
-    if ordered and ordered[0].improves and best_gain >= max(threshold, 1.0):
+    confirmed = bool(ordered) and ordered[0].improves and best_gain >= max(threshold, 1.0)
+    if finding.evidence.get("model_only") and not confirmed:
+        return False  # a word with a common right sense is reported only on the model's word
+    if confirmed:
         finding.verdict = "confirmed"
         if finding.severity == Severity.MINOR:
             finding.severity = Severity.MAJOR

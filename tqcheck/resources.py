@@ -24,6 +24,7 @@ import regex
 from tqcheck.errors import ConfigError
 
 DATA = resources.files("tqcheck") / "data"
+MODEL_CONTEXT = "model"
 
 
 def _read(*parts: str) -> str | None:
@@ -69,6 +70,10 @@ class Confusion:
     cues: frozenset[str] = frozenset()  # the words of the `context` cue set
 
     @property
+    def model_only(self) -> bool:
+        return self.context == MODEL_CONTEXT
+
+    @property
     def pattern(self) -> regex.Pattern[str]:
         return _word_pattern(self.wrong)
 
@@ -93,7 +98,8 @@ def _confusions(
         if not row.get("wrong") or not alternatives:
             raise ConfigError(f"{where}: entry {row.get('wrong')!r} needs a wrong form and alternatives")
         context = row.get("context", "")
-        if context and context not in cues:
+        # "model": the wrong form has a common right sense too, so only a model's verdict decides.
+        if context and context != MODEL_CONTEXT and context not in cues:
             raise ConfigError(f"{where}: {row['wrong']!r} names unknown cue set {context!r}")
         if (row.get("scope") or "any") not in ("any", "heading"):
             raise ConfigError(f"{where}: {row['wrong']!r} has scope {row.get('scope')!r}; use any or heading")

@@ -79,6 +79,9 @@ class Rule:
     # Whether the verdict depends on fluency: with a model, the engine keeps, raises or drops the
     # finding by the gain of its best candidate (see engine.rank_with_model).
     fluency_verdict: ClassVar[bool] = False
+    # Codes of rules whose findings inside this rule's span say nothing new (an untranslated
+    # sentence subsumes its untranslated words); the engine drops them.
+    subsumes: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def doc(cls) -> str:

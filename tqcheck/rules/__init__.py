@@ -19,7 +19,13 @@ from tqcheck.rules.punctuation import (
 )
 from tqcheck.rules.repetition import DuplicateSentence, LoopingPhrase, RepeatedWord
 from tqcheck.rules.residue import PageResidue, RepeatedTitle
-from tqcheck.rules.script import ForeignDigits, ForeignPunctuation, ForeignScriptWord, ForeignSentence
+from tqcheck.rules.script import (
+    ForeignDigits,
+    ForeignPunctuation,
+    ForeignScriptWord,
+    ForeignSentence,
+    UntranslatedWord,
+)
 from tqcheck.rules.source import (
     Addition,
     MissingEntity,
@@ -43,6 +49,7 @@ ALL: tuple[type[Rule], ...] = (
     ForeignScriptWord,  # TQ302
     ForeignSentence,  # TQ303
     SurprisingWording,  # TQ304
+    UntranslatedWord,  # TQ305
     HeadingLowercase,  # TQ401
     HeadingPeriod,  # TQ402
     HeadingCase,  # TQ403

@@ -48,6 +48,8 @@ class LiteralSense(Rule):
     Each lexicon entry (`data/<lang>/confusions.tsv`, `data/pairs/<src>-<tgt>/confusions.tsv`)
     names the wrong form, the alternatives, and the cue set that decides: "accident" is flagged
     only when the sentence, its paragraph or (for a heading) its section speaks of fighting.
+    Entries whose context is `model` ("actuellement", "aktuell": right as "currently", wrong as
+    "actually") are checked only with a language model, and reported only when it confirms them.
     Without a language model the finding is a minor "possible" one with the alternatives as
     suggestions; with a model, the engine confirms it only when an alternative improves the text
     by the entry's threshold, and ranks the alternatives by that gain.
@@ -101,7 +103,10 @@ class LiteralSense(Rule):
         if entry.heading_only and (block is None or not block.is_heading):
             return None
         cue = None
-        if entry.context:
+        if entry.model_only:
+            if ctx.scorer is None:
+                return None  # the right sense is as common as the wrong one: only a model can tell
+        elif entry.context:
             cue = cue_in(doc.context_of(start, end), entry.cues, ctx.lang)
             if cue is None:
                 return None
@@ -118,6 +123,8 @@ class LiteralSense(Rule):
         alternatives = " or ".join(f"“{a}”" for a in entry.alternatives[:3])
         message = f"Possibly a literal rendering: “{found}”{where}; consider {alternatives}.{note}"
         evidence: dict[str, object] = {"entry": entry.wrong, "threshold": entry.threshold}
+        if entry.model_only:
+            evidence["model_only"] = True
         if entry.source_lang:
             evidence["pair"] = f"{entry.source_lang}-{ctx.lang}"
         return self.finding(

@@ -17,6 +17,8 @@ from tqcheck.rules._text import fold, is_capitalised, zipf
 NAME_MAX_ZIPF = 4.5
 # The less frequent spelling must be rare in general too: a misspelling, not another real name.
 VARIANT_MAX_ZIPF = 3.0
+# A word wordfreq does not know at all: a misspelt name, even where it opens a sentence.
+UNKNOWN_ZIPF = 1.0
 
 
 def _stems(word: str, suffixes: list[str], prefixes: list[str]) -> set[str]:
@@ -90,8 +92,12 @@ class NameVariants(Rule):
                     continue
                 if major.startswith(minor) or minor.startswith(major):
                     continue
-                if ctx.data.cased and all(self._opens_sentence(doc, t) for t in occurrences[minor]):
-                    continue  # capitalised only because it opens a sentence ("Egipcio", "Nigérian")
+                if (
+                    ctx.data.cased
+                    and all(self._opens_sentence(doc, t) for t in occurrences[minor])
+                    and zipf(minor.lower(), ctx.lang) >= UNKNOWN_ZIPF
+                ):
+                    continue  # a known word capitalised only because it opens a sentence ("Egipcio")
                 confidence = 0.8 if counts[major] >= 2 * counts[minor] else 0.4
                 for token in occurrences[minor]:
                     yield self.finding(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import regex
@@ -11,7 +12,6 @@ from tqcheck.document import Document, Token
 from tqcheck.findings import Category, Finding, Severity
 from tqcheck.rule import Rule, bad, delete_line, good, replace
 
-SEPARATOR = regex.compile(r"[\s,;–—-]*")
 MAX_LOOP_WORDS = 8
 
 
@@ -60,9 +60,13 @@ class RepeatedWord(Rule):
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         allowed = ctx.data.doubles
+        # Chinese reduplicates words on purpose (一米一米, 看看); only a doubled particle is an error.
+        longest = int(ctx.data.locale.get("doubled_word_max_chars", 0)) or None
         for words in _words_in_blocks(doc):
-            for left, right in zip(words, words[1:], strict=False):
+            for left, right in itertools.pairwise(words):
                 if left.text.casefold() != right.text.casefold() or left.text.isdigit():
+                    continue
+                if longest is not None and len(left.text) > longest:
                     continue
                 if left.text.casefold() in allowed or not _joined_only_by_separators(doc, left, right):
                     continue
@@ -139,7 +143,7 @@ class LoopingPhrase(Rule):
             while folded[i + copies * size : i + (copies + 1) * size] == folded[i : i + size]:
                 joint_left = words[i + copies * size - 1]
                 joint_right = words[i + copies * size]
-                if not _joined_only_by_separators(doc, joint_left, joint_right, r"\s,;–—-"):
+                if not _joined_only_by_separators(doc, joint_left, joint_right, r"\s,;،、，；–—-"):
                     break
                 copies += 1
             if copies >= 3 or (copies == 2 and size >= 3):

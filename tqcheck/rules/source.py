@@ -399,6 +399,7 @@ class UntranslatedSentence(Rule):
     name = "untranslated-sentence"
     category = Category.ACCURACY
     severity = Severity.MAJOR
+    subsumes = frozenset({"TQ302", "TQ303", "TQ304", "TQ305"})
     needs = frozenset({"source"})
     examples = (
         bad(

@@ -13,6 +13,7 @@ from tqcheck.rules._text import is_capitalised, zipf
 FINAL = {".", "。", "．"}
 # A fragment word as frequent as this is an ordinary word ("Yes.", "Indeed."), not a name part.
 NAME_MAX_ZIPF = 3.6
+RARE_ZIPF = 3.0
 
 
 class SplitEntity(Rule):
@@ -77,27 +78,30 @@ class SplitEntity(Rule):
             yield from self._reordered(doc, ctx, joiners)
 
     def _fragment_words(self, doc: Document, sentence: Sentence, ctx: CheckContext) -> list[Token] | None:
-        """The words of a stray fragment: one or two name-like words and a final period."""
+        """The words of a stray fragment: one to three name-like words and a final period."""
         tokens = doc.sentence_tokens(sentence)
         if not tokens or tokens[-1].text not in FINAL:
             return None
         words = [t for t in tokens if t.is_word]
-        if not 1 <= len(words) <= 2 or len(tokens) - len(words) > 1 + sum(t.is_space for t in tokens):
+        if not 1 <= len(words) <= 3 or len(tokens) - len(words) > 1 + sum(t.is_space for t in tokens):
             return None
         standalone = {w.lower() for w in ctx.data.locale.get("standalone_words", [])}
-        for word in words:
-            lowered = word.text.lower()
-            if (
-                ctx.data.cased
-                and not is_capitalised(word.text)
-                or word.text.isdigit()
-                or lowered in standalone
-            ):
-                return None
-            # A common word capitalised on its own ("Mountains.") can still end a name ("Qingya
-            # Mountains"), but only as a single word; two common words make a real sentence.
-            if zipf(lowered, ctx.lang) >= NAME_MAX_ZIPF and (len(words) > 1 or not ctx.data.cased):
-                return None
+        if any(w.text.isdigit() or w.text.lower() in standalone for w in words):
+            return None
+        if not ctx.data.cased:
+            return words  # no capitals to go by: _split asks for a rare word instead
+        capitalised = [w for w in words if is_capitalised(w.text)]
+        # Small lowercase words may join the parts of a name ("Rita do Oeste", "Ville de Québec").
+        if (
+            not capitalised
+            or not is_capitalised(words[0].text)
+            or any(not is_capitalised(w.text) and len(w.text) > 3 for w in words)
+        ):
+            return None
+        # A common word capitalised on its own ("Mountains.") can still end a name ("Qingya
+        # Mountains"); several common words in a row make a real sentence ("Good Morning.").
+        if len(capitalised) > 1 and all(zipf(w.text.lower(), ctx.lang) >= NAME_MAX_ZIPF for w in capitalised):
+            return None
         return words
 
     def _split(
@@ -132,6 +136,8 @@ class SplitEntity(Rule):
         between = tail[anchor_index + 1 :]
         if cased and any(is_capitalised(t.text) for t in between):
             return None
+        if not cased and not any(zipf(w.text, ctx.lang) < RARE_ZIPF for w in (anchor, *fragment)):
+            return None  # without capitals, a name shows itself by a rare word
         text = doc.text
         name_tail = text[fragment[0].start : fragment[-1].end]
         final = text[second.end - 1 : second.end]
