@@ -209,7 +209,7 @@ def test_seed_few_other_major_findings(seed_findings: list[dict], seed_text: str
 # ---- text format -----------------------------------------------------------------------------
 
 
-def test_text_format(seed_findings: list[dict], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_format(seed_report: dict, seed_findings: list[dict], monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE"):
         monkeypatch.delenv(name, raising=False)
     result = run_cli("check", str(SEED), "--lang", "en", "--no-lm", env={"TERM": "xterm-256color"})
@@ -227,7 +227,7 @@ def test_text_format(seed_findings: list[dict], monkeypatch: pytest.MonkeyPatch)
     files, words, minor, major, critical, score = lines[header + 1].split()
     count = {s: sum(f["severity"] == s for f in seed_findings) for s in SEVERITIES}
     assert (int(files), int(minor), int(major), int(critical)) == (1, count["minor"], count["major"], count["critical"])  # fmt: skip
-    report = check_json(str(SEED), "--lang", "en")[1]
+    report = seed_report
     assert int(words) == report["files"][0]["words"]
     assert float(score) == pytest.approx(report["files"][0]["score"], abs=0.051)
     assert f"{len(seed_findings)} finding(s)" in result.stdout
@@ -261,15 +261,14 @@ def test_exit_code_articles_have_the_known_findings(articles: dict[str, Path]) -
     [
         ("minor", "minor", 1),
         ("minor", "major", 0),
-        ("minor", None, 0),  # the default is major
-        ("minor", "never", 0),
-        ("major", "minor", 1),
-        ("major", None, 1),
+        ("major", None, 1),  # the default is major
         ("major", "critical", 0),
         ("major", "never", 0),
     ],
 )
-def test_exit_code_by_fail_on(articles: dict[str, Path], article: str, fail_on: str | None, code: int) -> None:
+def test_exit_code_by_fail_on(
+    articles: dict[str, Path], article: str, fail_on: str | None, code: int
+) -> None:
     extra = ["--fail-on", fail_on] if fail_on else []
     result = run_cli("check", str(articles[article]), "--lang", "en", "--no-lm", *extra)
     assert result.returncode == code, result.stdout + result.stderr
@@ -364,31 +363,30 @@ def test_rules_unknown_code() -> None:
 # ---- --select and --ignore -------------------------------------------------------------------
 
 
-def _rules_of(report: dict) -> set[str]:
-    return {f["rule"] for entry in report["files"] for f in entry["findings"]}
-
-
 @pytest.mark.parametrize(
-    ("option", "selector", "keep"),
+    ("options", "keep"),
     [
-        ("--select", "TQ1", lambda code: code.startswith("TQ1")),
-        ("--select", "page-residue", lambda code: code == "TQ101"),
-        ("--ignore", "TQ1", lambda code: not code.startswith("TQ1")),
-        ("--ignore", "literal-sense", lambda code: code != "TQ301"),
+        (
+            ["--select", "TQ1", "--select", "literal-sense"],
+            lambda code: code.startswith("TQ1") or code == "TQ301",
+        ),
+        (
+            ["--ignore", "TQ1", "--ignore", "heading-lowercase"],
+            lambda code: not code.startswith("TQ1") and code != "TQ401",
+        ),
     ],
+    ids=["select", "ignore"],
 )
-def test_select_and_ignore(seed_findings: list[dict], option: str, selector: str, keep) -> None:
+def test_select_and_ignore(seed_findings: list[dict], options: list[str], keep) -> None:
     everything = {(f["rule"], f["start"], f["end"]) for f in seed_findings}
-    assert {"TQ101", "TQ102", "TQ301"} <= {rule for rule, _, _ in everything}, "the seed's known rules"
-    _, report = check_json(str(SEED), "--lang", "en", option, selector)
+    assert {"TQ101", "TQ102", "TQ301", "TQ401"} <= {r for r, _, _ in everything}, "the seed's known rules"
+    _, report = check_json(str(SEED), "--lang", "en", *options)
     got = {(f["rule"], f["start"], f["end"]) for f in report["files"][0]["findings"]}
-    assert got == {item for item in everything if keep(item[0])}
+    assert got and all(keep(rule) for rule, _, _ in got), got
+    # Findings of the rules still selected are all still there. (Ignoring residue rules may add
+    # findings: what other rules say inside a residue line is reported once the line is not.)
+    assert {item for item in everything if keep(item[0])} <= got
     assert got != everything
-
-
-def test_select_and_ignore_repeatable(seed_findings: list[dict]) -> None:
-    _, report = check_json(str(SEED), "--lang", "en", "--select", "TQ101", "--select", "repeated-title")
-    assert _rules_of(report) == {"TQ101", "TQ102"}
 
 
 @pytest.mark.parametrize(("option", "selector"), [("--select", "TQ9"), ("--ignore", "no-such-rule")])

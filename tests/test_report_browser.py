@@ -6,6 +6,7 @@ Needs Debian's `chromium` (/usr/bin/chromium); skipped with a reason when it is 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import subprocess
@@ -35,6 +36,8 @@ CHROMIUM_FLAGS = [
 def chromium() -> str:
     binary = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     if binary is None:
+        if os.environ.get("TQCHECK_REQUIRE_BROWSER"):
+            pytest.fail("TQCHECK_REQUIRE_BROWSER is set but Chromium is not installed")
         pytest.skip("headless Chromium is not installed (apt-get install -y chromium)")
     return binary
 

@@ -137,20 +137,27 @@ def _encodable(text: str, encoding: str) -> bool:
 
 
 def write_atomically(path: Path, text: str, decoded: Decoded) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half-written file."""
+    """Write through a temporary file in the same folder, then rename: never a half-written file.
+
+    A symbolic link is written through (its target is replaced, the link stays); a failure leaves
+    the file as it was, no temporary file behind, and raises a one-line InputError.
+    """
     data = decoded.bom + text.encode(decoded.encoding)
+    target = path.resolve() if path.is_symlink() else path
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tqcheck", dir=path.parent)
+        mode = stat.S_IMODE(target.stat().st_mode)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tqcheck", dir=target.parent)
     except OSError as error:
-        raise InputError(f"cannot write: {error.strerror}", str(path)) from error
+        raise InputError(f"cannot write: {error.strerror or error}", str(path)) from error
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
+        os.replace(temporary, target)
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):  # disk full, permissions: a user's problem, not a crash
+            raise InputError(f"cannot write: {error.strerror or error}", str(path)) from error
         raise

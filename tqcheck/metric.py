@@ -80,6 +80,10 @@ def render(comparison: Comparison, out: TextIO, output_format: str = "table") ->
     from rich.table import Table
 
     console = Console(file=out, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        # Off a terminal rich assumes 80 columns and would cut the signatures ("version:2.…"),
+        # which exist to be copied whole.
+        console = Console(file=out, highlight=False, soft_wrap=True, width=1000)
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("metric")
     table.add_column("score", justify="right")

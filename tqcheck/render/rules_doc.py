@@ -38,7 +38,8 @@ def render_table(out: TextIO, output_format: str = "text") -> None:
         languages = "all" if rule.languages is None else " ".join(sorted(rule.languages))
         needs = f" (needs {', '.join(sorted(rule.needs))})" if rule.needs else ""
         table.add_row(rule.code, rule.name, str(rule.category), str(rule.severity), languages + needs)
-    Console(file=out, highlight=False, soft_wrap=True).print(table)
+    # Wide enough for every rule name when piped; a terminal sets its own width.
+    Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 200).print(table)
 
 
 def render_rule(rule: type[Rule], out: TextIO, output_format: str = "text") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+import regex
 from rapidfuzz.distance import Levenshtein
 
 from tqcheck.context import CheckContext
@@ -17,6 +18,7 @@ from tqcheck.rules._text import fold, is_capitalised, zipf
 NAME_MAX_ZIPF = 4.5
 # The less frequent spelling must be rare in general too: a misspelling, not another real name.
 VARIANT_MAX_ZIPF = 3.0
+UNCASED_VARIANT_MAX_ZIPF = 2.5
 # A word wordfreq does not know at all: a misspelt name, even where it opens a sentence.
 UNKNOWN_ZIPF = 1.0
 
@@ -68,6 +70,10 @@ class NameVariants(Rule):
             "Михайлов прибыл в Казань. Михайлова встретил мэр. Михайлов заявил, что [[Михаилов]] устал.",
             lang="ru",
         ),
+        bad(
+            "泰国军方发言人维拉蓬表示，边境局势平稳。维拉蓬还说，双方将继续对话。[[威拉蓬]]强调，军队保持克制。",
+            lang="zh",
+        ),
         good("Armenia and the Armenian government met Azerbaijan and the Azerbaijani envoy."),
         good("Пашинян прибыл в Москву. Пашиняна встретил мэр. Пашиняну вручили письмо.", lang="ru"),
         good("Austria and Australia signed the treaty with Slovenia and Slovakia."),
@@ -86,7 +92,9 @@ class NameVariants(Rule):
             for minor in forms[i + 1 :]:
                 if counts[minor] >= counts[major] or not self._variants(major, minor, ctx.data.cased):
                     continue
-                if zipf(minor.lower(), ctx.lang) >= VARIANT_MAX_ZIPF:
+                # Without capitals to mark names, only rarer words count (Arabic derives many forms).
+                limit = VARIANT_MAX_ZIPF if ctx.data.cased else UNCASED_VARIANT_MAX_ZIPF
+                if zipf(minor.lower(), ctx.lang) >= limit:
                     continue
                 if _stems(major, suffixes, prefixes) & _stems(minor, suffixes, prefixes):
                     continue
@@ -125,6 +133,9 @@ class NameVariants(Rule):
 
     @staticmethod
     def _names(doc: Document, ctx: CheckContext) -> Iterator[Token]:
+        if ctx.lang == "zh":
+            yield from _chinese_names(doc, int(ctx.data.locale.get("name_min_length", 3)))
+            return
         cased = ctx.data.cased
         min_length = int(ctx.data.locale.get("name_min_length", 4))
         for token in doc.tokens:
@@ -136,6 +147,35 @@ class NameVariants(Rule):
             if zipf(word.lower(), ctx.lang) >= NAME_MAX_ZIPF:
                 continue
             yield token
+
+
+NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nz"}
+
+
+def _chinese_names(doc: Document, min_length: int) -> Iterator[Token]:
+    """Names in Chinese text: runs of words jieba tags as names (it splits unknown
+    transliterations like 里纳尔迪 into tagged pieces, which are joined again here)."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    names: set[str] = set()
+    for block in doc.blocks:
+        run: list[str] = []
+        for word, flag in [*jieba.posseg.cut(doc.block_text(block)), ("", "x")]:
+            if flag in NAME_TAGS:
+                run.append(word)
+            elif run:
+                name = "".join(run)
+                if len(name) >= min_length and zipf(name, "zh") < NAME_MAX_ZIPF:
+                    names.add(name)
+                run = []
+    # Tagging is not consistent from one sentence to the next: count every occurrence of a name.
+    for name in sorted(names):
+        for match in regex.finditer(regex.escape(name), doc.text):
+            yield Token(match.start(), match.end(), name, True, False)
 
 
 class GlossaryTerm(Rule):

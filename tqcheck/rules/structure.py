@@ -100,7 +100,12 @@ class SplitEntity(Rule):
             return None
         # A common word capitalised on its own ("Mountains.") can still end a name ("Qingya
         # Mountains"); several common words in a row make a real sentence ("Good Morning.").
-        if len(capitalised) > 1 and all(zipf(w.text.lower(), ctx.lang) >= NAME_MAX_ZIPF for w in capitalised):
+        joined_by_connector = len(capitalised) < len(words)
+        if (
+            len(capitalised) > 1
+            and not joined_by_connector
+            and all(zipf(w.text.lower(), ctx.lang) >= NAME_MAX_ZIPF for w in capitalised)
+        ):
             return None
         return words
 

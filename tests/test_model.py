@@ -1,0 +1,183 @@
+"""Tests that run the embedded model (Gemma 3 270M from the PyPI package), marked `model`.
+
+The first test converts the GGUF into a fresh cache from two processes at once, which must
+neither corrupt the cache nor convert twice; the other tests reuse that cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED, run_cli
+from tqcheck.languages import SUPPORTED
+
+pytestmark = pytest.mark.model
+
+ARTIFACTS = {
+    "steadfast": "steadfast",
+    "split name": "Nagorno region. Karabakh.",
+    "lowercase heading": "calls for restraint",
+    "literal heading": "Frequent accidents",
+    "literal sense": "an accident between the two sides",
+    "widget": "Google News Follow 1",
+    "repeated title": "declare steadfast ceasefire after bloody clashes 2",
+    "comment prompt": "Leave a Reply",
+}
+
+
+@pytest.fixture(scope="session")
+def model_env(tmp_path_factory) -> dict[str, str]:
+    """A fresh cache, filled by two `tqcheck score` runs started at the same moment."""
+    cache = tmp_path_factory.mktemp("tqcheck-cache")
+    env = {**os.environ, "TQCHECK_CACHE": str(cache)}
+    article = cache.parent / "tiny.txt"
+    article.write_text("The port reopened on Tuesday after a long strike.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "tqcheck", "score", str(article), "--lang", "en", "--format", "json"]
+    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]  # fmt: skip
+    for run in runs:
+        out, err = run.communicate(timeout=900)
+        assert run.returncode == 0, err
+        assert json.loads(out)["sentences"]
+    models = [p for p in (cache / "models").iterdir() if not p.name.endswith(".lock")]
+    assert [p.name for p in models] == ["gemma-3-270m"], models  # one model, no half-written folder
+    assert (models[0] / "model.safetensors").stat().st_size > 100_000_000
+    return {"TQCHECK_CACHE": str(cache)}
+
+
+@pytest.fixture(scope="session")
+def scorer(model_env):
+    previous = os.environ.get("TQCHECK_CACHE")
+    os.environ["TQCHECK_CACHE"] = model_env["TQCHECK_CACHE"]
+    try:
+        from tqcheck.lm import load_scorer
+
+        yield load_scorer(None)
+    finally:
+        if previous is None:
+            os.environ.pop("TQCHECK_CACHE", None)
+        else:
+            os.environ["TQCHECK_CACHE"] = previous
+
+
+def _seed_json(model_env) -> tuple[str, dict]:
+    if not SEED.exists():
+        pytest.skip("the shared seed article is not present")
+    result = run_cli("check", str(SEED), "--lang", "en", "--format", "json", env=model_env)
+    assert result.returncode in (0, 1), result.stderr
+    return SEED.read_text(encoding="utf-8"), json.loads(result.stdout)["files"][0]
+
+
+def _finding_at(text: str, findings: list[dict], phrase: str) -> dict:
+    start = text.index(phrase) if phrase != ARTIFACTS["repeated title"] else text.rindex(phrase)
+    end = start + len(phrase)
+    hits = [f for f in findings if f["start"] < end and start < f["end"]]
+    assert hits, f"nothing flagged at {phrase!r}"
+    return hits[0]
+
+
+def test_seed_article_with_the_model(model_env) -> None:
+    text, report = _seed_json(model_env)
+    findings = report["findings"]
+    first = {name: _finding_at(text, findings, phrase) for name, phrase in ARTIFACTS.items()}
+    best = {
+        name: (f["suggestions"][0]["replacement"] if f["suggestions"] else None) for name, f in first.items()
+    }
+    assert best["split name"].replace("‑", "-").startswith("Nagorno-Karabakh region"), best["split name"]
+    assert "incidents" in best["literal heading"]
+    assert "incident" in best["literal sense"]
+    assert best["lowercase heading"] == "Calls for restraint"
+    assert "holding" in best["steadfast"], best["steadfast"]
+    assert "Baku" not in "".join(f["text"] for f in findings)
+    covered = {id(f) for f in first.values()}
+    others = [f for f in findings if id(f) not in covered and f["severity"] == "major"]
+    assert len(others) <= 2, others
+
+
+def test_score_ranks_the_artifacts_among_the_most_surprising(model_env) -> None:
+    if not SEED.exists():
+        pytest.skip("the shared seed article is not present")
+    result = run_cli("score", str(SEED), "--lang", "en", "--format", "json", "--top", "10", env=model_env)
+    assert result.returncode == 0, result.stderr
+    text = SEED.read_text(encoding="utf-8")
+    top = json.loads(result.stdout)["surprising"]
+    assert len(top) == 10
+    spans = {}
+    for name, phrase in ARTIFACTS.items():
+        start = text.rindex(phrase) if name == "repeated title" else text.index(phrase)
+        spans[name] = (start, start + len(phrase))
+    hit = {
+        name
+        for name, (start, end) in spans.items()
+        if any(i["start"] < end and start < i["end"] for i in top)
+    }
+    assert len(hit) >= 5, hit
+
+
+def test_model_rule_examples(scorer) -> None:
+    from tqcheck.config import Settings
+    from tqcheck.document import load_text
+    from tqcheck.engine import check_document
+    from tqcheck.rules import ALL
+
+    for rule in [r for r in ALL if "model" in r.needs]:
+        for example in rule.examples:
+            text, expected = example.plain()
+            report = check_document(load_text(text, example.lang), Settings(lang=example.lang, select=(rule.code,)),
+                                    scorer=scorer)  # fmt: skip
+            spans = {(f.start, f.end) for f in report.findings if f.rule == rule.code}
+            assert spans == set(expected), (rule.code, example.text, spans)
+
+
+def test_model_only_lexicon_entries_are_confirmed_by_the_model(scorer) -> None:
+    """Entries like "actuellement" (right as "currently") are reported only when the model agrees;
+    their examples use the wrong sense, so the model must confirm them."""
+    from tqcheck.config import Settings
+    from tqcheck.document import load_text
+    from tqcheck.engine import check_document
+    from tqcheck.resources import language_data
+    from tqcheck.rule import Example
+
+    confirmed, total = 0, 0
+    for lang in SUPPORTED:
+        for entry in language_data(lang).confusions:
+            if not entry.model_only:
+                continue
+            text, expected = Example(entry.example, lang).plain()
+            report = check_document(
+                load_text(text, lang), Settings(lang=lang, select=("TQ301",)), scorer=scorer
+            )
+            total += 1
+            confirmed += any((f.start, f.end) == expected[0] for f in report.findings)
+    assert total and confirmed / total >= 0.7, f"{confirmed}/{total}"
+
+
+def test_corpus_fixes_with_the_model(scorer) -> None:
+    """On the corpora, the first suggestion equals the gold fix in at least 70% of cases in every
+    language (one machine-translated article per language here; bench/corpus_eval.py runs all)."""
+    from tqcheck.config import Settings
+    from tqcheck.evaluate import evaluate, read_gold
+
+    records = read_gold(ROOT / "corpora" / "gold.jsonl")
+    chosen = []
+    for lang in SUPPORTED:
+        mt = [r for r in records if r.lang == lang and r.spans and not r.source]
+        chosen.append(mt[0])
+    evaluation = evaluate(chosen, Settings(), scorer)
+    for lang, counts in evaluation.by_lang.items():
+        assert counts.fix_accuracy is not None and counts.fix_accuracy >= 0.7, (lang, counts.to_json())
+        assert counts.recall is not None and counts.recall >= 0.8, (lang, counts.to_json())
+
+
+def test_model_from_environment_variable_and_missing_model(tmp_path: Path, model_env) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("The port reopened on Tuesday.\n", encoding="utf-8")
+    env = {**model_env, "TQCHECK_MODEL": str(tmp_path / "nowhere")}
+    result = run_cli("check", str(article), "--lang", "en", env=env)
+    assert result.returncode == 2 and "cannot load model" in result.stderr
