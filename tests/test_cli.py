@@ -27,12 +27,13 @@ ANSI = re.compile(r"\x1b\[")
 # nothing else a careful editor would change.
 MINOR_ARTICLE = """City council approves new budget for public transport
 
-The city council approved on Monday a new budget for public transport, after a long debate that lasted most of the afternoon.
+The city council approved on Monday a new budget for public transport, after a long debate.
 The plan adds three bus lines and extends the opening hours of the metro on weekends.
 
 new measures
 
-The mayor said the measures would be financed by a small increase in parking fees. Opposition members criticised the timing of the vote but did not block it.
+The mayor said the measures would be financed by a small increase in parking fees.
+Opposition members criticised the timing of the vote but did not block it.
 """
 # The same article with its heading fixed and a line of page residue (TQ101, major) at the end.
 MAJOR_ARTICLE = MINOR_ARTICLE.replace("new measures", "New measures") + "\nLeave a Reply\n"
@@ -70,8 +71,7 @@ def seed_text() -> str:
 
 @pytest.fixture(scope="module")
 def seed_report(seed_text: str) -> dict:
-    result, report = check_json(str(SEED), "--lang", "en")
-    return report
+    return check_json(str(SEED), "--lang", "en")[1]
 
 
 @pytest.fixture(scope="module")
@@ -223,10 +223,12 @@ def test_text_format(seed_report: dict, seed_findings: list[dict], monkeypatch: 
     assert reported == expected
     # The summary: counts by severity and the score, in a table with a header row.
     lines = result.stdout.splitlines()
-    header = next(i for i, line in enumerate(lines) if line.split() == ["files", "words", "minor", "major", "critical", "score"])  # fmt: skip
+    columns = ["files", "words", "minor", "major", "critical", "score"]
+    header = next(i for i, line in enumerate(lines) if line.split() == columns)
     files, words, minor, major, critical, score = lines[header + 1].split()
     count = {s: sum(f["severity"] == s for f in seed_findings) for s in SEVERITIES}
-    assert (int(files), int(minor), int(major), int(critical)) == (1, count["minor"], count["major"], count["critical"])  # fmt: skip
+    assert int(files) == 1
+    assert (int(minor), int(major), int(critical)) == (count["minor"], count["major"], count["critical"])
     report = seed_report
     assert int(words) == report["files"][0]["words"]
     assert float(score) == pytest.approx(report["files"][0]["score"], abs=0.051)
@@ -307,6 +309,7 @@ def test_rules_lists_every_rule() -> None:
     assert sorted(rows) == sorted(rule.code for rule in ALL)
     for rule in ALL:
         cells = rows[rule.code].split()
+        assert cells[1] == rule.name, rows[rule.code]  # in full, even when piped
         assert str(rule.category) in cells and str(rule.severity) in cells, rows[rule.code]
         if rule.languages is None:
             assert "all" in cells
@@ -324,17 +327,6 @@ def test_rules_json_lists_every_rule() -> None:
         assert row["category"] == str(rule.category) in CATEGORIES
         assert row["severity"] == str(rule.severity) in SEVERITIES
         assert row["languages"] == _languages(rule)
-
-
-@pytest.mark.xfail(
-    reason="tqcheck/render/rules_doc.py renders the table with rich at 80 columns when stdout is "
-    "not a terminal, so long names are cut ('missing-space-after-punctua…')",
-    strict=True,
-)
-def test_rules_table_names_are_not_truncated() -> None:
-    result = run_cli("rules")
-    for rule in ALL:
-        assert re.search(rf"^{rule.code}\s+{re.escape(rule.name)}\s", result.stdout, re.MULTILINE), rule.name
 
 
 @pytest.mark.parametrize("key", ["TQ201", "tq201", "split-entity"])

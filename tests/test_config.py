@@ -12,12 +12,13 @@ import pytest
 # A lowercase section heading (TQ401, minor) and a line of page residue (TQ101, major).
 ARTICLE = """City council approves new budget for public transport
 
-The city council approved on Monday a new budget for public transport, after a long debate that lasted most of the afternoon.
+The city council approved on Monday a new budget for public transport, after a long debate.
 The plan adds three bus lines and extends the opening hours of the metro on weekends.
 
 new measures
 
-The mayor said the measures would be financed by a small increase in parking fees. Opposition members criticised the timing of the vote but did not block it.
+The mayor said the measures would be financed by a small increase in parking fees.
+Opposition members criticised the timing of the vote but did not block it.
 
 Leave a Reply
 """
@@ -97,7 +98,8 @@ def test_pyproject_tool_table_in_a_parent_folder(cli, tmp_path: Path) -> None:
 def test_explicit_config_option(cli, tmp_path: Path) -> None:
     (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "strict.toml").write_text('select = ["TQ101"]\n', encoding="utf-8")
-    _, report = run_check(cli, str(tmp_path / "article.txt"), "--lang", "en", "--config", str(tmp_path / "strict.toml"))  # fmt: skip
+    config = str(tmp_path / "strict.toml")
+    _, report = run_check(cli, str(tmp_path / "article.txt"), "--lang", "en", "--config", config)
     assert set(rules_of(report["files"][0])) == {"TQ101"}
 
 
@@ -135,7 +137,7 @@ def test_invalid_toml(cli, tmp_path: Path) -> None:
 
 GLOSSARY_ARTICLE = """Ceasefire holds in Karabakh
 
-Officials said on Wednesday that the truce in Nagorny Karabakh was holding after a night of shelling along the front line.
+Officials said on Wednesday that the truce in Nagorny Karabakh was holding after a night of shelling.
 Both sides accused each other of violations, but no casualties were reported on Wednesday.
 """
 TSV = "lang\tpreferred\tforbidden\nen\tNagorno-Karabakh\tNagorny Karabakh|Nagorno Karabagh\n"
@@ -156,7 +158,8 @@ def test_glossary_option(cli, tmp_path: Path, name: str, content: str) -> None:
     (tmp_path / name).write_text(content, encoding="utf-8")
     (tmp_path / "article.txt").write_text(GLOSSARY_ARTICLE, encoding="utf-8")
     glossary = str(tmp_path / name)
-    _, report = run_check(cli, str(tmp_path / "article.txt"), "--lang", "en", "--select", "TQ6", "--glossary", glossary)  # fmt: skip
+    article = str(tmp_path / "article.txt")
+    _, report = run_check(cli, article, "--lang", "en", "--select", "TQ6", "--glossary", glossary)
     _assert_glossary_finding(report["files"][0])
 
 
@@ -169,16 +172,13 @@ def test_glossary_in_the_config_file_is_relative_to_it(cli, tmp_path: Path) -> N
     # Run from elsewhere: the path resolves against the configuration file, not the working folder.
     _, report = run_check(cli, "project/article.txt", "--lang", "en", cwd=tmp_path)
     _assert_glossary_finding(report["files"][0])
-    result = cli("fix", "project/article.txt", "--lang", "en", "--no-lm", "--write", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    fixed = (project / "article.txt").read_text(encoding="utf-8")
-    assert fixed == GLOSSARY_ARTICLE.replace("Nagorny Karabakh", "Nagorno-Karabakh")
 
 
 def test_missing_glossary(cli, tmp_path: Path) -> None:
     (tmp_path / "article.txt").write_text(GLOSSARY_ARTICLE, encoding="utf-8")
     missing = tmp_path / "nope.tsv"
-    assert_config_error(cli("check", str(tmp_path / "article.txt"), "--no-lm", "--glossary", str(missing)), str(missing))  # fmt: skip
+    result = cli("check", str(tmp_path / "article.txt"), "--no-lm", "--glossary", str(missing))
+    assert_config_error(result, str(missing))
 
 
 # ---- baselines -------------------------------------------------------------------------------
@@ -188,7 +188,9 @@ def test_baseline(cli, tmp_path: Path) -> None:
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     baseline = tmp_path / "baseline.json"
-    result = cli("check", str(article), "--lang", "en", "--no-lm", "--baseline", str(baseline), "--update-baseline")  # fmt: skip
+    result = cli(
+        "check", str(article), "--lang", "en", "--no-lm", "--baseline", str(baseline), "--update-baseline"
+    )
     assert result.returncode == 0, result.stderr
     assert "recorded 2 finding(s)" in result.stderr  # TQ401 and TQ101
     assert json.loads(baseline.read_text(encoding="utf-8"))["files"]
@@ -260,17 +262,17 @@ def test_suppression_comments(cli, tmp_path: Path) -> None:
 
 def test_jobs_give_the_same_findings(cli, tmp_path: Path) -> None:
     corpora = Path(__file__).resolve().parent.parent / "corpora"
-    sources = sorted((corpora / "en").glob("mt-*.txt"))
-    assert len(sources) >= 3
     folder = tmp_path / "batch"
     folder.mkdir()
-    for source in sources:
-        (folder / f"{source.parent.name}-{source.name}").write_bytes(source.read_bytes())
-    (folder / "budget.txt").write_text(ARTICLE, encoding="utf-8")
-    (folder / "minor.txt").write_text(MINOR_ONLY, encoding="utf-8")
-    # More than one chunk of files, so that both workers get some.
+    (folder / "a-seed.txt").write_bytes((corpora / "en" / "mt-port-strike.txt").read_bytes())
+    (folder / "b-budget.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "c-minor.txt").write_text(MINOR_ONLY, encoding="utf-8")
+    (folder / "d-glossary.txt").write_text(GLOSSARY_ARTICLE, encoding="utf-8")
+    (folder / "e-residue.md").write_text(MARKDOWN, encoding="utf-8")
+    (folder / "f-residue.html").write_text(HTML, encoding="utf-8")
+    # More files than one chunk (4), so that both workers get some.
     _, one = run_check(cli, str(folder), "--jobs", "1", "--lang", "en")
     _, two = run_check(cli, str(folder), "--jobs", "2", "--lang", "en")
-    assert len(one["files"]) == len(sources) + 2 > 4
-    assert sum(len(entry["findings"]) for entry in one["files"]) > len(sources)
+    assert len(one["files"]) == 6
+    assert sum(len(entry["findings"]) for entry in one["files"]) >= 8
     assert one["files"] == two["files"]

@@ -204,7 +204,8 @@ tags: the the news
 ---
 # Port workers end strike
 
-The strike at the port ended on **Tuesday** after an agreement on wages was reached with the the union, [officials said](https://example.org/news).
+The strike at the port ended on **Tuesday** after an agreement on wages was reached
+with the the union, [officials said](https://example.org/news).
 
 ```
 Leave a Reply
@@ -294,7 +295,8 @@ HTML = """<!DOCTYPE html>
 <header><p>Google News Follow 1</p></header>
 <article>
 <h1>Port workers end strike at Smith&nbsp;&amp;&nbsp;Sons</h1>
-<p>The strike at the port ended on Tuesday after an agreement on wages was reached with the the union &mdash; the company&#8217;s first in ten years.</p>
+<p>The strike at the port ended on Tuesday after an agreement was reached
+with the the union &mdash; the company&#8217;s first in ten years.</p>
 <h2>caf&eacute; owners react</h2>
 <p>The owners of the caf&eacute;s near the port said they were relieved that the strike had ended.</p>
 <p>Leave a Reply</p>
@@ -383,7 +385,6 @@ def test_language_detection(tmp_path: Path) -> None:
 
 
 def test_language_detection_in_the_report(cli, tmp_path: Path) -> None:
-    for lang in ("fr", "zh"):
-        (tmp_path / f"{lang}.txt").write_text(PARAGRAPHS[lang] + "\n", encoding="utf-8")
-    report = check_json(cli, str(tmp_path / "fr.txt"), str(tmp_path / "zh.txt"), "--select", "TQ1")
-    assert [entry["lang"] for entry in report["files"]] == ["fr", "zh"]
+    (tmp_path / "article.txt").write_text(PARAGRAPHS["fr"] + "\n", encoding="utf-8")
+    report = check_json(cli, str(tmp_path / "article.txt"), "--select", "TQ1")
+    assert report["files"][0]["lang"] == "fr"

@@ -13,7 +13,7 @@ import pytest
 # page residue (TQ101). Accented words make the encoding tests meaningful.
 ARTICLE = """Café owners in Zürich protest against new terrace rules
 
-The owners of several cafés in Zürich said on Monday that the new rules on terraces were unfair to small businesses.
+The owners of several cafés in Zürich said on Monday that the new rules on terraces were unfair.
 They asked the city to delay the reform until next year, citing the cost of the changes.
 
 café owners react

@@ -42,7 +42,7 @@ class Comparison:
 def _metrics(lang: str | None):
     from sacrebleu.metrics import BLEU, CHRF, TER
 
-    tokenizer = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}.get(lang or "", None)
+    tokenizer = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}.get(lang or "")
     return {"BLEU": BLEU(tokenize=tokenizer, trg_lang=lang or ""), "chrF": CHRF(), "TER": TER()}
 
 
