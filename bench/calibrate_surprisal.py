@@ -47,9 +47,11 @@ def main() -> None:
         excesses.sort(reverse=True)
         top = excesses[0][0] if excesses else 8.0
         threshold = math.ceil((top + MARGIN) * 2) / 2
-        print(f"{lang}: {len(articles)} clean articles, {len(excesses)} words, largest excess {top:.2f} "
-              f"({excesses[0][1] if excesses else '-'}), threshold {threshold}; next: "
-              f"{', '.join(f'{w} {e:.1f}' for e, w in excesses[1:4])}")  # fmt: skip
+        print(
+            f"{lang}: {len(articles)} clean articles, {len(excesses)} words, largest excess {top:.2f} "
+            f"({excesses[0][1] if excesses else '-'}), threshold {threshold}; next: "
+            f"{', '.join(f'{w} {e:.1f}' for e, w in excesses[1:4])}"
+        )
         if args.dry_run:
             continue
         path = ROOT / "tqcheck" / "data" / lang / "lm.toml"

@@ -56,8 +56,22 @@ def main() -> None:
         path = Path(folder, "article.txt")
         path.write_text(text, encoding="utf-8")
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "tqcheck", "check", str(path), "--lang", "en", "--no-lm",
-                        "--format", "json"], capture_output=True, check=False)  # fmt: skip
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tqcheck",
+                "check",
+                str(path),
+                "--lang",
+                "en",
+                "--no-lm",
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            check=False,
+        )
         command = time.perf_counter() - started
     report = {
         "words": first.words,

@@ -83,17 +83,19 @@ def main() -> None:
     per_token = flops_per_token(config, args.seq)
     rows = []
     device_name = torch.cuda.get_device_name() if device.type == "cuda" else "cpu"
-    print(f"{device_name}  torch {torch.__version__}  seq {args.seq}  "
-          f"{per_token / 1e9:.2f} GFLOP per token", flush=True)  # fmt: skip
+    print(
+        f"{device_name}  torch {torch.__version__}  seq {args.seq}  {per_token / 1e9:.2f} GFLOP per token",
+        flush=True,
+    )
     for batch in [int(b) for b in args.batches.split(",")]:
         ids = torch.randint(3, config.vocab_size, (batch, args.seq), device=device)
         sequences = ids.tolist()
         wanted = [list(range(1, args.seq))] * batch
 
-        def ours() -> None:
+        def ours(sequences=sequences, wanted=wanted) -> None:
             scorer._logprobs(sequences, wanted)
 
-        def plain() -> None:
+        def plain(ids=ids) -> None:
             with torch.inference_mode():
                 logits = model(input_ids=ids).logits
                 torch.log_softmax(logits.float(), dim=-1)[:, :-1].gather(-1, ids[:, 1:, None])
@@ -110,16 +112,25 @@ def main() -> None:
                 continue
             tokens = batch * (args.seq - 1)
             tflops = tokens / seconds * per_token / 1e12
-            result[name] = {"tokens_per_s": round(tokens / seconds), "tflops": round(tflops, 1),
-                            "peak_fraction": round(tflops / args.peak_tflops, 3),
-                            "memory_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2)
-                            if device.type == "cuda" else None}  # fmt: skip
+            result[name] = {
+                "tokens_per_s": round(tokens / seconds),
+                "tflops": round(tflops, 1),
+                "peak_fraction": round(tflops / args.peak_tflops, 3),
+                "memory_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2)
+                if device.type == "cuda"
+                else None,
+            }
             if device.type == "cuda":
                 torch.cuda.empty_cache()
         rows.append(result)
         print(json.dumps(result), flush=True)
-    report = {"device": device_name, "torch": torch.__version__, "peak_tflops": args.peak_tflops,
-              "flops_per_token": per_token, "rows": rows}  # fmt: skip
+    report = {
+        "device": device_name,
+        "torch": torch.__version__,
+        "peak_tflops": args.peak_tflops,
+        "flops_per_token": per_token,
+        "rows": rows,
+    }
     out = os.environ.get("OUT")
     if out:
         Path(out, "gpu_throughput.json").write_text(json.dumps(report, indent=1))

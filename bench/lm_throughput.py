@@ -89,8 +89,10 @@ def throughput(threads: int) -> dict:
 
 
 def load_times(skip_cold: bool) -> dict:
-    code = ("import time; t=time.perf_counter(); from tqcheck.lm import load_scorer; load_scorer(None); "
-            "print(round(time.perf_counter()-t, 2))")  # fmt: skip
+    code = (
+        "import time; t=time.perf_counter(); from tqcheck.lm import load_scorer; load_scorer(None); "
+        "print(round(time.perf_counter()-t, 2))"
+    )
     result = {}
     if not skip_cold:
         with tempfile.TemporaryDirectory() as cache:
@@ -111,13 +113,21 @@ def start_to_findings() -> dict:
         article.write_text(text, encoding="utf-8")
         started = time.perf_counter()
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        run = subprocess.run([sys.executable, "-m", "tqcheck", "check", str(article), "--lang", "en", "--format", "json"],
-                             capture_output=True, text=True)  # fmt: skip
+        run = subprocess.run(
+            [sys.executable, "-m", "tqcheck", "check", str(article), "--lang", "en", "--format", "json"],
+            capture_output=True,
+            text=True,
+        )
         elapsed = time.perf_counter() - started
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     findings = len(json.loads(run.stdout)["files"][0]["findings"]) if run.stdout else None
-    return {"words": len(text.split()), "seconds": round(elapsed, 2), "findings": findings,
-            "exit_code": run.returncode, "peak_rss_mib": round(max(peak_kib, before) / 1024, 1)}  # fmt: skip
+    return {
+        "words": len(text.split()),
+        "seconds": round(elapsed, 2),
+        "findings": findings,
+        "exit_code": run.returncode,
+        "peak_rss_mib": round(max(peak_kib, before) / 1024, 1),
+    }
 
 
 def ranking_stability(threads: int) -> dict:
@@ -141,8 +151,12 @@ def ranking_stability(threads: int) -> dict:
     same = sum(a == b for a, b in zip(winners["float32"], winners["auto"], strict=True))
     multi = [i for i, r in enumerate(requests) if len(r.candidates) > 1]
     same_multi = sum(winners["float32"][i] == winners["auto"][i] for i in multi)
-    return {"requests": len(requests), "same_winner": same, "with_several_candidates": len(multi),
-            "same_winner_among_several": same_multi}  # fmt: skip
+    return {
+        "requests": len(requests),
+        "same_winner": same,
+        "with_several_candidates": len(multi),
+        "same_winner_among_several": same_multi,
+    }
 
 
 def main() -> None:

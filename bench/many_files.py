@@ -32,12 +32,35 @@ def main() -> None:
             shutil.copy(source, Path(folder, f"{i:03d}-{source.parent.name}-{source.name}"))
         for jobs in [int(j) for j in args.jobs.split(",")]:
             started = time.perf_counter()
-            run = subprocess.run([sys.executable, "-m", "tqcheck", "check", folder, "--no-lm", "--jobs", str(jobs),
-                                  "--format", "json", "--fail-on", "never"], capture_output=True, text=True)  # fmt: skip
+            run = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "tqcheck",
+                    "check",
+                    folder,
+                    "--no-lm",
+                    "--jobs",
+                    str(jobs),
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "never",
+                ],
+                capture_output=True,
+                text=True,
+            )
             elapsed = time.perf_counter() - started
             files = len(json.loads(run.stdout)["files"]) if run.returncode == 0 else None
-            results.append({"jobs": jobs, "articles": files, "seconds": round(elapsed, 2),
-                            "articles_per_s": round(args.articles / elapsed, 1), "exit_code": run.returncode})  # fmt: skip
+            results.append(
+                {
+                    "jobs": jobs,
+                    "articles": files,
+                    "seconds": round(elapsed, 2),
+                    "articles_per_s": round(args.articles / elapsed, 1),
+                    "exit_code": run.returncode,
+                }
+            )
             print(json.dumps(results[-1]), flush=True)
 
 

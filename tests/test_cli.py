@@ -7,9 +7,11 @@ Every check runs rules only (`--no-lm`); the language model is tested elsewhere.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -52,14 +54,33 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str)
         assert word in lines[0], (word, lines[0])
 
 
-def check_json(*args: str, cwd: Path | None = None) -> tuple[subprocess.CompletedProcess[str], dict]:
-    result = run_cli("check", *args, "--no-lm", "--format", "json", cwd=cwd)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode in (0, 1), result.stderr
-    return result, json.loads(result.stdout)
-
-
 # ---- the seed article ------------------------------------------------------------------------
+
+
+NO_COLOUR_FORCED = ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE")
+
+
+def run_plain(*args: str) -> subprocess.CompletedProcess[str]:
+    """`run_cli` in an environment that asks for no colour: what a pipe or a CI log gets."""
+    env = {k: v for k, v in os.environ.items() if k not in NO_COLOUR_FORCED}
+    env["TERM"] = "xterm-256color"
+    command = [sys.executable, "-m", "tqcheck", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
+
+
+def run_side_by_side(commands: dict[str, tuple[str, ...]]) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Independent commands at once, to keep the suite fast; results by name."""
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        results = dict(zip(commands, pool.map(lambda args: run_plain(*args), commands.values()), strict=True))
+    for name, result in results.items():
+        assert "Traceback" not in result.stderr, (name, result.stderr)
+    return results
+
+
+SELECTIONS = {
+    "select": ("--select", "TQ1", "--select", "literal-sense"),
+    "ignore": ("--ignore", "TQ1", "--ignore", "heading-lowercase"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +91,22 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="module")
-def seed_report(seed_text: str) -> dict:
-    return check_json(str(SEED), "--lang", "en")[1]
+def seed_runs(seed_text: str) -> dict[str, subprocess.CompletedProcess[str]]:
+    seed = (str(SEED), "--lang", "en", "--no-lm")
+    return run_side_by_side(
+        {
+            "json": ("check", *seed, "--format", "json"),
+            "text": ("check", *seed),
+            **{name: ("check", *seed, *options, "--format", "json") for name, options in SELECTIONS.items()},
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_report(seed_runs: dict) -> dict:
+    result = seed_runs["json"]
+    assert result.returncode == 1, result.stderr
+    return json.loads(result.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -209,10 +244,8 @@ def test_seed_few_other_major_findings(seed_findings: list[dict], seed_text: str
 # ---- text format -----------------------------------------------------------------------------
 
 
-def test_text_format(seed_report: dict, seed_findings: list[dict], monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE"):
-        monkeypatch.delenv(name, raising=False)
-    result = run_cli("check", str(SEED), "--lang", "en", "--no-lm", env={"TERM": "xterm-256color"})
+def test_text_format(seed_runs: dict, seed_report: dict, seed_findings: list[dict]) -> None:
+    result = seed_runs["text"]
     assert result.returncode == 1  # the seed has major findings; --fail-on defaults to major
     assert not ANSI.search(result.stdout) and not ANSI.search(result.stderr)
     pattern = re.compile(
@@ -247,9 +280,28 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-def test_exit_code_articles_have_the_known_findings(articles: dict[str, Path]) -> None:
-    _, report = check_json(str(articles["minor"]), str(articles["major"]), "--lang", "en")
-    minor, major = report["files"]
+EXIT_CODES = [
+    ("minor", "minor", 1),
+    ("minor", "major", 0),
+    ("major", None, 1),  # the default is major
+    ("major", "critical", 0),
+    ("major", "never", 0),
+]
+
+
+@pytest.fixture(scope="module")
+def article_runs(articles: dict[str, Path]) -> dict[str, subprocess.CompletedProcess[str]]:
+    options = ("--lang", "en", "--no-lm")
+    both = (str(articles["minor"]), str(articles["major"]))
+    commands = {"known": ("check", *both, *options, "--format", "json")}
+    for article, fail_on, _ in EXIT_CODES:
+        extra = ("--fail-on", fail_on) if fail_on else ()
+        commands[f"{article}-{fail_on}"] = ("check", str(articles[article]), *options, *extra)
+    return run_side_by_side(commands)
+
+
+def test_exit_code_articles_have_the_known_findings(article_runs: dict) -> None:
+    minor, major = json.loads(article_runs["known"].stdout)["files"]
     assert [(f["rule"], f["severity"], f["text"]) for f in minor["findings"]] == [
         ("TQ401", "minor", "new measures")
     ]
@@ -258,21 +310,9 @@ def test_exit_code_articles_have_the_known_findings(articles: dict[str, Path]) -
     ]
 
 
-@pytest.mark.parametrize(
-    ("article", "fail_on", "code"),
-    [
-        ("minor", "minor", 1),
-        ("minor", "major", 0),
-        ("major", None, 1),  # the default is major
-        ("major", "critical", 0),
-        ("major", "never", 0),
-    ],
-)
-def test_exit_code_by_fail_on(
-    articles: dict[str, Path], article: str, fail_on: str | None, code: int
-) -> None:
-    extra = ["--fail-on", fail_on] if fail_on else []
-    result = run_cli("check", str(articles[article]), "--lang", "en", "--no-lm", *extra)
+@pytest.mark.parametrize(("article", "fail_on", "code"), EXIT_CODES)
+def test_exit_code_by_fail_on(article_runs: dict, article: str, fail_on: str | None, code: int) -> None:
+    result = article_runs[f"{article}-{fail_on}"]
     assert result.returncode == code, result.stdout + result.stderr
     assert "TQ401" in result.stdout if article == "minor" else "TQ101" in result.stdout
 
@@ -355,24 +395,18 @@ def test_rules_unknown_code() -> None:
 # ---- --select and --ignore -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("options", "keep"),
-    [
-        (
-            ["--select", "TQ1", "--select", "literal-sense"],
-            lambda code: code.startswith("TQ1") or code == "TQ301",
-        ),
-        (
-            ["--ignore", "TQ1", "--ignore", "heading-lowercase"],
-            lambda code: not code.startswith("TQ1") and code != "TQ401",
-        ),
-    ],
-    ids=["select", "ignore"],
-)
-def test_select_and_ignore(seed_findings: list[dict], options: list[str], keep) -> None:
+KEEP = {
+    "select": lambda code: code.startswith("TQ1") or code == "TQ301",
+    "ignore": lambda code: not code.startswith("TQ1") and code != "TQ401",
+}
+
+
+@pytest.mark.parametrize("selection", list(SELECTIONS))
+def test_select_and_ignore(seed_runs: dict, seed_findings: list[dict], selection: str) -> None:
+    keep = KEEP[selection]
     everything = {(f["rule"], f["start"], f["end"]) for f in seed_findings}
     assert {"TQ101", "TQ102", "TQ301", "TQ401"} <= {r for r, _, _ in everything}, "the seed's known rules"
-    _, report = check_json(str(SEED), "--lang", "en", *options)
+    report = json.loads(seed_runs[selection].stdout)
     got = {(f["rule"], f["start"], f["end"]) for f in report["files"][0]["findings"]}
     assert got and all(keep(rule) for rule, _, _ in got), got
     # Findings of the rules still selected are all still there. (Ignoring residue rules may add

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,13 @@ def run_check(cli, *args: str, cwd: Path | None = None) -> tuple[subprocess.Comp
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode in (0, 1), result.stderr
     return result, json.loads(result.stdout)
+
+
+def side_by_side(*calls):
+    """Run independent commands at once (to keep the suite fast); their results in order."""
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(call) for call in calls]
+        return [future.result() for future in futures]
 
 
 def rules_of(entry: dict) -> dict[str, list[dict]]:
@@ -72,13 +80,15 @@ def test_config_fail_on_and_lang_and_command_line_overrides(cli, tmp_path: Path)
     path.write_text(MINOR_ONLY, encoding="utf-8")  # English, one minor finding
     (tmp_path / "tqcheck.toml").write_text('fail-on = "minor"\nlang = "fr"\n', encoding="utf-8")
     fast = ("--select", "TQ1", "--select", "TQ4")  # rules that need no word-frequency data
-    result, report = run_check(cli, str(path), *fast)
+    (result, report), (overridden, override_report) = side_by_side(
+        lambda: run_check(cli, str(path), *fast),
+        lambda: run_check(cli, str(path), *fast, "--fail-on", "never", "--lang", "en"),
+    )
     assert result.returncode == 1  # fail-on = "minor" from the file (the default is major)
     assert report["files"][0]["lang"] == "fr"  # not detected: the file says so
     assert "TQ401" in rules_of(report["files"][0])
-    result, report = run_check(cli, str(path), *fast, "--fail-on", "never", "--lang", "en")
-    assert result.returncode == 0
-    assert report["files"][0]["lang"] == "en"
+    assert overridden.returncode == 0
+    assert override_report["files"][0]["lang"] == "en"
 
 
 def test_pyproject_tool_table_in_a_parent_folder(cli, tmp_path: Path) -> None:
@@ -271,8 +281,10 @@ def test_jobs_give_the_same_findings(cli, tmp_path: Path) -> None:
     (folder / "e-residue.md").write_text(MARKDOWN, encoding="utf-8")
     (folder / "f-residue.html").write_text(HTML, encoding="utf-8")
     # More files than one chunk (4), so that both workers get some.
-    _, one = run_check(cli, str(folder), "--jobs", "1", "--lang", "en")
-    _, two = run_check(cli, str(folder), "--jobs", "2", "--lang", "en")
+    (_, one), (_, two) = side_by_side(
+        lambda: run_check(cli, str(folder), "--jobs", "1", "--lang", "en"),
+        lambda: run_check(cli, str(folder), "--jobs", "2", "--lang", "en"),
+    )
     assert len(one["files"]) == 6
     assert sum(len(entry["findings"]) for entry in one["files"]) >= 8
     assert one["files"] == two["files"]

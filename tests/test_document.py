@@ -382,9 +382,3 @@ def test_language_detection(tmp_path: Path) -> None:
         assert doc.lang_detected
         detected[lang] = doc.lang
     assert detected == {lang: lang for lang in PARAGRAPHS}
-
-
-def test_language_detection_in_the_report(cli, tmp_path: Path) -> None:
-    (tmp_path / "article.txt").write_text(PARAGRAPHS["fr"] + "\n", encoding="utf-8")
-    report = check_json(cli, str(tmp_path / "article.txt"), "--select", "TQ1")
-    assert report["files"][0]["lang"] == "fr"

@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -73,44 +74,95 @@ def assert_changes_inside(before: bytes, after: bytes, ranges: list[tuple[int, i
     assert re.fullmatch(pattern, after, re.DOTALL), "a byte outside the reported spans changed"
 
 
-# ---- the seed article, fixed once ------------------------------------------------------------
+# ---- the seed article ------------------------------------------------------------------------
+# Every command below runs on its own copy of the seed, in its own folder; independent commands
+# run side by side to keep the suite fast.
+
+
+def latin1_text(text: str) -> str:
+    """The seed in Latin-1: typographic marks made plain, accents added; the same length, so the
+    offsets of the UTF-8 copy's findings hold here too."""
+    for curly, plain in (("’", "'"), ("“", '"'), ("”", '"'), ("–", "-")):
+        text = text.replace(curly, plain)
+    return text.replace("Shoigu", "Shoïgu").replace("Lachin", "Lachín")
 
 
 @pytest.fixture(scope="module")
-def seed_fixed(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def seed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     if not SEED.exists():
         pytest.skip("the shared seed article is not present")
-    folder = tmp_path_factory.mktemp("fix")
-    path = folder / "seed.txt"
     before = SEED.read_bytes()
-    path.write_bytes(before)
-    path.chmod(0o640)
-    findings = check_json(path)
-    result = fix(path, "--write")
+    text = before.decode("utf-8")
+    copies = {
+        "original": before,
+        "write": before,
+        "diff": before,
+        "unsafe": before,
+        "min-confidence": before,
+        "crlf": text.replace("\n", "\r\n").encode("utf-8"),
+        "latin1": latin1_text(text).encode("latin-1"),
+    }
+    paths = {}
+    for name, data in copies.items():
+        paths[name] = tmp_path_factory.mktemp(name) / "seed.txt"
+        paths[name].write_bytes(data)
+    paths["write"].chmod(0o640)
+    commands = {
+        "original": ("check", "--format", "json"),
+        "write": ("fix", "--write"),
+        "diff": ("fix",),
+        "unsafe": ("fix", "--write", "--unsafe"),
+        "min-confidence": ("fix", "--write", "--min-confidence", "0.99"),
+        "crlf": ("fix", "--write"),
+        "latin1": ("fix", "--write"),
+    }
+
+    def run(name: str) -> subprocess.CompletedProcess[str]:
+        command, *options = commands[name]
+        return run_cli(command, str(paths[name]), "--lang", "en", "--no-lm", *options)
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        results = dict(zip(commands, pool.map(run, commands), strict=True))
+    for name, result in results.items():
+        assert "Traceback" not in result.stderr, (name, result.stderr)
+    assert results["original"].returncode == 1, results["original"].stderr
+    (entry,) = json.loads(results["original"].stdout)["files"]
+    folder = paths["write"].parent
     return {
-        "folder": folder,
-        "path": path,
         "before": before,
-        "text": before.decode("utf-8"),
-        "findings": findings,
-        "result": result,
-        "after": path.read_bytes(),
-        "mode": stat.S_IMODE(path.stat().st_mode),
+        "text": text,
+        "findings": entry["findings"],
+        "paths": paths,
+        "copies": copies,
+        "results": results,
+        "after": {name: path.read_bytes() for name, path in paths.items()},
+        "mode": stat.S_IMODE(paths["write"].stat().st_mode),
         "listing": sorted(p.name for p in folder.iterdir()),
     }
+
+
+@pytest.fixture(scope="module")
+def refixed(seed: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """After `fix --write`: `fix --write` once more, and `check` (on a copy of the fixed file)."""
+    copy = tmp_path_factory.mktemp("after") / "seed.txt"
+    copy.write_bytes(seed["after"]["write"])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        second = pool.submit(fix, seed["paths"]["write"], "--write")
+        check = pool.submit(check_json, copy)
+        return {"second": second.result(), "findings": check.result()}
 
 
 def safe_findings(findings: list[dict]) -> list[dict]:
     return [f for f in findings if f["suggestions"] and f["suggestions"][0]["applicability"] == "safe"]
 
 
-def test_fix_write_applies_the_safe_fixes(seed_fixed: dict) -> None:
-    result = seed_fixed["result"]
+def test_fix_write_applies_the_safe_fixes(seed: dict) -> None:
+    result = seed["results"]["write"]
     assert result.returncode == 0, result.stderr
-    safe = safe_findings(seed_fixed["findings"])
+    safe = safe_findings(seed["findings"])
     assert {f["rule"] for f in safe} >= {"TQ101", "TQ102", "TQ401"}, "the seed's known safe fixes"
     assert applied_count(result) >= len(safe)
-    fixed = seed_fixed["after"].decode("utf-8")
+    fixed = seed["after"]["write"].decode("utf-8")
     assert re.search(r"^Calls for restraint$", fixed, re.MULTILINE)
     for gone in ("Google News Follow 1", "Leave a Reply", "bloody clashes 2"):
         assert gone not in fixed
@@ -119,89 +171,80 @@ def test_fix_write_applies_the_safe_fixes(seed_fixed: dict) -> None:
     assert "steadfast" in fixed
 
 
-def test_fix_changes_only_inside_the_reported_spans(seed_fixed: dict) -> None:
-    assert seed_fixed["after"] != seed_fixed["before"]
-    ranges = allowed_ranges(seed_fixed["text"], seed_fixed["findings"])
-    assert_changes_inside(seed_fixed["before"], seed_fixed["after"], ranges)
+def test_fix_changes_only_inside_the_reported_spans(seed: dict) -> None:
+    assert seed["after"]["write"] != seed["before"]
+    ranges = allowed_ranges(seed["text"], seed["findings"])
+    assert_changes_inside(seed["before"], seed["after"]["write"], ranges)
 
 
-def test_fix_keeps_permissions_and_leaves_no_temporary_file(seed_fixed: dict) -> None:
-    assert seed_fixed["mode"] == 0o640
-    assert seed_fixed["listing"] == ["seed.txt"]
+def test_fix_keeps_permissions_and_leaves_no_temporary_file(seed: dict) -> None:
+    assert seed["mode"] == 0o640
+    assert seed["listing"] == ["seed.txt"]
 
 
-def test_check_after_fix_no_longer_reports_the_fixed_findings(seed_fixed: dict) -> None:
-    after = check_json(seed_fixed["path"])
+def test_check_after_fix_no_longer_reports_the_fixed_findings(seed: dict, refixed: dict) -> None:
+    after = refixed["findings"]
     remaining = {(f["rule"], f["text"]) for f in after}
-    for finding in safe_findings(seed_fixed["findings"]):
+    for finding in safe_findings(seed["findings"]):
         assert (finding["rule"], finding["text"]) not in remaining, finding
     # What was not fixed is still reported, where it now is.
-    fixed = seed_fixed["after"].decode("utf-8")
+    fixed = seed["after"]["write"].decode("utf-8")
     for finding in after:
         assert fixed[finding["start"] : finding["end"]] == finding["text"]
     assert ("TQ201", "Nagorno region. Karabakh.") in remaining
 
 
-def test_second_fix_changes_nothing(seed_fixed: dict) -> None:
-    result = fix(seed_fixed["path"], "--write")
+def test_second_fix_changes_nothing(seed: dict, refixed: dict) -> None:
+    result = refixed["second"]
     assert result.returncode == 0, result.stderr
     assert applied_count(result) == 0
-    assert seed_fixed["path"].read_bytes() == seed_fixed["after"]
+    assert seed["paths"]["write"].read_bytes() == seed["after"]["write"]
 
 
-def test_fix_without_write_prints_a_diff(seed_fixed: dict, tmp_path: Path) -> None:
-    path = tmp_path / "seed.txt"
-    path.write_bytes(seed_fixed["before"])
-    result = fix(path)
+def test_fix_without_write_prints_a_diff(seed: dict) -> None:
+    result = seed["results"]["diff"]
+    path = seed["paths"]["diff"]
     assert result.returncode == 1, result.stderr
-    assert path.read_bytes() == seed_fixed["before"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.txt"]
+    assert seed["after"]["diff"] == seed["before"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["seed.txt"]
     lines = result.stdout.splitlines(keepends=True)
     assert lines[0].startswith("--- ") and lines[1].startswith("+++ ") and str(path) in lines[0]
     # The diff is exactly the change --write makes.
     expected = difflib.unified_diff(
-        seed_fixed["text"].splitlines(keepends=True),
-        seed_fixed["after"].decode("utf-8").splitlines(keepends=True),
+        seed["text"].splitlines(keepends=True),
+        seed["after"]["write"].decode("utf-8").splitlines(keepends=True),
     )
     assert lines[2:] == list(expected)[2:]
     assert "-calls for restraint\n" in lines and "+Calls for restraint\n" in lines
 
 
-def test_unsafe_applies_more(seed_fixed: dict, tmp_path: Path) -> None:
-    path = tmp_path / "seed.txt"
-    path.write_bytes(seed_fixed["before"])
-    result = fix(path, "--write", "--unsafe")
+def test_unsafe_applies_more(seed: dict) -> None:
+    result = seed["results"]["unsafe"]
     assert result.returncode == 0, result.stderr
-    assert applied_count(result) > applied_count(seed_fixed["result"])
-    fixed = path.read_bytes().decode("utf-8")
+    assert applied_count(result) > applied_count(seed["results"]["write"])
+    fixed = seed["after"]["unsafe"].decode("utf-8")
     assert "Nagorno region. Karabakh." not in fixed and "Nagorno-Karabakh" in fixed
     assert re.search(r"^Calls for restraint$", fixed, re.MULTILINE)
 
 
-def test_high_min_confidence_applies_fewer(seed_fixed: dict, tmp_path: Path) -> None:
-    path = tmp_path / "seed.txt"
-    path.write_bytes(seed_fixed["before"])
-    result = fix(path, "--write", "--min-confidence", "0.99")
+def test_high_min_confidence_applies_fewer(seed: dict) -> None:
+    result = seed["results"]["min-confidence"]
     assert result.returncode == 0, result.stderr
-    confident = [
-        f for f in safe_findings(seed_fixed["findings"]) if f["suggestions"][0]["confidence"] >= 0.99
-    ]
-    assert applied_count(result) == len(confident) < applied_count(seed_fixed["result"])
+    safe = safe_findings(seed["findings"])
+    confident = [f for f in safe if f["suggestions"][0]["confidence"] >= 0.99]
+    assert applied_count(result) == len(confident) < applied_count(seed["results"]["write"])
     if not confident:
-        assert path.read_bytes() == seed_fixed["before"]
+        assert seed["after"]["min-confidence"] == seed["before"]
 
 
-def test_crlf_stays_crlf(seed_fixed: dict, tmp_path: Path) -> None:
-    text = seed_fixed["text"]
-    path = tmp_path / "seed-crlf.txt"
-    before = text.replace("\n", "\r\n").encode("utf-8")
-    path.write_bytes(before)
-    result = fix(path, "--write")
+def test_crlf_stays_crlf(seed: dict) -> None:
+    text = seed["text"]
+    result = seed["results"]["crlf"]
     assert result.returncode == 0, result.stderr
-    after = path.read_bytes()
+    before, after = seed["copies"]["crlf"], seed["after"]["crlf"]
     assert after.count(b"\n") == after.count(b"\r\n") > 0
     # The same fixes as on the LF copy, at the same places.
-    assert after.replace(b"\r\n", b"\n") == seed_fixed["after"]
+    assert after.replace(b"\r\n", b"\n") == seed["after"]["write"]
 
     def crlf(offset: int) -> int:
         return offset + text.count("\n", 0, offset)
@@ -212,31 +255,24 @@ def test_crlf_stays_crlf(seed_fixed: dict, tmp_path: Path) -> None:
             "end": crlf(f["end"]),
             "suggestions": [{"start": crlf(s["start"]), "end": crlf(s["end"])} for s in f["suggestions"][:1]],
         }
-        for f in seed_fixed["findings"]
+        for f in seed["findings"]
     ]
     assert_changes_inside(before, after, allowed_ranges(before.decode("utf-8"), findings))
 
 
-def test_latin1_stays_latin1(seed_fixed: dict, tmp_path: Path) -> None:
-    text = seed_fixed["text"]
-    for curly, plain in (("’", "'"), ("“", '"'), ("”", '"'), ("–", "-")):
-        text = text.replace(curly, plain)
-    # Same-length replacements: the offsets of the UTF-8 copy's findings hold here too.
-    text = text.replace("Shoigu", "Shoïgu").replace("Lachin", "Lachín")
-    assert len(text) == len(seed_fixed["text"])
-    path = tmp_path / "seed-latin1.txt"
-    before = text.encode("latin-1")
-    path.write_bytes(before)
-    result = fix(path, "--write")
+def test_latin1_stays_latin1(seed: dict) -> None:
+    result = seed["results"]["latin1"]
     assert result.returncode == 0, result.stderr
-    after = path.read_bytes()
+    text = latin1_text(seed["text"])
+    assert len(text) == len(seed["text"])
+    before, after = seed["copies"]["latin1"], seed["after"]["latin1"]
     fixed = after.decode("latin-1")
     assert "Sergei Shoïgu" in fixed and "Lachín Corridor" in fixed
     assert re.search(r"^Calls for restraint$", fixed, re.MULTILINE)
     assert "Leave a Reply" not in fixed
     with pytest.raises(UnicodeDecodeError):
         after.decode("utf-8")  # not rewritten as UTF-8
-    assert_changes_inside(before, after, allowed_ranges(text, seed_fixed["findings"], "latin-1"))
+    assert_changes_inside(before, after, allowed_ranges(text, seed["findings"], "latin-1"))
 
 
 def test_markdown_and_html_fixes_keep_the_markup(cli, tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ the encodings, JSONL records, directories and globs that a user feeds to `tqchec
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -119,139 +121,10 @@ def test_unknown_lang(cli, tmp_path: Path) -> None:
     assert "en" in line  # it lists the supported languages
 
 
-def test_good_files_are_checked_when_one_is_bad(cli, tmp_path: Path) -> None:
-    good1 = tmp_path / "a.txt"
-    good1.write_text(ARTICLE, encoding="utf-8")
-    good2 = tmp_path / "c.txt"
-    good2.write_text(OTHER, encoding="utf-8")
-    binary = tmp_path / "b.txt"
-    binary.write_bytes(PNG)
-    missing = tmp_path / "missing.txt"
-    result, report = check_json(cli, str(good1), str(binary), str(missing), str(good2), "--lang", "en")
-    assert result.returncode == 2
-    assert [entry["path"] for entry in report["files"]] == [str(good1), str(good2)]
-    assert "TQ101" in findings_by_rule(report["files"][0])
-    assert "TQ101" in findings_by_rule(report["files"][1])
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 2 and all(line.startswith("tqcheck: error:") for line in lines), lines
-    assert any(str(binary) in line for line in lines)
-    assert any(str(missing) in line for line in lines)
+# ---- readable input, checked (these commands run side by side to keep the suite fast) -------
 
 
-# ---- encodings -------------------------------------------------------------------------------
-
-
-def _assert_offsets_index(entry: dict, decoded: str) -> None:
-    assert entry["findings"]
-    for finding in entry["findings"]:
-        assert finding["text"] == decoded[finding["start"] : finding["end"]]
-        for suggestion in finding["suggestions"]:
-            assert 0 <= suggestion["start"] <= suggestion["end"] <= len(decoded)
-
-
-@pytest.fixture(scope="module")
-def latin1_run(tmp_path_factory: pytest.TempPathFactory):
-    from conftest import run_cli
-
-    path = tmp_path_factory.mktemp("latin1") / "latin1.txt"
-    path.write_bytes(ARTICLE.encode("cp1252"))
-    return check_json(run_cli, str(path), "--lang", "en")
-
-
-def test_latin1_is_read_without_encoding_option(latin1_run) -> None:
-    result, report = latin1_run
-    assert result.returncode == 1, result.stderr  # the residue line is major
-    assert not errors(result)
-    rules = findings_by_rule(report["files"][0])
-    residue = rules["TQ101"][0]
-    assert ARTICLE[residue["start"] : residue["end"]] == residue["text"] == "Leave a Reply"
-    heading = rules["TQ401"][0]
-    where = ARTICLE.index("café owners react")
-    assert (heading["start"], heading["end"]) == (where, where + len("café owners react"))
-
-
-@pytest.mark.xfail(
-    reason="tqcheck/document.py decode_bytes trusts charset_normalizer's best guess, which reads "
-    "cp1252 English text as cp775/cp852/cp1250 ('café' becomes 'cafķ')",
-    strict=True,
-)
-def test_latin1_is_decoded_correctly(latin1_run) -> None:
-    _, report = latin1_run
-    entry = report["files"][0]
-    _assert_offsets_index(entry, ARTICLE)
-    heading = findings_by_rule(entry)["TQ401"][0]
-    assert heading["text"] == "café owners react"
-    assert heading["suggestions"][0]["replacement"] == "Café owners react"
-
-
-def test_wrong_explicit_encoding(cli, tmp_path: Path) -> None:
-    path = tmp_path / "latin1.txt"
-    path.write_bytes(ARTICLE.encode("cp1252"))
-    line = assert_input_error(check(cli, str(path), "--lang", "en", "--encoding", "utf-8"), str(path))
-    assert "utf-8" in line.lower() and "decode" in line
-
-
-def test_unknown_encoding(cli, tmp_path: Path) -> None:
-    path = tmp_path / "a.txt"
-    path.write_text(ARTICLE, encoding="utf-8")
-    line = assert_input_error(check(cli, str(path), "--lang", "en", "--encoding", "klingon-8"), str(path))
-    assert "klingon-8" in line
-
-
-def test_byte_order_marks(cli, tmp_path: Path) -> None:
-    files = {
-        "utf8-bom.txt": b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"),
-        "utf16-le.txt": b"\xff\xfe" + ARTICLE.encode("utf-16-le"),
-        "utf16-be.txt": b"\xfe\xff" + ARTICLE.encode("utf-16-be"),
-    }
-    for name, data in files.items():
-        (tmp_path / name).write_bytes(data)
-    result, report = check_json(cli, *(str(tmp_path / name) for name in files), "--lang", "en")
-    assert result.returncode == 1 and not errors(result), result.stderr
-    assert [Path(entry["path"]).name for entry in report["files"]] == list(files)
-    # The byte-order mark is not part of the text: offsets index the text after it.
-    for entry in report["files"]:
-        _assert_offsets_index(entry, ARTICLE)
-    first = report["files"][0]["findings"]
-    for entry in report["files"][1:]:
-        assert entry["findings"] == first
-
-
-# ---- JSONL -----------------------------------------------------------------------------------
-
-
-def test_jsonl_records(cli, tmp_path: Path) -> None:
-    path = tmp_path / "articles.jsonl"
-    records = [{"id": "cafe", "lang": "en", "text": ARTICLE}, None, {"lang": "en", "text": OTHER}]
-    path.write_text(
-        "".join(("" if r is None else json.dumps(r, ensure_ascii=False)) + "\n" for r in records),
-        encoding="utf-8",
-    )
-    result, report = check_json(cli, str(path))
-    assert result.returncode == 1 and not errors(result), result.stderr
-    entries = report["files"]
-    assert [entry["path"] for entry in entries] == [str(path), str(path)]
-    # The record's id, or its line number (the blank line 2 counts).
-    assert [entry["id"] for entry in entries] == ["cafe", "3"]
-    _assert_offsets_index(entries[0], ARTICLE)
-    _assert_offsets_index(entries[1], OTHER)
-    assert findings_by_rule(entries[0])["TQ101"][0]["text"] == "Leave a Reply"
-    assert findings_by_rule(entries[1])["TQ101"][0]["text"] == "Google News Follow 1"
-
-
-def test_jsonl_line_that_is_not_json(cli, tmp_path: Path) -> None:
-    path = tmp_path / "articles.jsonl"
-    path.write_text(json.dumps({"id": "a", "lang": "en", "text": OTHER}) + "\n{not json\n", encoding="utf-8")
-    line = assert_input_error(check(cli, str(path)), str(path))
-    assert "line 2" in line
-
-
-# ---- directories and globs -------------------------------------------------------------------
-
-
-@pytest.fixture
-def tree(tmp_path: Path) -> Path:
-    root = tmp_path / "articles"
+def make_tree(root: Path) -> Path:
     (root / "sub").mkdir(parents=True)
     (root / ".hidden").mkdir()
     (root / "a.txt").write_text(ARTICLE, encoding="utf-8")
@@ -268,17 +141,145 @@ def tree(tmp_path: Path) -> Path:
     return root
 
 
-def test_directory_expands_to_articles(cli, tree: Path) -> None:
-    result, report = check_json(cli, str(tree), "--lang", "en")
+BOMS = {
+    "utf8-bom.txt": b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"),
+    "utf16-le.txt": b"\xff\xfe" + ARTICLE.encode("utf-16-le"),
+    "utf16-be.txt": b"\xfe\xff" + ARTICLE.encode("utf-16-be"),
+}
+JSONL_RECORDS = [{"id": "cafe", "lang": "en", "text": ARTICLE}, None, {"lang": "en", "text": OTHER}]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from conftest import run_cli
+
+    root = tmp_path_factory.mktemp("inputs")
+    paths: dict[str, Path] = {}
+    # Several files, one unreadable and one missing.
+    mixed = root / "mixed"
+    mixed.mkdir()
+    (mixed / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (mixed / "b.txt").write_bytes(PNG)
+    (mixed / "c.txt").write_text(OTHER, encoding="utf-8")
+    paths["mixed"] = mixed
+    # Encodings.
+    (root / "latin1.txt").write_bytes(ARTICLE.encode("cp1252"))
+    paths["latin1"] = root / "latin1.txt"
+    for name, data in BOMS.items():
+        (root / name).write_bytes(data)
+    # JSONL: one record per line, line 2 blank.
+    paths["jsonl"] = root / "articles.jsonl"
+    paths["jsonl"].write_text(
+        "".join(("" if r is None else json.dumps(r, ensure_ascii=False)) + "\n" for r in JSONL_RECORDS),
+        encoding="utf-8",
+    )
+    paths["tree"] = make_tree(root / "articles")
+    m = str(mixed)
+    commands = {
+        "mixed": ((f"{m}/a.txt", f"{m}/b.txt", f"{m}/missing.txt", f"{m}/c.txt", "--lang", "en"), None),
+        "latin1": ((str(paths["latin1"]), "--lang", "en"), None),
+        # No --lang: the language is detected on the decoded text.
+        "boms": (tuple(str(root / name) for name in BOMS), None),
+        "jsonl": ((str(paths["jsonl"]),), None),
+        "tree": ((str(paths["tree"]), "--lang", "en"), None),
+        # No shell runs here, so the patterns reach tqcheck as they would when quoted.
+        "globs": (("articles/*.txt", "articles/**/*.html", "--lang", "en"), root),
+    }
+
+    def run(item):
+        args, cwd = item
+        return check_json(run_cli, *args, cwd=cwd)
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        results = dict(zip(commands, pool.map(run, commands.values()), strict=True))
+    return {"paths": paths, "results": results}
+
+
+def test_good_files_are_checked_when_one_is_bad(runs: dict) -> None:
+    result, report = runs["results"]["mixed"]
+    folder = runs["paths"]["mixed"]
+    assert result.returncode == 2
+    assert [entry["path"] for entry in report["files"]] == [f"{folder}/a.txt", f"{folder}/c.txt"]
+    assert "TQ101" in findings_by_rule(report["files"][0])
+    assert "TQ101" in findings_by_rule(report["files"][1])
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 2 and all(line.startswith("tqcheck: error:") for line in lines), lines
+    assert any(f"{folder}/b.txt" in line for line in lines)
+    assert any(f"{folder}/missing.txt" in line for line in lines)
+
+
+def _assert_offsets_index(entry: dict, decoded: str) -> None:
+    assert entry["findings"]
+    for finding in entry["findings"]:
+        assert finding["text"] == decoded[finding["start"] : finding["end"]]
+        for suggestion in finding["suggestions"]:
+            assert 0 <= suggestion["start"] <= suggestion["end"] <= len(decoded)
+
+
+def test_latin1_is_read_without_encoding_option(runs: dict) -> None:
+    result, report = runs["results"]["latin1"]
+    assert result.returncode == 1, result.stderr  # the residue line is major
+    assert not errors(result)
+    rules = findings_by_rule(report["files"][0])
+    residue = rules["TQ101"][0]
+    assert ARTICLE[residue["start"] : residue["end"]] == residue["text"] == "Leave a Reply"
+    heading = rules["TQ401"][0]
+    where = ARTICLE.index("café owners react")
+    assert (heading["start"], heading["end"]) == (where, where + len("café owners react"))
+
+
+@pytest.mark.xfail(
+    reason="tqcheck/document.py decode_bytes trusts charset_normalizer's best guess, which reads "
+    "cp1252 English text as cp775/cp852/cp1250 ('café' becomes 'cafķ')",
+    strict=True,
+)
+def test_latin1_is_decoded_correctly(runs: dict) -> None:
+    _, report = runs["results"]["latin1"]
+    entry = report["files"][0]
+    _assert_offsets_index(entry, ARTICLE)
+    heading = findings_by_rule(entry)["TQ401"][0]
+    assert heading["text"] == "café owners react"
+    assert heading["suggestions"][0]["replacement"] == "Café owners react"
+
+
+def test_byte_order_marks(runs: dict) -> None:
+    result, report = runs["results"]["boms"]
+    assert result.returncode == 1 and not errors(result), result.stderr
+    assert [Path(entry["path"]).name for entry in report["files"]] == list(BOMS)
+    assert [entry["lang"] for entry in report["files"]] == ["en"] * 3  # detected
+    # The byte-order mark is not part of the text: offsets index the text after it.
+    for entry in report["files"]:
+        _assert_offsets_index(entry, ARTICLE)
+    first = report["files"][0]["findings"]
+    for entry in report["files"][1:]:
+        assert entry["findings"] == first
+
+
+def test_jsonl_records(runs: dict) -> None:
+    result, report = runs["results"]["jsonl"]
+    path = str(runs["paths"]["jsonl"])
+    assert result.returncode == 1 and not errors(result), result.stderr
+    entries = report["files"]
+    assert [entry["path"] for entry in entries] == [path, path]
+    # The record's id, or its line number (the blank line 2 counts).
+    assert [entry["id"] for entry in entries] == ["cafe", "3"]
+    _assert_offsets_index(entries[0], ARTICLE)
+    _assert_offsets_index(entries[1], OTHER)
+    assert findings_by_rule(entries[0])["TQ101"][0]["text"] == "Leave a Reply"
+    assert findings_by_rule(entries[1])["TQ101"][0]["text"] == "Google News Follow 1"
+
+
+def test_directory_expands_to_articles(runs: dict) -> None:
+    result, report = runs["results"]["tree"]
+    tree = runs["paths"]["tree"]
     assert result.returncode == 1 and not errors(result), result.stderr
     names = [Path(entry["path"]).relative_to(tree).as_posix() for entry in report["files"]]
     assert sorted(names) == ["a.txt", "b.md", "sub/c.html", "sub/d.txt"]
     assert all(entry["findings"] for entry in report["files"])
 
 
-def test_quoted_globs_expand(cli, tree: Path) -> None:
-    # No shell runs here, so the patterns reach tqcheck as they would when quoted.
-    result, report = check_json(cli, "articles/*.txt", "articles/**/*.html", "--lang", "en", cwd=tree.parent)
+def test_quoted_globs_expand(runs: dict) -> None:
+    result, report = runs["results"]["globs"]
     assert result.returncode == 1 and not errors(result), result.stderr
     assert sorted(Path(entry["path"]).as_posix() for entry in report["files"]) == [
         "articles/a.txt",
@@ -286,5 +287,37 @@ def test_quoted_globs_expand(cli, tree: Path) -> None:
     ]
 
 
-def test_glob_matching_nothing(cli, tree: Path) -> None:
-    assert_input_error(check(cli, "articles/*.docx", "--lang", "en", cwd=tree.parent), "articles/*.docx")
+# ---- --encoding ------------------------------------------------------------------------------
+
+
+def test_wrong_explicit_encoding(cli, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(ARTICLE.encode("cp1252"))
+    line = assert_input_error(check(cli, str(path), "--lang", "en", "--encoding", "utf-8"), str(path))
+    assert "utf-8" in line.lower() and "decode" in line
+
+
+def test_unknown_encoding(cli, tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    line = assert_input_error(check(cli, str(path), "--lang", "en", "--encoding", "klingon-8"), str(path))
+    assert "klingon-8" in line
+
+
+# ---- JSONL -----------------------------------------------------------------------------------
+
+
+def test_jsonl_line_that_is_not_json(cli, tmp_path: Path) -> None:
+    path = tmp_path / "articles.jsonl"
+    path.write_text(json.dumps({"id": "a", "lang": "en", "text": OTHER}) + "\n{not json\n", encoding="utf-8")
+    line = assert_input_error(check(cli, str(path)), str(path))
+    assert "line 2" in line
+
+
+# ---- directories and globs -------------------------------------------------------------------
+
+
+def test_glob_matching_nothing(cli, tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    assert_input_error(check(cli, "articles/*.docx", "--lang", "en", cwd=tmp_path), "articles/*.docx")

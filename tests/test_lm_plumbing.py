@@ -37,11 +37,15 @@ def build_tokenizer(folder: Path):
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<pad>", "<eos>", "<bos>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())  # fmt: skip
+    trainer = trainers.BpeTrainer(
+        vocab_size=400,
+        special_tokens=["<pad>", "<eos>", "<bos>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
     tokenizer.train_from_iterator(CORPUS, trainer)
-    fast = transformers.PreTrainedTokenizerFast(tokenizer_object=tokenizer, bos_token="<bos>", eos_token="<eos>",
-                                                pad_token="<pad>")  # fmt: skip
+    fast = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, bos_token="<bos>", eos_token="<eos>", pad_token="<pad>"
+    )
     fast.save_pretrained(folder)
     return fast
 
@@ -50,18 +54,39 @@ def build_model(folder: Path, architecture: str):
     tokenizer = build_tokenizer(folder)
     vocab = len(tokenizer)
     if architecture == "gpt2":
-        config = transformers.GPT2Config(vocab_size=vocab, n_positions=256, n_embd=32, n_layer=2, n_head=2,
-                                         bos_token_id=2, eos_token_id=1)  # fmt: skip
+        config = transformers.GPT2Config(
+            vocab_size=vocab, n_positions=256, n_embd=32, n_layer=2, n_head=2, bos_token_id=2, eos_token_id=1
+        )
     elif architecture == "llama":
-        config = transformers.LlamaConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                                          num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
-                                          tie_word_embeddings=False, bos_token_id=2, eos_token_id=1, pad_token_id=0)  # fmt: skip
+        config = transformers.LlamaConfig(
+            vocab_size=vocab,
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            max_position_embeddings=256,
+            tie_word_embeddings=False,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        )
     else:  # Gemma 3, the embedded model's architecture, small; soft-capped logits exercise that path
-        config = transformers.Gemma3TextConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64,
-                                               num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=1,
-                                               head_dim=16, max_position_embeddings=256, sliding_window=64,
-                                               final_logit_softcapping=30.0, bos_token_id=2, eos_token_id=1,
-                                               pad_token_id=0)  # fmt: skip
+        config = transformers.Gemma3TextConfig(
+            vocab_size=vocab,
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            num_key_value_heads=1,
+            head_dim=16,
+            max_position_embeddings=256,
+            sliding_window=64,
+            final_logit_softcapping=30.0,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        )
     torch.manual_seed(0)
     model = transformers.AutoModelForCausalLM.from_config(config)
     model.save_pretrained(folder)
@@ -140,8 +165,11 @@ def test_free_proposals_are_whole_words(scorer) -> None:
 
 def test_check_score_and_report_run_on_a_local_model_folder(model_dir: Path, tmp_path: Path, cli) -> None:
     article = tmp_path / "article.txt"
-    article.write_text("Port strike ends\n\nThe dockers voted to end the strike on Monday. The port reopened "
-                       "on Tuesday and trade resumed.\n\nLeave a Reply\n", encoding="utf-8")  # fmt: skip
+    article.write_text(
+        "Port strike ends\n\nThe dockers voted to end the strike on Monday. The port reopened "
+        "on Tuesday and trade resumed.\n\nLeave a Reply\n",
+        encoding="utf-8",
+    )
     checked = cli("check", str(article), "--lang", "en", "--model", str(model_dir), "--format", "json")
     assert checked.returncode in (0, 1), checked.stderr
     data = json.loads(checked.stdout)

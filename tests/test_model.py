@@ -39,8 +39,12 @@ def model_env(tmp_path_factory) -> dict[str, str]:
     article = cache.parent / "tiny.txt"
     article.write_text("The port reopened on Tuesday after a long strike.\n", encoding="utf-8")
     command = [sys.executable, "-m", "tqcheck", "score", str(article), "--lang", "en", "--format", "json"]
-    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(2)]  # fmt: skip
+    runs = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     for run in runs:
         out, err = run.communicate(timeout=900)
         assert run.returncode == 0, err
@@ -129,8 +133,9 @@ def test_model_rule_examples(scorer) -> None:
     for rule in [r for r in ALL if "model" in r.needs]:
         for example in rule.examples:
             text, expected = example.plain()
-            report = check_document(load_text(text, example.lang), Settings(lang=example.lang, select=(rule.code,)),
-                                    scorer=scorer)  # fmt: skip
+            report = check_document(
+                load_text(text, example.lang), Settings(lang=example.lang, select=(rule.code,)), scorer=scorer
+            )
             spans = {(f.start, f.end) for f in report.findings if f.rule == rule.code}
             assert spans == set(expected), (rule.code, example.text, spans)
 

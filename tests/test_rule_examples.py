@@ -31,9 +31,8 @@ def findings_of(rule: type[Rule], example: Example, source_lang: str | None = No
         import tempfile
         from pathlib import Path
 
-        handle = tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False, encoding="utf-8")
-        handle.write("lang\tpreferred\tforbidden\n" + example.glossary + "\n")
-        handle.close()
+        with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False, encoding="utf-8") as handle:
+            handle.write("lang\tpreferred\tforbidden\n" + example.glossary + "\n")
         glossary = Path(handle.name)
     settings = Settings(
         lang=example.lang,

@@ -211,14 +211,12 @@ def score_record(record: GoldRecord, findings: list[Finding], evaluation: Evalua
             evaluation.clean_major[record.id] = majors
 
 
-def evaluate(
-    records: Iterable[GoldRecord],
-    settings: Settings,
-    scorer: Scorer | None = None,
-    progress: Iterator[Any] | None = None,
-) -> Evaluation:
+def evaluate(records: Iterable[GoldRecord], settings: Settings, scorer: Scorer | None = None) -> Evaluation:
+    from tqcheck.runner import with_progress
+
     evaluation = Evaluation()
-    for record in records:
+    records = list(records)
+    for record in with_progress(iter(records), len(records), None, "evaluating"):
         findings = check_record(record, settings, scorer)
         score_record(record, findings, evaluation)
         evaluation.records += 1

@@ -123,9 +123,8 @@ def rank_with_model(
         best = max((item.score.gain for item in scored), default=0.0)
         finding.evidence["best_gain"] = round(best, 3)
         rule = BY_CODE.get(finding.rule)
-        if rule is not None and rule.fluency_verdict:
-            if not _verdict(finding, best, ordered):
-                withdrawn.add(id(finding))
+        if rule is not None and rule.fluency_verdict and not _verdict(finding, best, ordered):
+            withdrawn.add(id(finding))
     return [f for f in findings if id(f) not in withdrawn]
 
 

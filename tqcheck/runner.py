@@ -147,7 +147,7 @@ def run_check(
     else:
         results = (check_file(p, options, scorer) for p in paths)
     try:
-        for reports, errors in _with_progress(results, len(paths), progress):
+        for reports, errors in with_progress(results, len(paths), progress):
             report.files.extend(reports)
             report.errors.extend(errors)
     finally:
@@ -159,19 +159,25 @@ def run_check(
     return report
 
 
-def _with_progress(items: Iterator[Any], total: int, enabled: bool | None) -> Iterator[Any]:
+def with_progress(
+    items: Iterator[Any], total: int, enabled: bool | None, label: str = "checking"
+) -> Iterator[Any]:
+    """Yield `items`, with a progress bar on stderr when it is a terminal (or when `enabled`)."""
     show = sys.stderr.isatty() and total > 1 if enabled is None else enabled
     if not show:
         yield from items
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=True, redirect_stdout=False) as bar:
         task = bar.add_task("check", total=total)
         for item in items:
             yield item
             bar.advance(task)
+
+
+_with_progress = with_progress  # the former private name
 
 
 def fix_file(path: Path, options: CheckOptions, scorer: Scorer | None, unsafe: bool) -> FixResult:

@@ -25,8 +25,14 @@ class SurprisalReport:
     surprising: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "lang": self.lang, "model": self.model, "threshold": self.threshold,
-                "sentences": self.sentences, "surprising": self.surprising}  # fmt: skip
+        return {
+            "path": self.path,
+            "lang": self.lang,
+            "model": self.model,
+            "threshold": self.threshold,
+            "sentences": self.sentences,
+            "surprising": self.surprising,
+        }
 
 
 def surprisal_report(doc: Document, scorer: Scorer, settings: Settings, top: int = 10) -> SurprisalReport:
@@ -37,8 +43,14 @@ def surprisal_report(doc: Document, scorer: Scorer, settings: Settings, top: int
     for sentence in doc.sentences:
         start, end = doc.to_source(sentence.start, sentence.end)
         perplexity = scores.perplexity(sentence.start, sentence.end)
-        report.sentences.append({"start": start, "end": end, "text": doc.sentence_text(sentence),
-                                 "perplexity": None if perplexity is None else round(perplexity, 2)})  # fmt: skip
+        report.sentences.append(
+            {
+                "start": start,
+                "end": end,
+                "text": doc.sentence_text(sentence),
+                "perplexity": None if perplexity is None else round(perplexity, 2),
+            }
+        )
     report.surprising = top_phrases(doc, ctx, top)
     return report
 
@@ -64,9 +76,18 @@ def top_phrases(doc: Document, ctx: CheckContext, top: int) -> list[dict[str, An
         worst = max(group, key=lambda row: row[3])
         start, end = doc.to_source(group[0][0].start, group[-1][0].end)
         line, column = doc.line_column(start)
-        items.append({"text": doc.text[group[0][0].start : group[-1][0].end], "start": start, "end": end,
-                      "line": line, "column": column, "surprisal": round(worst[1], 2),
-                      "expected": round(worst[2], 2), "excess": round(worst[3], 2)})  # fmt: skip
+        items.append(
+            {
+                "text": doc.text[group[0][0].start : group[-1][0].end],
+                "start": start,
+                "end": end,
+                "line": line,
+                "column": column,
+                "surprisal": round(worst[1], 2),
+                "expected": round(worst[2], 2),
+                "excess": round(worst[3], 2),
+            }
+        )
     items.sort(key=lambda item: -item["excess"])
     return items[:top]
 
@@ -80,17 +101,28 @@ def render_score(report: SurprisalReport, out: TextIO, output_format: str = "tab
     from rich.table import Table
 
     console = Console(file=out, highlight=False, soft_wrap=True)
-    words = Table(title=f"Most surprising words and phrases ({report.model}; flagged above {report.threshold:.1f})",
-                  title_justify="left", box=None, header_style="bold", pad_edge=False)  # fmt: skip
+    words = Table(
+        title=f"Most surprising words and phrases ({report.model}; flagged above {report.threshold:.1f})",
+        title_justify="left",
+        box=None,
+        header_style="bold",
+        pad_edge=False,
+    )
     for column in ("line:col", "text", "surprisal", "expected", "excess"):
         words.add_column(column, justify="left" if column == "text" else "right")
     for item in report.surprising:
-        words.add_row(f"{item['line']}:{item['column']}", item["text"], f"{item['surprisal']:.1f}",
-                      f"{item['expected']:.1f}", f"{item['excess']:.1f}")  # fmt: skip
+        words.add_row(
+            f"{item['line']}:{item['column']}",
+            item["text"],
+            f"{item['surprisal']:.1f}",
+            f"{item['expected']:.1f}",
+            f"{item['excess']:.1f}",
+        )
     console.print(words)
     console.print()
-    sentences = Table(title="Perplexity by sentence", title_justify="left", box=None, header_style="bold",
-                      pad_edge=False)  # fmt: skip
+    sentences = Table(
+        title="Perplexity by sentence", title_justify="left", box=None, header_style="bold", pad_edge=False
+    )
     sentences.add_column("perplexity", justify="right")
     sentences.add_column("sentence")
     for sentence in report.sentences:

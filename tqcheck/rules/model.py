@@ -91,11 +91,20 @@ class SurprisingWording(Rule):
         for group in _phrases(doc, flagged):
             start, end = group[0][0].start, group[-1][0].end
             worst = max(group, key=lambda row: row[3])
-            evidence = {"surprisal": round(worst[1], 2), "expected": round(worst[2], 2),
-                        "excess": round(worst[3], 2), "threshold": threshold}  # fmt: skip
-            yield self.finding(doc, start, end, f"Unexpected wording: the model finds “{doc.text[start:end]}” "
-                               f"{worst[3]:.1f} nats more surprising than its frequency predicts.",
-                               evidence=evidence)  # fmt: skip
+            evidence = {
+                "surprisal": round(worst[1], 2),
+                "expected": round(worst[2], 2),
+                "excess": round(worst[3], 2),
+                "threshold": threshold,
+            }
+            yield self.finding(
+                doc,
+                start,
+                end,
+                f"Unexpected wording: the model finds “{doc.text[start:end]}” "
+                f"{worst[3]:.1f} nats more surprising than its frequency predicts.",
+                evidence=evidence,
+            )
 
 
 def _phrases(doc: Document, rows: list[tuple[Token, float, float, float]]) -> Iterator[list]:

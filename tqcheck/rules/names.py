@@ -129,7 +129,7 @@ class NameVariants(Rule):
     def _opens_sentence(doc: Document, token: Token) -> bool:
         sentence = doc.sentences[token.sentence]
         first_word = next((t for t in doc.sentence_tokens(sentence) if t.is_word), None)
-        return first_word is token or first_word is not None and first_word.start == token.start
+        return first_word is token or (first_word is not None and first_word.start == token.start)
 
     @staticmethod
     def _names(doc: Document, ctx: CheckContext) -> Iterator[Token]:
@@ -220,6 +220,10 @@ class GlossaryTerm(Rule):
             for variant, pattern in term.patterns():
                 for match in pattern.finditer(doc.text):
                     note = f" {term.note}" if term.note else ""
-                    yield self.finding(doc, match.start(), match.end(),
-                                       f"Glossary: write “{term.preferred}”, not “{variant}”.{note}",
-                                       [replace(match.start(), match.end(), term.preferred, 0.95, Origin.LEXICON)])  # fmt: skip
+                    yield self.finding(
+                        doc,
+                        match.start(),
+                        match.end(),
+                        f"Glossary: write “{term.preferred}”, not “{variant}”.{note}",
+                        [replace(match.start(), match.end(), term.preferred, 0.95, Origin.LEXICON)],
+                    )

@@ -65,10 +65,15 @@ class PageResidue(Rule):
             stripped = line.strip()
             if not stripped or len(stripped) > 200:
                 continue
-            if any(p.fullmatch(stripped) for p in (*data.residue_patterns, *extra)):
-                reason = "a line of page furniture (comment prompt, related links, advertisement)"
-            elif self._is_widget(stripped, data.widget_words, data.widget_connectors, brands):
+            names_a_network = any(t.casefold() in brands for t in WIDGET_TOKEN.findall(stripped))
+            if self._is_widget(stripped, data.widget_words, data.widget_connectors, brands):
                 reason = "a share/follow widget"
+            elif any(p.fullmatch(stripped) for p in (*data.residue_patterns, *extra)):
+                reason = (
+                    "a share/follow widget"
+                    if names_a_network
+                    else ("a line of page furniture (comment prompt, related links, advertisement)")
+                )
             else:
                 continue
             yield self.finding(

@@ -121,8 +121,13 @@ class NumberMismatch(Rule):
                     replacement = _written_like(wanted.value, number.text, doc.lang)
                     suggestions.append(self._suggest(number.start, number.end, replacement))
                 lost = f"; the source has {', '.join(quote(n.text) for n in missing)}" if missing else ""
-                yield self.finding(doc, number.start, number.end, f"“{number.text}” is not in the source{lost}. "
-                                   f"Source: {cited}", suggestions)  # fmt: skip
+                yield self.finding(
+                    doc,
+                    number.start,
+                    number.end,
+                    f"“{number.text}” is not in the source{lost}. Source: {cited}",
+                    suggestions,
+                )
             if missing and not extra:
                 values = ", ".join(quote(n.text) for n in missing)
                 yield self.finding(
@@ -211,16 +216,24 @@ class MissingEntity(Rule):
                 continue
             cited = quote(source_text(ctx, alignment.pairs[index]))
             # An altered address ("@SafaPort" for "@SafaPorts") is reported where it stands.
-            altered = max(((fuzz.ratio(e, entity), s, t, e) for s, t, e in target_entities if e not in source.text),
-                          default=None)  # fmt: skip
+            altered = max(
+                ((fuzz.ratio(e, entity), s, t, e) for s, t, e in target_entities if e not in source.text),
+                default=None,
+            )
             if altered is not None and altered[0] >= 75:
                 _, start, end, found = altered
-                yield self.finding(doc, start, start + len(found), f"“{found}” differs from the source's "
-                                   f"“{entity}”. Source: {cited}", [_suggest(start, start + len(found), entity)])  # fmt: skip
+                yield self.finding(
+                    doc,
+                    start,
+                    start + len(found),
+                    f"“{found}” differs from the source's “{entity}”. Source: {cited}",
+                    [_suggest(start, start + len(found), entity)],
+                )
                 continue
             start, end = _pair_span(doc, target_pair)
-            yield self.finding(doc, start, end, f"“{entity}” from the source is missing in the translation. "
-                               f"Source: {cited}")  # fmt: skip
+            yield self.finding(
+                doc, start, end, f"“{entity}” from the source is missing in the translation. Source: {cited}"
+            )
         if "Latin" not in language_scripts(doc.lang):
             return
         if source.lang == "zh":
@@ -244,9 +257,14 @@ class MissingEntity(Rule):
                     if near is not None:
                         changed = True
                         near_start, near_end = start + near[0], start + near[1]
-                        yield self.finding(doc, near_start, near_end, f"The source's name “{name}” appears as "
-                                           f"“{doc.text[near_start:near_end]}”. Source: {cited}",
-                                           [_suggest(near_start, near_end, word)])  # fmt: skip
+                        yield self.finding(
+                            doc,
+                            near_start,
+                            near_end,
+                            f"The source's name “{name}” appears as "
+                            f"“{doc.text[near_start:near_end]}”. Source: {cited}",
+                            [_suggest(near_start, near_end, word)],
+                        )
                 if not changed and words and not any(_contains_name(window, word) for word in words):
                     yield self.finding(
                         doc, start, end, f"The source's name “{name}” is missing here. Source: {cited}"
@@ -266,8 +284,13 @@ class MissingEntity(Rule):
             for name, surname, given in chinese_people(source_text(ctx, pair)):
                 if surname in window and given in window:
                     continue
-                yield self.finding(doc, start, end, f"The source's name “{name}” ({surname.title()} "
-                                   f"{given.title()}) is missing here. Source: {quote(source_text(ctx, pair))}")  # fmt: skip
+                yield self.finding(
+                    doc,
+                    start,
+                    end,
+                    f"The source's name “{name}” ({surname.title()} "
+                    f"{given.title()}) is missing here. Source: {quote(source_text(ctx, pair))}",
+                )
 
     def _names(
         self, ctx: CheckContext, pair: Pair, target_lang: str
@@ -433,9 +456,13 @@ class UntranslatedSentence(Rule):
                     copied = lang == source_lang and probability >= 0.95 and len(words) >= 4
                 if copied:
                     cited = quote(source_text(ctx, pair)) if pair.source else "(no aligned sentence)"
-                    yield self.finding(doc, sentence.start, sentence.end,
-                                       f"Left in {SOURCE_LANGUAGES.get(source_lang, source_lang)}, untranslated. "
-                                       f"Source: {cited}")  # fmt: skip
+                    yield self.finding(
+                        doc,
+                        sentence.start,
+                        sentence.end,
+                        f"Left in {SOURCE_LANGUAGES.get(source_lang, source_lang)}, untranslated. "
+                        f"Source: {cited}",
+                    )
 
 
 def _key(text: str) -> str:
@@ -486,14 +513,24 @@ class Omission(Rule):
                 anchor = _target_before(alignment, index)
                 if anchor is None:
                     continue
-                yield self.finding(doc, anchor.start, anchor.end, "A source sentence has no counterpart after this "
-                                   f"one: {quote(source_text(ctx, pair))}")  # fmt: skip
+                yield self.finding(
+                    doc,
+                    anchor.start,
+                    anchor.end,
+                    f"A source sentence has no counterpart after this one: {quote(source_text(ctx, pair))}",
+                )
             elif pair.source and pair.target:
                 source_length = sum(len(ctx.source.sentence_text(s)) for s in pair.source)  # type: ignore[union-attr]
                 start, end = _pair_span(doc, pair)
                 if source_length >= 60 and end - start < 0.5 * alignment.ratio * source_length:
-                    yield self.finding(doc, start, end, "Much shorter than its source: part of it may be missing. "
-                                       f"Source: {quote(source_text(ctx, pair))}", severity=Severity.MINOR)  # fmt: skip
+                    yield self.finding(
+                        doc,
+                        start,
+                        end,
+                        "Much shorter than its source: part of it may be missing. "
+                        f"Source: {quote(source_text(ctx, pair))}",
+                        severity=Severity.MINOR,
+                    )
 
 
 def _target_before(alignment: Alignment, index: int) -> Sentence | None:
@@ -547,14 +584,21 @@ class Addition(Rule):
                 for sentence in pair.target:
                     if doc.blocks[sentence.block].kind == "dateline":
                         continue
-                    yield self.finding(doc, sentence.start, sentence.end, "This sentence has no counterpart in "
-                                       "the source.")  # fmt: skip
+                    yield self.finding(
+                        doc, sentence.start, sentence.end, "This sentence has no counterpart in the source."
+                    )
             elif pair.source and pair.target:
                 source_length = sum(len(ctx.source.sentence_text(s)) for s in pair.source)  # type: ignore[union-attr]
                 start, end = _pair_span(doc, pair)
                 if end - start >= 60 and end - start > 2.2 * alignment.ratio * max(source_length, 1):
-                    yield self.finding(doc, start, end, "Much longer than its source: something may have been added. "
-                                       f"Source: {quote(source_text(ctx, pair))}", severity=Severity.MINOR)  # fmt: skip
+                    yield self.finding(
+                        doc,
+                        start,
+                        end,
+                        "Much longer than its source: something may have been added. "
+                        f"Source: {quote(source_text(ctx, pair))}",
+                        severity=Severity.MINOR,
+                    )
 
 
 class StructureMismatch(Rule):

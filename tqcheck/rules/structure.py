@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from tqcheck.context import CheckContext
@@ -70,7 +71,7 @@ class SplitEntity(Rule):
         joiners = list(ctx.data.locale.get("name_joiners", ["-", " "]))
         for block in doc.blocks:
             sentences = list(doc.block_sentences(block))
-            for first, second in zip(sentences, sentences[1:], strict=False):
+            for first, second in itertools.pairwise(sentences):
                 finding = self._split(doc, ctx, first, second, cased, joiners)
                 if finding:
                     yield finding
