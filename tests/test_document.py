@@ -91,11 +91,6 @@ def test_hard_wrapped_lines_are_one_paragraph() -> None:
     assert _blocks(doc)[1] == ("paragraph", 0, wrapped.rstrip("\n"))
 
 
-@pytest.mark.xfail(
-    reason="tqcheck/document.py classify_plain_blocks takes a short one-sentence paragraph that ends "
-    "with a period, between two longer paragraphs, for a heading (then TQ402 flags its period)",
-    strict=True,
-)
 def test_short_one_sentence_paragraph_is_not_a_heading() -> None:
     text = PLAIN.replace("Calls for restraint", "Nobody was hurt in the fighting.")
     doc = load_text(text, "en")
@@ -182,11 +177,6 @@ def test_sentences_and_tokens(lang: str) -> None:
         assert "".join(words) == "".join(LETTER.findall(text))
 
 
-@pytest.mark.xfail(
-    reason="tqcheck/document.py segments with spaCy's sentencizer, which leaves Spanish opening "
-    "marks ¿ and ¡ at the end of the previous sentence",
-    strict=True,
-)
 def test_spanish_inverted_question_mark_opens_the_sentence() -> None:
     text = "Las autoridades dijeron que la tregua se mantenía. ¿Cuándo se reanudarán las conversaciones?\n"
     doc = load_text(text, "es")
@@ -265,11 +255,6 @@ def test_markdown_findings_map_to_the_source(cli, markdown_file: Path) -> None:
     assert "\n## New measures\n" in fixed
 
 
-@pytest.mark.xfail(
-    reason="tqcheck/document.py build_markdown drops inline code and images without a trace, so the "
-    "spaces around them meet and TQ506 reports a doubled space that is not in the text",
-    strict=True,
-)
 def test_markdown_inline_code_and_images_are_not_doubled_spaces(cli, tmp_path: Path) -> None:
     path = tmp_path / "inline.md"
     path.write_text(

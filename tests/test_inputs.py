@@ -228,11 +228,6 @@ def test_latin1_is_read_without_encoding_option(runs: dict) -> None:
     assert (heading["start"], heading["end"]) == (where, where + len("café owners react"))
 
 
-@pytest.mark.xfail(
-    reason="tqcheck/document.py decode_bytes trusts charset_normalizer's best guess, which reads "
-    "cp1252 English text as cp775/cp852/cp1250 ('café' becomes 'cafķ')",
-    strict=True,
-)
 def test_latin1_is_decoded_correctly(runs: dict) -> None:
     _, report = runs["results"]["latin1"]
     entry = report["files"][0]

@@ -10,6 +10,7 @@ at absolute offsets of the file. Rules never see or correct offsets themselves.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 import sys
@@ -21,12 +22,14 @@ import regex
 
 from tqcheck.errors import InputError
 from tqcheck.languages import SUPPORTED, detect_language, normalise_lang
+from tqcheck.text import frequent_words
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl"}
 SENTENCE_END = tuple(".!?…。！？؟")
 WORD_CHAR = regex.compile(r"[\p{L}\p{N}]")
 # A plain-text heading is short; longer standalone lines are one-sentence paragraphs.
 HEADING_MAX_WORDS = 14
+OPENING_MARKS = frozenset("¿¡«“„‘‚([{「《（")
 HEADING_MAX_CHARS = 120
 
 
@@ -282,13 +285,33 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = _likeliest(list(from_bytes(data)))
     if best is None or best.encoding is None:
         raise InputError("cannot detect the text encoding (use --encoding)", path)
     text = str(best)
     if _looks_binary(text):
         raise InputError("binary file; expected an article in text form", path)
     return Decoded(text, best.encoding)
+
+
+# When several encodings read a file equally cleanly (short Western text decodes without a flaw as
+# cp1252, cp1250 or cp775), the one newsrooms actually use wins.
+COMMON_ENCODINGS = ("cp1252", "cp1251", "cp1256", "gb18030", "gbk", "big5", "latin_1", "iso8859_15", "cp1250",
+                    "koi8_r", "cp1253", "cp1254", "cp1255", "cp1257", "shift_jis", "euc_kr")  # fmt: skip
+
+
+def _likeliest(matches: list):  # charset_normalizer matches -> the chosen one, or None
+    if not matches:
+        return None
+    least_chaos = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= least_chaos + 0.01]
+
+    def rank(match) -> tuple[int, float]:
+        name = (match.encoding or "").lower()
+        common = COMMON_ENCODINGS.index(name) if name in COMMON_ENCODINGS else len(COMMON_ENCODINGS)
+        return common, -match.coherence
+
+    return min(tied, key=rank)
 
 
 def _looks_binary(text: str) -> bool:
@@ -437,7 +460,7 @@ DATELINE = regex.compile(
 )
 
 
-def classify_plain_blocks(text: str, blocks: list[tuple[Block, bool]]) -> list[Block]:
+def classify_plain_blocks(text: str, blocks: list[tuple[Block, bool]], lang: str) -> list[Block]:
     """Mark the title (first line), a dateline, and headings: short standalone lines.
 
     A short standalone line that ends with a period is a heading too (a common MT artifact) when
@@ -455,7 +478,7 @@ def classify_plain_blocks(text: str, blocks: list[tuple[Block, bool]]) -> list[B
         elif standalone and _looks_like_heading(body):
             if not ends_sentence:
                 block.kind, block.level = "heading", 2
-            elif _short_heading_with_period(body):
+            elif _short_heading_with_period(body, lang):
                 period_candidates.append(i)
     for i in period_candidates:
         if 0 < i < len(result) - 1:
@@ -467,15 +490,20 @@ def classify_plain_blocks(text: str, blocks: list[tuple[Block, bool]]) -> list[B
     return result
 
 
-def _short_heading_with_period(body: str) -> bool:
+def _short_heading_with_period(body: str, lang: str) -> bool:
+    """A label that ends with a period ("Calls for restraint."), not a short sentence ("Nobody was
+    hurt in the fighting."): few words, no clause punctuation, few of the language's small words."""
     stripped = body.rstrip()
     if not stripped.endswith((".", "。")) or stripped.endswith(".."):
         return False
     inner = stripped[:-1]
     if re.search(r"[.!?。！？,，،;；:：]", inner):
         return False  # clauses and sentences inside: a sentence, not a label
-    # Chinese has no spaces to count words by; its labels are short in characters.
-    return len(inner.split()) <= 6 and len(inner) <= (16 if " " not in inner else 60)
+    words = inner.split()
+    if " " not in inner:  # Chinese has no spaces to count words by; its labels are short in characters
+        return len(inner) <= 16
+    small = frequent_words(lang)
+    return len(words) <= 5 and len(inner) <= 60 and sum(w.lower() in small for w in words) * 2 < len(words)
 
 
 BlockSpan = tuple[str, int, int, int]  # kind, level, start and end in the analysed text
@@ -541,8 +569,18 @@ def _markdown_inline(builder: ContentBuilder, source: str, start: int, end: int,
         cursor = line_start + (prefix.end() if prefix else 0)
         stop = line_start + len(content)
         for drop in MD_INLINE_DROP.finditer(source, cursor, stop):
+            if drop.start() < cursor:
+                continue
             builder.verbatim(cursor, drop.start())
             cursor = drop.end()
+            # A dropped `code` span or image between two spaces would leave a doubled space.
+            words_removed = source[drop.start()] in "`!<"
+            if (
+                words_removed
+                and source[drop.start() - 1 : drop.start()] == " "
+                and source[cursor : cursor + 1] == " "
+            ):
+                cursor += 1
         builder.verbatim(cursor, stop)
         if line_end > stop:
             builder.literal("\n", stop, line_end)
@@ -745,29 +783,33 @@ def segment(doc: Document) -> None:
     tokens: list[Token] = []
     sentences: list[Sentence] = []
     for block, parsed in zip(doc.blocks, nlp.pipe(texts, batch_size=64), strict=True):
+        groups: list[list[Token]] = []
         for span in parsed.sents:
-            first = len(tokens)
+            group = []
             for tok in span:
                 start = block.start + tok.idx
-                text = tok.text
-                is_space = tok.is_space
-                tokens.append(
-                    Token(
-                        start,
-                        start + len(text),
-                        text,
-                        bool(WORD_CHAR.search(text)) and not is_space,
-                        is_space,
-                        len(sentences),
-                    )
-                )
-            # Sentences keep their own text, not trailing whitespace.
-            while len(tokens) > first and tokens[-1].is_space:
-                tokens.pop()
-            if len(tokens) == first:
+                is_word = bool(WORD_CHAR.search(tok.text)) and not tok.is_space
+                group.append(Token(start, start + len(tok.text), tok.text, is_word, tok.is_space))
+            # Sentences keep their own text, not trailing white space.
+            while group and group[-1].is_space:
+                group.pop()
+            if group:
+                groups.append(group)
+        # An opening mark ("¿", "¡", "«") belongs to the sentence it opens, not the one before.
+        for before, after in itertools.pairwise(groups):
+            while len(before) > 1 and before[-1].text in OPENING_MARKS:
+                after.insert(0, before.pop())
+                while before and before[-1].is_space:
+                    before.pop()
+        for group in groups:
+            if not group:
                 continue
+            first = len(tokens)
+            for token in group:
+                token.sentence = len(sentences)
+            tokens.extend(group)
             sentences.append(
-                Sentence(tokens[first].start, tokens[-1].end, block.index, first, len(tokens), len(sentences))
+                Sentence(group[0].start, group[-1].end, block.index, first, len(tokens), len(sentences))
             )
     doc.tokens = tokens
     doc.sentences = sentences
@@ -801,7 +843,7 @@ def analyse(raw: RawDocument, lang: str | None) -> Document:
         doc.blocks = _blocks_from_spans(text, spans)
         doc.suppressions = find_suppressions(source)
     else:
-        doc.blocks = classify_plain_blocks(text, plain_blocks(text))
+        doc.blocks = classify_plain_blocks(text, plain_blocks(text), chosen)
     for i, block in enumerate(doc.blocks):
         block.index = i
     segment(doc)

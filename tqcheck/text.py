@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
 def fold(word: str) -> str:
@@ -16,3 +17,16 @@ def fold(word: str) -> str:
             char = unicodedata.normalize("NFKD", char)[0]
         folded.append(char)
     return "".join(folded).casefold()
+
+
+@lru_cache(maxsize=16)
+def frequent_words(lang: str) -> frozenset[str]:
+    """The language's 200 most frequent words (wordfreq): articles, prepositions, auxiliaries.
+
+    English words that web text in every language carries ("the", "of") are left out of the other
+    languages' lists, so an English sentence does not pass for Portuguese.
+    """
+    from wordfreq import top_n_list
+
+    words = frozenset(top_n_list(lang, 200))
+    return words if lang == "en" else words - frozenset(top_n_list("en", 200))

@@ -13,6 +13,7 @@ from tqcheck.findings import Category, Finding, Severity
 from tqcheck.languages import SOURCE_LANGUAGES, identify
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import main_script, zipf
+from tqcheck.text import frequent_words
 
 # Letters of another script that make up this share of a sentence make it a foreign sentence
 # (TQ303's job) rather than a few untranslated words.
@@ -229,19 +230,6 @@ class ForeignSentence(Rule):
                     f"This sentence is in {name}, not {SOURCE_LANGUAGES[ctx.lang]}: left untranslated.",
                     evidence={"language": lang, "probability": round(probability, 3)},
                 )
-
-
-@lru_cache(maxsize=16)
-def frequent_words(lang: str) -> frozenset[str]:
-    """The language's 200 most frequent words (wordfreq): articles, prepositions, auxiliaries.
-
-    English words that web text in every language carries ("the", "of") are left out of the other
-    languages' lists, so an English sentence does not pass for Portuguese.
-    """
-    from wordfreq import top_n_list
-
-    words = frozenset(top_n_list(lang, 200))
-    return words if lang == "en" else words - frozenset(top_n_list("en", 200))
 
 
 def foreign_language_of(doc: Document, ctx: CheckContext, sentence: Sentence) -> tuple[str, float] | None:
