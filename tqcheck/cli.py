@@ -152,33 +152,27 @@ def _glossary_path(glossary: Path | None) -> Path | None:
     return glossary.resolve()
 
 
-def _run(
-    paths_arg: list[str],
-    overrides: dict[str, object],
-    config: Path | None,
-    source: Path | None,
-    no_lm: bool,
-    jobs: int = 1,
-    keep_documents: bool = False,
-):
-    """Shared by check, fix and report: settings, the model when wanted, the checks themselves."""
-    from tqcheck.runner import CheckOptions, collect_paths, run_check, settings_for_path
+def _prepare(paths_arg: list[str], options, no_lm: bool):
+    """What check, fix and report share: the files, the first file's settings, the model if wanted."""
+    from tqcheck.config import settings_for
+    from tqcheck.runner import collect_paths, settings_for_path
 
     paths, errors = collect_paths(paths_arg)
-    options = CheckOptions(overrides=overrides, config=config, source=source)
-    scorer = None
     if paths:
-        first = settings_for_path(paths[0], options)
-        if first.use_model and not no_lm:
-            scorer = _load_model(first)
-    report = run_check(paths, options, scorer=scorer, jobs=jobs, keep_documents=keep_documents)
-    report.errors[:0] = errors
+        settings = settings_for_path(paths[0], options)
+    else:
+        settings = settings_for(None, options.config, **options.overrides)
+    scorer = _load_model(settings) if paths and settings.use_model and not no_lm else None
+    return paths, errors, settings, scorer
+
+
+def _tell(report) -> None:
+    """Errors and notes go to stderr, one line each."""
     for message in report.errors:
         typer.echo(f"tqcheck: error: {message}", err=True)
     for file_report in report.files:
         if file_report.note:
             typer.echo(f"tqcheck: note: {file_report.path}: {file_report.note}", err=True)
-    return report, scorer
 
 
 @app.command()
@@ -238,8 +232,13 @@ def check(
         min_confidence=min_confidence,
         glossary=_glossary_path(glossary),
     )
-    report, _ = _run(files, overrides, config, source, no_lm, jobs)
-    settings = _settings_for_output(files, overrides, config)
+    from tqcheck.runner import CheckOptions, run_check
+
+    options = CheckOptions(overrides=overrides, config=config, source=source)
+    paths, errors, settings, scorer = _prepare(files, options, no_lm)
+    report = run_check(paths, options, scorer=scorer, jobs=jobs)
+    report.errors[:0] = errors
+    _tell(report)
     if baseline is not None:
         from tqcheck.baseline import apply_baseline, write_baseline
 
@@ -254,13 +253,6 @@ def check(
     else:
         render(str(output_format), report, sys.stdout, settings)
     raise typer.Exit(exit_code(report, settings.fail_on))
-
-
-def _settings_for_output(files: list[str], overrides: dict[str, object], config: Path | None):
-    from tqcheck.config import settings_for
-
-    first = Path(files[0]) if files else None
-    return settings_for(first if first and first.exists() else None, config, **overrides)
 
 
 def _open_output(path: Path):
@@ -310,16 +302,12 @@ def fix(
     2 on an input error.
     """
     from tqcheck.fixer import write_atomically
-    from tqcheck.runner import CheckOptions, collect_paths, fix_file, settings_for_path
+    from tqcheck.runner import CheckOptions, fix_file, settings_for_path
 
     overrides = _overrides(lang, source_lang, select, ignore, model=model, encoding=encoding, threads=threads,
                            device=str(device) if device else None, min_confidence=min_confidence, glossary=_glossary_path(glossary))  # fmt: skip
-    paths, errors = collect_paths(files)
     options = CheckOptions(overrides=overrides, config=config, source=source)
-    scorer = None
-    if paths:
-        first = settings_for_path(paths[0], options)
-        scorer = _load_model(first) if first.use_model and not no_lm else None
+    paths, errors, _, scorer = _prepare(files, options, no_lm)
     changed = 0
     for path in paths:
         try:
@@ -372,25 +360,19 @@ def report(
     encoding: Encoding = None,
 ) -> None:
     """Write a correction report a person reads: the article with every finding highlighted."""
-    from tqcheck.runner import CheckOptions, collect_paths, run_check, settings_for_path
+    from tqcheck.runner import CheckOptions, run_check
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         fail(f"{output}: the report must end in .html or .md")
     overrides = _overrides(lang, source_lang, select, ignore, model=model, encoding=encoding, threads=threads,
                            device=str(device) if device else None, glossary=_glossary_path(glossary))  # fmt: skip
-    paths, errors = collect_paths(files)
     options = CheckOptions(overrides=overrides, config=config, source=source, heat=True)
-    scorer = None
-    settings = None
-    if paths:
-        settings = settings_for_path(paths[0], options)
-        scorer = _load_model(settings) if settings.use_model and not no_lm else None
+    paths, errors, settings, scorer = _prepare(files, options, no_lm)
     result = run_check(paths, options, scorer=scorer, keep_documents=True)
     result.errors[:0] = errors
-    for message in result.errors:
-        typer.echo(f"tqcheck: error: {message}", err=True)
-    if settings is None:
+    _tell(result)
+    if not paths:
         raise typer.Exit(2)
     with _open_output(output) as out:
         if suffix in (".md", ".markdown"):

@@ -41,8 +41,9 @@ def render(report: Report, out: TextIO, settings: Settings) -> None:
             if best is not None:
                 shown = best.replacement if best.replacement else "(delete)"
                 line += f"\n    [green]→ {escape(_shorten(shown))}[/green]"
-                if best.applicability(settings.min_confidence) != "safe":
-                    line += " [dim](unsafe)[/dim]"
+                applicability = best.applicability(settings.min_confidence)
+                if applicability != "safe":
+                    line += f" [dim]({applicability.replace('-', ' ')})[/dim]"
             console.print(line)
     _summary(console, report)
 
