@@ -440,6 +440,9 @@ def eval_command(
     details: Annotated[
         bool, typer.Option("--details", help="Also list missed spans and false alarms.")
     ] = False,
+    with_source: Annotated[
+        bool, typer.Option("--with-source", help="Only records that carry a source text (accuracy checks).")
+    ] = False,
 ) -> None:
     """Precision, recall and fix accuracy of the checker against gold spans."""
     import json
@@ -457,6 +460,8 @@ def eval_command(
     records = read_gold(gold)
     if lang:
         records = [r for r in records if r.lang in set(lang)]
+    if with_source:
+        records = [r for r in records if r.source]
     scorer = _load_model(settings) if settings.use_model and not no_lm else None
     evaluation = evaluate(records, settings, scorer)
     if output_format == "json":

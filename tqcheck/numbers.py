@@ -29,6 +29,7 @@ class Number:
     end: int
     text: str
     spelled: bool = False  # written in words ("three", "第三"): matches a figure, never reported alone
+    scale: float = 1.0  # the scale word after it ("million") that `value` includes
 
 
 @lru_cache(maxsize=32)
@@ -126,12 +127,13 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
         if value is None:
             continue
         finish = match.end()
-        scale = SCALE_AFTER.match(text, finish, stop)
-        if scale and scale.group(1).casefold() in scales:
-            value *= scales[scale.group(1).casefold()]
+        after = SCALE_AFTER.match(text, finish, stop)
+        scale = 1.0
+        if after and after.group(1).casefold() in scales:
+            scale = scales[after.group(1).casefold()]
         elif lang == "zh" and finish < stop and text[finish] in scales:
-            value *= scales[text[finish]]
-        found.append(Number(value, match.start(), finish, match.group(0)))
+            scale = scales[text[finish]]
+        found.append(Number(value * scale, match.start(), finish, match.group(0), scale=scale))
     if words:
         for match in regex.finditer(r"[\p{L}]+", text[start:stop]):
             value = words.get(match.group(0).casefold())

@@ -81,7 +81,9 @@ class SurprisingWording(Rule):
     severity = Severity.MINOR
     needs = frozenset({"model"})
     examples = (
-        bad("The minister said the talks would resume on Monday. The sky [[ate]] the treaty yesterday."),
+        bad(
+            "The minister said the talks would resume on Monday. The treaty was signed by the [[refrigerator]] of the delegation."
+        ),
         good("The minister said the talks would resume on Monday in Geneva."),
     )
 

@@ -13,7 +13,7 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence
 from tqcheck.findings import Category, Finding, Severity
 from tqcheck.languages import SOURCE_LANGUAGES, SUPPORTED, identify
-from tqcheck.numbers import numbers_in, same
+from tqcheck.numbers import Number, numbers_in, same
 from tqcheck.rule import Rule, bad, good
 from tqcheck.rules._text import fold, main_script, zipf
 
@@ -22,8 +22,11 @@ NAME_WORD_MAX_ZIPF = 4.6  # "Lewis" (4.5) can be a name word; "Foreign" (5.1) is
 RARE_NAME_ZIPF = 2.0  # rarer than this, a capitalised word is a proper name in any language
 LOOSE_NAME_ZIPF = 3.0  # a word this rare may be a name that a translation misspelt ("Redcar" → "Redcliff")
 NEAR_MISS_RATIO = 65  # "Redcar" → "Redcliff", "Valdoria" → "Valmoria"
+# URLs (ASCII only, so "www.example.cn）发布" ends at the full-width bracket), e-mail addresses,
+# hashtags and @handles.
+URL_CHARS = r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]"
 ENTITY = regex.compile(
-    r"https?://[^\s)\]»”\"']+|www\.[^\s)\]»”\"']+|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@#])[#@][\w]+"
+    rf"https?://{URL_CHARS}+|www\.{URL_CHARS}+|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@#])[#@][\w]+"
 )
 # Capitalised words in a row, not inside a handle or hashtag; a possessive "'s" is not part of it.
 LATIN_NAME = regex.compile(
@@ -118,7 +121,7 @@ class NumberMismatch(Rule):
                 suggestions = []
                 if len(missing) == 1 and len(extra) == 1:
                     wanted = missing[0]
-                    replacement = _written_like(wanted.value, number.text, doc.lang)
+                    replacement = _written_like(wanted.value, number, doc.lang)
                     suggestions.append(self._suggest(number.start, number.end, replacement))
                 lost = f"; the source has {', '.join(quote(n.text) for n in missing)}" if missing else ""
                 yield self.finding(
@@ -141,17 +144,22 @@ class NumberMismatch(Rule):
         return replace(start, end, replacement, 0.6)
 
 
-def _written_like(value: float, example: str, lang: str) -> str:
-    """The value written as the translation writes its numbers (decimal comma or point)."""
+def _written_like(value: float, original: Number, lang: str) -> str:
+    """The source's value written the way the translation wrote the number it replaces: the same
+    scale word after it ("3.5 million"), thousands separator and decimal mark."""
     from tqcheck.resources import language_data
 
     decimal = str(language_data(lang).locale.get("decimal", ".")) if lang in SUPPORTED else "."
-    if value == int(value) and abs(value) < 10_000:
-        return str(int(value))
-    text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
-    if decimal == ",":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    value /= original.scale
+    digits = original.text
+    marks = [c for c in digits if not c.isdigit()]
+    grouping = next((c for c in marks if c != decimal), None)
+    if grouping is None and not marks:
+        grouping = None if len(digits) >= 4 else str(language_data(lang).locale.get("thousands", ","))
+    whole, _, fraction = f"{value:.6f}".rstrip("0").rstrip(".").partition(".")
+    if grouping and len(whole) > 4 or grouping and len(whole) == 4 and any(c == grouping for c in digits):
+        whole = f"{int(whole):,}".replace(",", grouping)
+    return whole + (decimal + fraction if fraction else "")
 
 
 class MissingEntity(Rule):
@@ -206,6 +214,7 @@ class MissingEntity(Rule):
         target_entities = [
             (m.start(), m.end(), m.group(0).rstrip(".,;:)）。")) for m in ENTITY.finditer(doc.text)
         ]
+        source_entities = {m.group(0).rstrip(".,;:)）。") for m in ENTITY.finditer(source.text)}
         for match in ENTITY.finditer(source.text):
             entity = match.group(0).rstrip(".,;:)）。")
             if entity in {e for _, _, e in target_entities}:
@@ -217,7 +226,7 @@ class MissingEntity(Rule):
             cited = quote(source_text(ctx, alignment.pairs[index]))
             # An altered address ("@SafaPort" for "@SafaPorts") is reported where it stands.
             altered = max(
-                ((fuzz.ratio(e, entity), s, t, e) for s, t, e in target_entities if e not in source.text),
+                ((fuzz.ratio(e, entity), s, t, e) for s, t, e in target_entities if e not in source_entities),
                 default=None,
             )
             if altered is not None and altered[0] >= 75:
