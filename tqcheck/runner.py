@@ -167,17 +167,17 @@ def with_progress(
     if not show:
         yield from items
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True, redirect_stdout=False) as bar:
+    # On stderr, so that the report on stdout can be piped while the bar shows.
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=True, redirect_stdout=False, redirect_stderr=False) as bar:
         task = bar.add_task("check", total=total)
         for item in items:
             yield item
             bar.advance(task)
-
-
-_with_progress = with_progress  # the former private name
 
 
 def fix_file(path: Path, options: CheckOptions, scorer: Scorer | None, unsafe: bool) -> FixResult:
