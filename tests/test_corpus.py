@@ -16,11 +16,10 @@ from tqcheck.findings import Severity
 from tqcheck.languages import SUPPORTED
 
 GOLD = CORPORA / "gold.jsonl"
-# The project's target is recall >= 0.9 without the model. The agreed floor is 0.85 while other
-# engineers are raising recall (rules and data change under this test; it measured 0.90 when
-# written): raise MIN_RECALL to 0.9 once the corpus evaluation stays there.
-MIN_RECALL = 0.85
-MIN_PRECISION = 0.9
+# The acceptance of the checker: recall of gold artifacts at least 0.9 and precision at least 0.8,
+# here without the model (the model only raises both; tests/test_model.py checks a sample with it).
+MIN_RECALL = 0.9
+MIN_PRECISION = 0.8
 
 
 def test_compiled_corpus_is_in_sync() -> None:

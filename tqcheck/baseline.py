@@ -32,7 +32,11 @@ def _source(report: FileReport) -> str | None:
 
 
 def write_baseline(baseline: Path, report: Report) -> None:
-    entries = {_key(baseline, f): fingerprints(f.findings, _source(f)) for f in report.files if f.findings}
+    entries = {
+        _key(baseline, f): fingerprints(f.findings, _source(f), f.record_id)
+        for f in report.files
+        if f.findings
+    }
     data = {"tqcheck": __version__, "baseline": 1, "files": entries}
     temporary = baseline.with_name(f".{baseline.name}.tmp")
     try:
@@ -56,7 +60,7 @@ def apply_baseline(baseline: Path, report: Report) -> int:
         recorded = known.get(_key(baseline, file_report), set())
         if not recorded:
             continue
-        prints = fingerprints(file_report.findings, _source(file_report))
+        prints = fingerprints(file_report.findings, _source(file_report), file_report.record_id)
         kept = [f for f, p in zip(file_report.findings, prints, strict=True) if p not in recorded]
         hidden += len(file_report.findings) - len(kept)
         file_report.findings = kept

@@ -1,28 +1,38 @@
-"""Stable fingerprints of findings: they survive edits elsewhere in the file (for baselines and SARIF)."""
+"""Stable fingerprints of findings: they survive edits elsewhere in the file (baselines and SARIF)."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 
 from tqcheck.findings import Finding
 
-
-def _line_of(source: str, offset: int) -> str:
-    start = source.rfind("\n", 0, offset) + 1
-    end = source.find("\n", offset)
-    return source[start : end if end >= 0 else len(source)]
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def fingerprints(findings: list[Finding], source: str | None) -> list[str]:
-    """One fingerprint per finding: rule, flagged text and its line's text (not its line number), and
-    how many identical findings came before it in the file."""
+def lines_of(text: str, start: int, end: int) -> str:
+    """The full text of the lines a span touches, without their line breaks."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    match = LINE_BREAK.search(text, max(end, start))
+    line_end = match.start() if match else len(text)
+    if end > start and text[end - 1 : end] in ("\n", "\r"):
+        line_end = min(line_end, end - 1)
+    return text[line_start:line_end]
+
+
+def fingerprints(findings: list[Finding], source: str | None, record: str | None = None) -> list[str]:
+    """One fingerprint per finding, `hash:n`: a hash of the rule, the flagged text, the text of its
+    lines (not their numbers) and the JSONL record, all blind to white-space changes; n counts
+    identical findings before it in the file."""
     seen: Counter[str] = Counter()
     result = []
     for finding in findings:
-        line = " ".join(_line_of(source, finding.start).split()) if source is not None else ""
-        key = "\x1f".join((finding.rule, " ".join(finding.text.split()), line))
-        seen[key] += 1
-        digest = hashlib.sha256(f"{key}\x1f{seen[key]}".encode()).hexdigest()[:24]
-        result.append(digest)
+        line = lines_of(source, finding.start, finding.end) if source is not None else ""
+        key = "\x1f".join(
+            (finding.rule, " ".join(finding.text.split()), " ".join(line.split()), record or "")
+        )
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        seen[digest] += 1
+        result.append(f"{digest}:{seen[digest]}")
     return result

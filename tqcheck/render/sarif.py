@@ -12,9 +12,7 @@ location, and keeps the position inside the record in its properties (with no fi
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TextIO
@@ -22,6 +20,7 @@ from urllib.parse import quote
 
 from tqcheck import JSON_SCHEMA_VERSION, __version__
 from tqcheck.findings import Severity
+from tqcheck.fingerprint import LINE_BREAK, fingerprints
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
@@ -33,7 +32,6 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = "https://pypi.org/project/tqcheck/"
 LEVEL = {Severity.MINOR: "note", Severity.MAJOR: "warning", Severity.CRITICAL: "error"}
 FINGERPRINT_KEY = "tqcheckFindingHash/v1"
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 # ---- positions ----------------------------------------------------------------------------
@@ -60,15 +58,6 @@ class SourceText:
             line, column = self.line_column(end - 1)
             return line, column + 1
         return self.line_column(end)
-
-    def lines_of(self, start: int, end: int) -> str:
-        """The full text of the lines that the span touches, without their line breaks."""
-        line_start = max(self.text.rfind("\n", 0, start), self.text.rfind("\r", 0, start)) + 1
-        match = LINE_BREAK.search(self.text, max(end, start))
-        line_end = match.start() if match else len(self.text)
-        if end > start and self.text[end - 1 : end] in ("\n", "\r"):
-            line_end = min(line_end, end - 1)
-        return self.text[line_start:line_end]
 
 
 class Sources:
@@ -137,14 +126,6 @@ def artifact_uri(path: str) -> str:
     if pure.is_absolute():
         return Path(path).as_uri()
     return quote(pure.as_posix(), safe="/-._~!$&'()*+,;=:@")
-
-
-def fingerprint(finding: Finding, line_text: str, record: str | None = None) -> str:
-    """A hash of the rule, the flagged text and its line (and record), blind to white-space changes."""
-    normalised_line = " ".join(line_text.split())
-    normalised_text = " ".join(finding.text.split())
-    key = "\x1f".join((finding.rule, normalised_text, normalised_line, record or ""))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 # ---- the log ------------------------------------------------------------------------------
@@ -289,13 +270,8 @@ def log(report: Report, settings: Settings) -> dict[str, Any]:
             summary["note"] = file_report.note
         files.append(summary)
         source = sources.get(file_report) if file_report.findings else None
-        seen: dict[str, int] = {}
-        for finding in file_report.findings:
-            line_text = source.lines_of(finding.start, finding.end) if source is not None else ""
-            key = fingerprint(finding, line_text, file_report.record_id)
-            occurrence = seen.get(key, 0) + 1
-            seen[key] = occurrence
-            value = f"{key}:{occurrence}"
+        prints = fingerprints(file_report.findings, source.text if source else None, file_report.record_id)
+        for finding, value in zip(file_report.findings, prints, strict=True):
             results.append(result(finding, file_report, source, rule_index, settings, value))
     invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
     if report.errors:
