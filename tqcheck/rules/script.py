@@ -12,7 +12,7 @@ from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Finding, Severity
 from tqcheck.languages import SOURCE_LANGUAGES, identify
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules._text import main_script, zipf
+from tqcheck.rules._text import common_zipf, main_script, zipf
 from tqcheck.text import frequent_words
 
 # Letters of another script that make up this share of a sentence make it a foreign sentence
@@ -21,6 +21,8 @@ FOREIGN_SENTENCE_SHARE = 0.6
 FOREIGN_SENTENCE_MIN_WORDS = 5
 # Sentences of the target language have at least this share of its most frequent words.
 FUNCTION_WORD_SHARE = 0.25
+# Scripts that, among the languages tqcheck knows, one language alone writes.
+SCRIPT_LANGUAGES = {"Han": "zh", "Hangul": "ko", "Hiragana": "ja", "Katakana": "ja", "Greek": "el", "Hebrew": "he"}
 ARABIC_INDIC = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 PERSIAN = {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
 FULLWIDTH = {ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")}
@@ -126,7 +128,7 @@ FREQUENCY_MARGIN = 1.8
 
 def _latin_language_of(word: str, threshold: float, exclude: str = "") -> str | None:
     """The Latin-script language in which a word is common, if any."""
-    best = max((zipf(word.lower(), lang), lang) for lang in LATIN_LANGUAGES if lang != exclude)
+    best = max((common_zipf(word.lower(), lang), lang) for lang in LATIN_LANGUAGES if lang != exclude)
     return best[1] if best[0] >= threshold else None
 
 
@@ -244,13 +246,19 @@ def foreign_language_of(doc: Document, ctx: CheckContext, sentence: Sentence) ->
     function_words = frequent_words(ctx.lang)
     if sum(w.lower() in function_words for w in words) / max(1, len(words)) >= FUNCTION_WORD_SHARE:
         return None  # cheap exit: the sentence is held together by the target language's own small words
+    own_scripts = set(ctx.data.scripts)
+    scripts = [main_script(w) for w in words]
+    foreign = [s for s in scripts if s not in own_scripts]
+    if len(foreign) * 2 > len(scripts) and foreign.count(foreign[0]) == len(foreign):
+        # Mostly one other script: no doubt left, and a script with one language needs no identifier.
+        only = SCRIPT_LANGUAGES.get(foreign[0])
+        if only is not None:
+            return only, 1.0
     lang, probability = identify(text, tuple(SOURCE_LANGUAGES))
     if lang == ctx.lang or probability < 0.9:
         return None
-    own_scripts = set(ctx.data.scripts)
-    scripts = [main_script(w) for w in words]
-    if sum(s in own_scripts for s in scripts) / max(1, len(scripts)) < 0.5:
-        return lang, probability  # mostly another script: no doubt left
+    if len(foreign) * 2 > len(scripts):
+        return lang, probability
     margin = sum(zipf(w.lower(), lang) - zipf(w.lower(), ctx.lang) for w in words) / len(words)
     return (lang, probability) if margin >= 1.0 else None
 
