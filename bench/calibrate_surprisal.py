@@ -24,7 +24,7 @@ from tqcheck.context import CheckContext  # noqa: E402
 from tqcheck.document import load_text  # noqa: E402
 from tqcheck.languages import SUPPORTED  # noqa: E402
 from tqcheck.lm import load_scorer  # noqa: E402
-from tqcheck.rules.model import DEFAULT_PRIOR_WEIGHT, word_excess  # noqa: E402
+from tqcheck.rules.model import DEFAULT_PRIOR_WEIGHT, candidate_words  # noqa: E402
 
 MARGIN = 0.5  # nats above the largest excess on clean text
 
@@ -44,7 +44,7 @@ def main() -> None:
         for path in articles:
             doc = load_text(path.read_text(encoding="utf-8"), lang, str(path))
             ctx = CheckContext.for_document(doc, scorer=scorer)
-            excesses.extend((row[3], row[0].text) for row in word_excess(doc, ctx))
+            excesses.extend((row[3], row[0].text) for row in candidate_words(doc, ctx))
         excesses.sort(reverse=True)
         top = excesses[1][0] if len(excesses) > 1 else 8.0
         threshold = math.ceil((top + MARGIN) * 2) / 2

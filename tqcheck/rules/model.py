@@ -55,6 +55,18 @@ def word_excess(doc: Document, ctx: CheckContext) -> list[tuple[Token, float, fl
     return rows
 
 
+def candidate_words(doc: Document, ctx: CheckContext) -> list[tuple[Token, float, float, float]]:
+    """The words TQ304 judges: not a sentence's first word (nothing before it to predict it from) and,
+    in cased languages, not a capitalised word (rare correct names are the model's usual surprise)."""
+    firsts = {next((t.start for t in doc.sentence_tokens(s) if t.is_word), -1) for s in doc.sentences}
+    cased = ctx.data.cased
+    return [
+        row
+        for row in word_excess(doc, ctx)
+        if row[0].start not in firsts and not (cased and row[0].text[:1].isupper())
+    ]
+
+
 class SurprisingWording(Rule):
     """Flags words and short phrases that the language model finds far more surprising than their
     general frequency predicts: wording no fluent writer would produce.
@@ -63,7 +75,7 @@ class SurprisingWording(Rule):
     Scores the article with the model, takes each word's surprisal (that of its least expected
     token), subtracts half of what wordfreq's frequency predicts, and flags words whose excess is
     above the threshold calibrated for the language and model on clean articles
-    (`data/<lang>/lm.toml`). Adjacent flagged words form one phrase. The finding carries the
+    (`data/<lang>/lm.toml`). Sentence-initial and capitalised words (names) are not judged. Adjacent flagged words form one phrase. The finding carries the
     evidence (surprisal, expected, excess); a word that another rule already explains is reported
     only by that rule. The model then proposes its own words for the span.
 
@@ -89,7 +101,7 @@ class SurprisingWording(Rule):
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         threshold, _ = calibration(ctx)
-        flagged = [row for row in word_excess(doc, ctx) if row[3] > threshold]
+        flagged = [row for row in candidate_words(doc, ctx) if row[3] > threshold]
         for group in _phrases(doc, flagged):
             start, end = group[0][0].start, group[-1][0].end
             worst = max(group, key=lambda row: row[3])

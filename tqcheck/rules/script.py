@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 import regex
 
@@ -22,7 +21,14 @@ FOREIGN_SENTENCE_MIN_WORDS = 5
 # Sentences of the target language have at least this share of its most frequent words.
 FUNCTION_WORD_SHARE = 0.25
 # Scripts that, among the languages tqcheck knows, one language alone writes.
-SCRIPT_LANGUAGES = {"Han": "zh", "Hangul": "ko", "Hiragana": "ja", "Katakana": "ja", "Greek": "el", "Hebrew": "he"}
+SCRIPT_LANGUAGES = {
+    "Han": "zh",
+    "Hangul": "ko",
+    "Hiragana": "ja",
+    "Katakana": "ja",
+    "Greek": "el",
+    "Hebrew": "he",
+}
 ARABIC_INDIC = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 PERSIAN = {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
 FULLWIDTH = {ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")}
