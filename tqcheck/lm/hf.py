@@ -383,9 +383,8 @@ def load(
     dtype = choose_dtype(precision, target_device)
     source = str(embedded_model_dir()) if model in (None, "", EMBEDDED_MODEL) else model
     name = EMBEDDED_MODEL if source != model else model
-    looks_like_path = (
-        source.startswith((".", "~", os.sep)) or os.sep in source.strip(os.sep).split(os.sep, 2)[-1]
-    )
+    # A Hugging Face id is "org/name"; a local folder starts with ".", "~" or "/" or has more parts.
+    looks_like_path = source.startswith((".", "~", os.sep)) or source.count("/") >= 2
     if source == model and looks_like_path and not Path(source).expanduser().is_dir():
         raise ModelError(f"cannot load model {model!r}: no such folder")
     try:
