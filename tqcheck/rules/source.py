@@ -170,8 +170,10 @@ class MissingEntity(Rule):
     URLs, e-mail addresses, hashtags and handles must appear unchanged somewhere in the
     translation. Names written in Latin letters in the source (capitalised, rare per wordfreq,
     not opening the sentence) must appear in the aligned translation sentence, allowing for
-    inflection; a near miss ("Valmoria" for "Valdoria") is reported as a changed name. Names in
-    another script than the translation's are not compared.
+    inflection; a near miss ("Valmoria" for "Valdoria") is reported as a changed name. People named
+    in a Chinese source must appear in pinyin ("王振宇" → "Wang Zhenyu"); people an Arabic source
+    introduces before their title ("قالت ليلى حداد، المتحدثة ...") must appear with the same
+    consonants ("حداد" → "Haddad").
 
     ## Why is this bad?
     MT drops names it cannot place, substitutes similar-looking ones, and "corrects" addresses.
@@ -197,6 +199,21 @@ class MissingEntity(Rule):
             lang="fr",
             source="More information at https://example.org/plan.",
             source_lang="en",
+        ),
+        bad(
+            "[[A spokeswoman for the ministry said the roads were open again.]]",
+            source="وقالت ليلى حداد، المتحدثة باسم الوزارة، إن الطرق فتحت من جديد.",
+            source_lang="ar",
+        ),
+        bad(
+            "[[The head of the delegation said the talks had gone well.]]",
+            source="代表团团长王振宇表示，谈判进展顺利。",
+            source_lang="zh",
+        ),
+        good(
+            "Leila Haddad, a spokeswoman for the ministry, said the roads were open again.",
+            source="وقالت ليلى حداد، المتحدثة باسم الوزارة، إن الطرق فتحت من جديد.",
+            source_lang="ar",
         ),
         good(
             "La ministre Lena Hartmann l’a annoncé lundi à Valdoria.",
@@ -247,6 +264,8 @@ class MissingEntity(Rule):
             return
         if source.lang == "zh":
             yield from self._chinese_names(doc, ctx, alignment)
+        if source.lang == "ar":
+            yield from self._arabic_names(doc, ctx, alignment)
         for index, pair in enumerate(alignment.pairs):
             if not pair.source or not pair.target:
                 continue
@@ -299,6 +318,29 @@ class MissingEntity(Rule):
                     end,
                     f"The source's name “{name}” ({surname.title()} "
                     f"{given.title()}) is missing here. Source: {quote(source_text(ctx, pair))}",
+                )
+
+    def _arabic_names(self, doc: Document, ctx: CheckContext, alignment: Alignment) -> Iterator[Finding]:
+        """People an Arabic source introduces ("قالت ليلى حداد، المتحدثة ...") must appear in the
+        translation; names are compared by their consonants ("حداد" and "Haddad": "hd")."""
+        source = ctx.source
+        assert source is not None
+        for index, pair in enumerate(alignment.pairs):
+            if not pair.source or not pair.target:
+                continue
+            start, end = _pair_span(doc, pair)
+            around = [p for p in alignment.pairs[max(0, index - 1) : index + 2] if p.target]
+            window = " ".join(doc.text[_pair_span(doc, p)[0] : _pair_span(doc, p)[1]] for p in around)
+            kept = {latin_skeleton(word) for word in regex.findall(r"\p{Lu}[\p{L}'’-]+", window)}
+            for name in arabic_people(source_text(ctx, pair)):
+                skeletons = [arabic_skeleton(word) for word in name.split()]
+                if any(len(k) >= 2 and k in kept for k in skeletons):
+                    continue
+                yield self.finding(
+                    doc,
+                    start,
+                    end,
+                    f"The source's name “{name}” is missing here. Source: {quote(source_text(ctx, pair))}",
                 )
 
     def _names(
@@ -359,6 +401,68 @@ def chinese_people(text: str) -> Iterator[tuple[str, str, str]]:
         if flag == "nr" and 2 <= len(word) <= 3 and word[0] in _surnames():
             syllables = lazy_pinyin(word)
             yield word, syllables[0], "".join(syllables[1:])
+
+
+@lru_cache(maxsize=1)
+def _arabic_name_data() -> dict:
+    from tqcheck.resources import _load_toml
+
+    return _load_toml("ar", "names.toml")
+
+
+def arabic_people(text: str) -> Iterator[str]:
+    """Names after a verb of saying and before a comma and a title: "قالت ليلى حداد، المتحدثة"."""
+    data = _arabic_name_data()
+    verbs, titles = set(data.get("speech_verbs", [])), set(data.get("titles", []))
+    words = regex.findall(r"\p{Arabic}+|[،,]", text)
+    for i, word in enumerate(words):
+        if word not in verbs:
+            continue
+        for size in (1, 2, 3):
+            name = words[i + 1 : i + 1 + size]
+            after = words[i + 1 + size : i + 3 + size]
+            # A name has no comma and no title word in it ("وكيل الوزارة" is a title, not a name).
+            plain = not any(w in "،," or w in titles for w in name)
+            if (
+                len(name) == size
+                and plain
+                and len(after) == 2
+                and after[0] in "،,"
+                and after[1] in titles
+            ):
+                yield " ".join(name)
+                break
+
+
+def _collapse(consonants: str) -> str:
+    return regex.sub(r"(.)\1+", r"\1", consonants)
+
+
+def arabic_skeleton(word: str) -> str:
+    """Latin consonants of an Arabic word, attached particles and the article dropped."""
+    letters = _arabic_name_data().get("letters", {})
+    word = regex.sub(r"^(?:وال|ال|و|ف|ب|ل)(?=\p{Arabic}{3,})", "", word)
+    return _collapse("".join(letters.get(ch, "") for ch in word))
+
+
+LATIN_DIGRAPHS = (
+    ("kh", "k"),
+    ("sh", "s"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("q", "k"),
+    ("c", "k"),
+)
+
+
+def latin_skeleton(word: str) -> str:
+    """Consonants of a Latin-script name, with the sounds Arabic writes alike merged."""
+    plain = regex.sub(r"^(?:al|el|ad|an|ar|as|at|az)-", "", fold(word).lower())  # the article: "al-Attar"
+    for digraph, single in LATIN_DIGRAPHS:
+        plain = plain.replace(digraph, single)
+    return _collapse(regex.sub(r"[^bdfghjklmnprstvzx]", "", plain))
 
 
 def _pair_of_source_offset(alignment: Alignment, offset: int) -> int | None:
