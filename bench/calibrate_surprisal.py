@@ -26,7 +26,7 @@ from tqcheck.languages import SUPPORTED  # noqa: E402
 from tqcheck.lm import load_scorer  # noqa: E402
 from tqcheck.rules.model import DEFAULT_PRIOR_WEIGHT, candidate_words  # noqa: E402
 
-MARGIN = 0.5  # nats above the largest excess on clean text
+MARGIN = 0.5  # nats above the second largest excess on clean text
 
 
 def main() -> None:
@@ -49,16 +49,16 @@ def main() -> None:
         top = excesses[1][0] if len(excesses) > 1 else 8.0
         threshold = math.ceil((top + MARGIN) * 2) / 2
         print(
-            f"{lang}: {len(articles)} clean articles, {len(excesses)} words, largest excess {top:.2f} "
-            f"({excesses[0][1] if excesses else '-'}), threshold {threshold}; next: "
-            f"{', '.join(f'{w} {e:.1f}' for e, w in excesses[1:4])}"
+            f"{lang}: {len(articles)} clean articles, {len(excesses)} words, second largest excess {top:.2f} "
+            f"({excesses[1][1] if len(excesses) > 1 else '-'}), threshold {threshold}; largest: "
+            f"{', '.join(f'{w} {e:.1f}' for e, w in excesses[:4])}"
         )
         if args.dry_run:
             continue
         path = ROOT / "tqcheck" / "data" / lang / "lm.toml"
         path.write_text(
             f"# Thresholds of the model rules for {SUPPORTED[lang]}, per model.\n"
-            f"# Provenance: calibrated by bench/calibrate_surprisal.py on corpora/{lang}/clean-*.txt "
+            f"# Provenance: calibrated by bench/calibrate_surprisal.py on the clean articles of corpora/{lang}/ "
             f"({len(articles)} articles, {len(excesses)} words) on {datetime.date.today()}:\n"
             f"# the threshold is the second largest excess surprisal seen on clean text plus {MARGIN} nats.\n"
             f'[surprisal."{scorer.name}"]\n'
