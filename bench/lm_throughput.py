@@ -125,8 +125,13 @@ def start_to_findings() -> dict:
         elapsed = time.perf_counter() - started
     peak_kib, code = run.stderr.strip().splitlines()[-1].split()
     findings = len(json.loads(run.stdout)["files"][0]["findings"]) if run.stdout.strip() else None
-    return {"words": len(text.split()), "seconds": round(elapsed, 2), "findings": findings,
-            "exit_code": int(code), "peak_rss_mib": round(int(peak_kib) / 1024, 1)}  # fmt: skip
+    return {
+        "words": len(text.split()),
+        "seconds": round(elapsed, 2),
+        "findings": findings,
+        "exit_code": int(code),
+        "peak_rss_mib": round(int(peak_kib) / 1024, 1),
+    }
 
 
 def ranking_stability(threads: int) -> dict:

@@ -461,10 +461,26 @@ def compare_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def sacrebleu_scores(hypothesis: Path, references: list[Path]) -> list[float]:
     result = subprocess.run(
-        [sys.executable, "-m", "sacrebleu", *map(str, references), "-i", str(hypothesis),
-         "-m", "bleu", "chrf", "ter", "-b", "-w", "4"],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sacrebleu",
+            *map(str, references),
+            "-i",
+            str(hypothesis),
+            "-m",
+            "bleu",
+            "chrf",
+            "ter",
+            "-b",
+            "-w",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", result.stdout)]
     assert len(numbers) == 3, result.stdout

@@ -25,8 +25,11 @@ MIN_PRECISION = 0.8
 def test_compiled_corpus_is_in_sync() -> None:
     result = subprocess.run(
         [sys.executable, str(CORPORA / "build.py"), "--check"],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
 
 

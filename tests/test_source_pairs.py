@@ -42,6 +42,11 @@ def test_every_planted_accuracy_error_is_flagged_with_the_source_cited(pairs) ->
 
 
 def test_clean_pairs_have_no_major_finding(pairs) -> None:
-    majors = [f"{r.id}: {f.rule} {f.text[:50]!r}" for r, findings in pairs if r.clean for f in findings
-              if f.severity in ("major", "critical")]  # fmt: skip
+    majors = [
+        f"{r.id}: {f.rule} {f.text[:50]!r}"
+        for r, findings in pairs
+        if r.clean
+        for f in findings
+        if f.severity in ("major", "critical")
+    ]
     assert not majors, "\n".join(majors)

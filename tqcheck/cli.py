@@ -304,8 +304,18 @@ def fix(
     from tqcheck.fixer import write_atomically
     from tqcheck.runner import CheckOptions, fix_file, settings_for_path
 
-    overrides = _overrides(lang, source_lang, select, ignore, model=model, encoding=encoding, threads=threads,
-                           device=str(device) if device else None, min_confidence=min_confidence, glossary=_glossary_path(glossary))  # fmt: skip
+    overrides = _overrides(
+        lang,
+        source_lang,
+        select,
+        ignore,
+        model=model,
+        encoding=encoding,
+        threads=threads,
+        device=str(device) if device else None,
+        min_confidence=min_confidence,
+        glossary=_glossary_path(glossary),
+    )
     options = CheckOptions(overrides=overrides, config=config, source=source)
     paths, errors, _, scorer = _prepare(files, options, no_lm)
     changed = 0
@@ -365,8 +375,17 @@ def report(
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         fail(f"{output}: the report must end in .html or .md")
-    overrides = _overrides(lang, source_lang, select, ignore, model=model, encoding=encoding, threads=threads,
-                           device=str(device) if device else None, glossary=_glossary_path(glossary))  # fmt: skip
+    overrides = _overrides(
+        lang,
+        source_lang,
+        select,
+        ignore,
+        model=model,
+        encoding=encoding,
+        threads=threads,
+        device=str(device) if device else None,
+        glossary=_glossary_path(glossary),
+    )
     options = CheckOptions(overrides=overrides, config=config, source=source, heat=True)
     paths, errors, settings, scorer = _prepare(files, options, no_lm)
     result = run_check(paths, options, scorer=scorer, keep_documents=True)

@@ -296,8 +296,24 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
 
 # When several encodings read a file equally cleanly (short Western text decodes without a flaw as
 # cp1252, cp1250 or cp775), the one newsrooms actually use wins.
-COMMON_ENCODINGS = ("cp1252", "cp1251", "cp1256", "gb18030", "gbk", "big5", "latin_1", "iso8859_15", "cp1250",
-                    "koi8_r", "cp1253", "cp1254", "cp1255", "cp1257", "shift_jis", "euc_kr")  # fmt: skip
+COMMON_ENCODINGS = (
+    "cp1252",
+    "cp1251",
+    "cp1256",
+    "gb18030",
+    "gbk",
+    "big5",
+    "latin_1",
+    "iso8859_15",
+    "cp1250",
+    "koi8_r",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1257",
+    "shift_jis",
+    "euc_kr",
+)
 
 
 def _likeliest(matches: list):  # charset_normalizer matches -> the chosen one, or None

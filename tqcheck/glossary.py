@@ -26,8 +26,13 @@ class Term:
 
     def patterns(self) -> list[tuple[str, regex.Pattern[str]]]:
         flags = 0 if self.case_sensitive else regex.IGNORECASE
-        return [(variant, regex.compile(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(variant)}(?![\p{{L}}\p{{N}}])", flags))
-                for variant in self.forbidden]  # fmt: skip
+        return [
+            (
+                variant,
+                regex.compile(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(variant)}(?![\p{{L}}\p{{N}}])", flags),
+            )
+            for variant in self.forbidden
+        ]
 
 
 @dataclass

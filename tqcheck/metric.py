@@ -46,8 +46,9 @@ def _metrics(lang: str | None):
     return {"BLEU": BLEU(tokenize=tokenizer, trg_lang=lang or ""), "chrF": CHRF(), "TER": TER()}
 
 
-def compare(hypotheses: list[str], references: list[list[str]], lang: str | None = None,
-            segments: bool = False) -> Comparison:  # fmt: skip
+def compare(
+    hypotheses: list[str], references: list[list[str]], lang: str | None = None, segments: bool = False
+) -> Comparison:
     for index, reference in enumerate(references, start=1):
         if len(reference) != len(hypotheses):
             raise InputError(

@@ -423,13 +423,7 @@ def arabic_people(text: str) -> Iterator[str]:
             after = words[i + 1 + size : i + 3 + size]
             # A name has no comma and no title word in it ("وكيل الوزارة" is a title, not a name).
             plain = not any(w in "،," or w in titles for w in name)
-            if (
-                len(name) == size
-                and plain
-                and len(after) == 2
-                and after[0] in "،,"
-                and after[1] in titles
-            ):
+            if len(name) == size and plain and len(after) == 2 and after[0] in "،," and after[1] in titles:
                 yield " ".join(name)
                 break
 
