@@ -45,9 +45,6 @@ class Alignment:
     pairs: list[Pair]
     ratio: float  # expected target characters per source character
 
-    def target_of(self, sentence: Sentence) -> Pair | None:
-        return next((p for p in self.pairs if any(s is sentence for s in p.target)), None)
-
 
 def _anchors(text: str) -> set[str]:
     return {a.translate(DIGITS).replace(",", ".") for a in ANCHOR.findall(text)}

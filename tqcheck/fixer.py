@@ -88,7 +88,8 @@ class FixResult:
     def diff(self) -> str:
         before = self.original.splitlines(keepends=True)
         after = self.fixed.splitlines(keepends=True)
-        return "".join(difflib.unified_diff(before, after, f"a/{self.path}", f"b/{self.path}"))
+        name = self.path.lstrip("/")
+        return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
 
 
 CheckText = Callable[[str], list[Finding]]

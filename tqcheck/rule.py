@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -144,10 +144,4 @@ def delete_line(doc: Document, start: int, end: int, confidence: float = 0.9) ->
     return Suggestion("", line_start, line_end, confidence)
 
 
-def iter_examples(rules: Iterable[type[Rule]]) -> Iterator[tuple[type[Rule], Example]]:
-    for rule in rules:
-        for example in rule.examples:
-            yield rule, example
-
-
-__all__ = ["Example", "Rule", "bad", "delete_line", "good", "iter_examples", "replace"]
+__all__ = ["Example", "Rule", "bad", "delete_line", "good", "replace"]

@@ -119,6 +119,8 @@ class LiteralSense(Rule):
             for rank, alternative in enumerate(entry.alternatives)
         ]
         where = f" (context: “{cue}”)" if cue else ""
+        if entry.source_word:
+            where += f", for the source's “{entry.source_word}”"
         note = f" {entry.note}" if entry.note else ""
         alternatives = " or ".join(f"“{a}”" for a in entry.alternatives[:3])
         message = f"Possibly a literal rendering: “{found}”{where}; consider {alternatives}.{note}"
