@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SEED
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_cd7ac7b8430c8331.txt"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
