@@ -12,13 +12,19 @@ if TYPE_CHECKING:
     from tqcheck.engine import FileReport, Report
 
 
-def file_entry(file_report: FileReport, settings: Settings) -> dict[str, Any]:
+def file_summary(file_report: FileReport) -> dict[str, Any]:
+    """A file's entry without its findings: path, record id, language, words, score, note."""
     entry: dict[str, Any] = {"path": file_report.path}
     if file_report.record_id is not None:
         entry["id"] = file_report.record_id
     entry.update(lang=file_report.lang, words=file_report.words, score=file_report.score)
     if file_report.note:
         entry["note"] = file_report.note
+    return entry
+
+
+def file_entry(file_report: FileReport, settings: Settings) -> dict[str, Any]:
+    entry = file_summary(file_report)
     findings = []
     for finding in file_report.findings:
         data = finding.to_json()

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from tqcheck import JSON_SCHEMA_VERSION, __version__
 from tqcheck.findings import Severity
 from tqcheck.fingerprint import LINE_BREAK, fingerprints
+from tqcheck.render.json_format import file_summary
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
@@ -262,13 +263,7 @@ def log(report: Report, settings: Settings) -> dict[str, Any]:
     results = []
     files = []
     for file_report in report.files:
-        summary: dict[str, Any] = {"path": file_report.path}
-        if file_report.record_id is not None:
-            summary["id"] = file_report.record_id
-        summary.update(lang=file_report.lang, words=file_report.words, score=file_report.score)
-        if file_report.note:
-            summary["note"] = file_report.note
-        files.append(summary)
+        files.append(file_summary(file_report))
         source = sources.get(file_report) if file_report.findings else None
         prints = fingerprints(file_report.findings, source.text if source else None, file_report.record_id)
         for finding, value in zip(file_report.findings, prints, strict=True):
