@@ -80,7 +80,8 @@ def drop_subsumed(findings: list[Finding]) -> list[Finding]:
         if outer is inner or not (outer.start <= inner.start and inner.end <= outer.end):
             return False
         if outer.category == Category.RESIDUE:
-            # Two residue rules on the same line: keep both only if neither span is inside the other.
+            # Everything inside a residue line goes, except another residue rule's finding on the very
+            # same span (two rules reporting one line).
             return inner.category != Category.RESIDUE or (outer.start, outer.end) != (inner.start, inner.end)
         rule = BY_CODE.get(outer.rule)
         return rule is not None and inner.rule in rule.subsumes
