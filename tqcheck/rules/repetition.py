@@ -53,6 +53,7 @@ class RepeatedWord(Rule):
         ),
         bad("Министр прибыл [[в в]] Москву.", lang="ru", fixed="Министр прибыл в Москву."),
         bad("وصل الوزير [[إلى إلى]] القاهرة.", lang="ar", fixed="وصل الوزير إلى القاهرة."),
+        bad("The minister said [[the the]]", fixed="The minister said the"),  # at the very end of the text
         good("She had had enough of the talks."),
         good("Nous nous sommes rencontrés à Lyon.", lang="fr"),
         good("The vote was 10 10 in the first round, a tie."),
@@ -70,7 +71,8 @@ class RepeatedWord(Rule):
                     continue
                 if left.text.casefold() in allowed or not _joined_only_by_separators(doc, left, right):
                     continue
-                if doc.text[right.end : right.end + 1] in "-‐‑":  # "что что-то": the second starts a compound
+                next_char = doc.text[right.end : right.end + 1]
+                if next_char and next_char in "-‐‑":  # "что что-то": the second starts a compound
                     continue
                 yield self.finding(
                     doc,
