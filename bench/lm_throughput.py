@@ -163,7 +163,7 @@ def ranking_stability(threads: int) -> dict:
     for record in read_gold(ROOT / "corpora" / "gold.jsonl"):
         doc = load_text(record.text, record.lang)
         report = check_document(doc, Settings(lang=record.lang, use_model=False))
-        requests.extend(_request(doc, f)[0] for f in report.findings if f.suggestions and _model_ranked(f))
+        requests.extend(_request(doc, f) for f in report.findings if f.suggestions and _model_ranked(f))
     winners = {}
     for precision in ("float32", "auto"):
         scorer = load_scorer(None, threads=threads, precision=precision)

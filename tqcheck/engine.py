@@ -11,6 +11,7 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, Severity, mqm_score
 from tqcheck.rule import Rule
+from tqcheck.rules.model import token_scores
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
@@ -157,10 +158,8 @@ def check_document(
     findings = [f for f in findings if not suppressed(doc, f)]
     findings.sort(key=Finding.sort_key)
     heat = []
-    if want_heat and scorer is not None and "token_scores" not in ctx.cache:
-        ctx.cache["token_scores"] = scorer.score_texts([doc.text])[0]
-    scores = ctx.cache.get("token_scores")
-    if scores is not None:
+    if want_heat and scorer is not None:  # only the HTML report draws it
+        scores = token_scores(doc, ctx)
         for (start, end), logprob in zip(scores.spans, scores.logprobs, strict=True):
             if end > start:
                 heat.append((*doc.to_source(start, end), round(-logprob, 2)))

@@ -54,7 +54,7 @@ def _context(doc: Document, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def _request(doc: Document, finding: Finding) -> tuple[CandidateRequest, int, int]:
+def _request(doc: Document, finding: Finding) -> CandidateRequest:
     span_start = min(s.start for s in finding.suggestions)
     span_end = max(s.end for s in finding.suggestions)
     left, right = _context(doc, span_start, span_end)
@@ -62,10 +62,9 @@ def _request(doc: Document, finding: Finding) -> tuple[CandidateRequest, int, in
     candidates = tuple(
         text[span_start : s.start] + s.replacement + text[s.end : span_end] for s in finding.suggestions
     )
-    request = CandidateRequest(
+    return CandidateRequest(
         text[left:span_start], text[span_start:span_end], text[span_end:right], candidates
     )
-    return request, span_start, span_end
 
 
 def _improves(score: CandidateScore, original: str, candidate: str) -> bool:
@@ -107,9 +106,9 @@ def rank_with_model(
     if not ranked:
         return findings
     requests = [_request(doc, f) for f in ranked]
-    results = scorer.score_candidates([r for r, _, _ in requests])
+    results = scorer.score_candidates(requests)
     withdrawn: set[int] = set()
-    for finding, (request, _, _), scores in zip(ranked, requests, results, strict=True):
+    for finding, request, scores in zip(ranked, requests, results, strict=True):
         scored = [
             Scored(s, score, _improves(score, request.original, candidate))
             for s, score, candidate in zip(finding.suggestions, scores, request.candidates, strict=True)
