@@ -302,7 +302,7 @@ def fix(
     2 on an input error.
     """
     from tqcheck.fixer import write_atomically
-    from tqcheck.runner import CheckOptions, fix_file, settings_for_path
+    from tqcheck.runner import CheckOptions, fix_file
 
     overrides = _overrides(
         lang,
@@ -323,8 +323,7 @@ def fix(
         try:
             result = fix_file(path, options, scorer, unsafe)
             if result.changed and write:
-                articles_decoded = _decoded_of(path, settings_for_path(path, options).encoding)
-                write_atomically(path, result.fixed, articles_decoded)
+                write_atomically(path, result.fixed, result.decoded)
         except TqcheckError as error:
             errors.append(str(error))
             continue
@@ -342,12 +341,6 @@ def fix(
     if not write and changed:
         typer.echo(f"tqcheck: {changed} file(s) would change; run with --write to apply", err=True)
     raise typer.Exit(2 if errors else (1 if changed and not write else 0))
-
-
-def _decoded_of(path: Path, encoding: str | None):
-    from tqcheck.document import decode_bytes
-
-    return decode_bytes(path.read_bytes(), str(path), encoding)
 
 
 @app.command()

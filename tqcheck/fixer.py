@@ -78,6 +78,7 @@ class FixResult:
     path: str
     original: str
     fixed: str
+    decoded: Decoded  # how the file was read, so it is written back the same way
     applied: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -105,7 +106,7 @@ def fix_text(
     unsafe: bool,
 ) -> FixResult:
     """Apply applicable fixes, re-checking after each pass until nothing applicable is left."""
-    result = FixResult(path, text, text)
+    result = FixResult(path, text, text, decoded)
     newline = _newline_style(text)
     for _ in range(MAX_PASSES):
         findings = check(result.fixed)

@@ -14,7 +14,7 @@ from tqcheck.document import TEXT_SUFFIXES, Document, RawDocument, analyse, read
 from tqcheck.engine import FileReport, Report, check_document, signature
 from tqcheck.errors import InputError, TqcheckError
 from tqcheck.findings import Finding
-from tqcheck.fixer import FixResult
+from tqcheck.fixer import FixResult, fix_text
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
@@ -184,8 +184,6 @@ def with_progress(
 
 def fix_file(path: Path, options: CheckOptions, scorer: Scorer | None, unsafe: bool) -> FixResult:
     """Work out the fixes for one file (re-checking after each pass). Raises TqcheckError."""
-    from tqcheck.fixer import fix_text
-
     settings = settings_for_path(path, options)
     articles = read_articles(path, settings.encoding)
     raw = articles[0] if articles else None
