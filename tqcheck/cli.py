@@ -439,7 +439,13 @@ def rules(
 
 @app.command("eval")
 def eval_command(
-    gold: Annotated[Path, typer.Argument(help="Annotated records (JSONL): id, lang, text, source?, spans.")],
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Annotated records (JSONL: id, lang, text, source?, spans), a WMT MQM span file (.tsv) "
+            "or an MLQE-PE post-editing folder."
+        ),
+    ],
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     no_lm: NoLM = False,
     model: Model = None,
@@ -455,6 +461,12 @@ def eval_command(
     with_source: Annotated[
         bool, typer.Option("--with-source", help="Only records that carry a source text (accuracy checks).")
     ] = False,
+    no_source: Annotated[
+        bool, typer.Option("--no-source", help="WMT/MLQE-PE: judge the translations without their sources.")
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="WMT/MLQE-PE: only the first N segments.")
+    ] = None,
 ) -> None:
     """Precision, recall and fix accuracy of the checker against gold spans."""
     import json
@@ -469,6 +481,9 @@ def eval_command(
         None,
         **_overrides(None, None, select, ignore, model=model, device=str(device) if device else None),
     )
+    if gold.is_dir() or gold.suffix.lower() == ".tsv":
+        _eval_qe(gold, settings, no_lm, no_source, limit, output_format)
+        return
     records = read_gold(gold)
     if lang:
         records = [r for r in records if r.lang in set(lang)]
@@ -488,6 +503,26 @@ def eval_command(
             typer.echo(f"extra   {item['id']}: {item['rule']} {item['severity']} “{item['text']}”")
 
 
+def _eval_qe(
+    path: Path, settings, no_lm: bool, no_source: bool, limit: int | None, output_format: str
+) -> None:
+    import json
+
+    from tqcheck.evaluate import qe_evaluation, render_qe_text
+    from tqcheck.qe_data import read_qe
+
+    segments = read_qe(path, limit)
+    if not segments:
+        fail(f"{path}: no segments")
+    scorer = _load_model(settings) if settings.use_model and not no_lm else None
+    result = qe_evaluation(segments, settings, scorer, with_source=not no_source)
+    if output_format == "json":
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    render_qe_text(result, sys.stdout)
+
+
 def _load_model(settings):
     from tqcheck.lm import load_scorer
 
@@ -497,6 +532,7 @@ def _load_model(settings):
         batch_size=settings.batch_size,
         threads=settings.threads,
         precision=settings.precision,
+        qe_head=settings.qe_head,
     )
 
 

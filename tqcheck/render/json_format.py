@@ -18,6 +18,8 @@ def file_summary(file_report: FileReport) -> dict[str, Any]:
     if file_report.record_id is not None:
         entry["id"] = file_report.record_id
     entry.update(lang=file_report.lang, words=file_report.words, score=file_report.score)
+    if file_report.quality is not None:
+        entry["quality"] = file_report.quality
     if file_report.note:
         entry["note"] = file_report.note
     return entry

@@ -62,12 +62,13 @@ def _summary(console: Console, report: Report) -> None:
     table.add_column("score", justify="right")
     scores = [f.score for f in checked]
     mean = sum(scores) / len(scores) if scores else 100.0
-    table.add_row(
-        str(len(checked)),
-        str(words),
-        *(str(by_severity.get(str(s), 0)) for s in SEVERITY_ORDER),
-        f"{mean:.1f}",
-    )
+    qualities = [f.quality for f in checked if f.quality is not None]
+    cells = [str(len(checked)), str(words), *(str(by_severity.get(str(s), 0)) for s in SEVERITY_ORDER)]
+    cells.append(f"{mean:.1f}")
+    if qualities:
+        table.add_column("quality", justify="right")
+        cells.append(f"{sum(qualities) / len(qualities):.1f}")
+    table.add_row(*cells)
     console.print()
     console.print(table)
     if by_category:
@@ -77,3 +78,8 @@ def _summary(console: Console, report: Report) -> None:
         f"[dim]{len(findings)} finding(s); MQM score = 100 × (1 − penalty/words), "
         f"penalty minor 1, major 5, critical 25[/dim]"
     )
+    if qualities:
+        console.print(
+            "[dim]quality = 100 × (1 − expected share of erroneous words), from the learned "
+            "quality-estimation head[/dim]"
+        )

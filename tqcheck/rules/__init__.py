@@ -17,6 +17,7 @@ from tqcheck.rules.punctuation import (
     SpaceBeforePunctuation,
     UnbalancedDelimiters,
 )
+from tqcheck.rules.qe import LikelyMistranslation
 from tqcheck.rules.repetition import DuplicateSentence, LoopingPhrase, RepeatedWord
 from tqcheck.rules.residue import PageResidue, RepeatedTitle
 from tqcheck.rules.script import (
@@ -50,6 +51,7 @@ ALL: tuple[type[Rule], ...] = (
     ForeignSentence,  # TQ303
     SurprisingWording,  # TQ304
     UntranslatedWord,  # TQ305
+    LikelyMistranslation,  # TQ306
     HeadingLowercase,  # TQ401
     HeadingPeriod,  # TQ402
     HeadingCase,  # TQ403

@@ -21,7 +21,12 @@ def token_scores(doc: Document, ctx: CheckContext) -> TokenScores:
     """The model's scores for the whole document, computed once per document."""
     if "token_scores" not in ctx.cache:
         assert ctx.scorer is not None
-        ctx.cache["token_scores"] = ctx.scorer.score_texts([doc.text])[0]
+        heads = getattr(ctx.scorer, "qe_heads", None)
+        if heads is not None:
+            # The same forward pass, also keeping what the quality-estimation head reads.
+            ctx.cache["token_scores"] = ctx.scorer.token_features([doc.text], heads.layers)[0]
+        else:
+            ctx.cache["token_scores"] = ctx.scorer.score_texts([doc.text])[0]
     return ctx.cache["token_scores"]
 
 

@@ -1,0 +1,301 @@
+"""The learned quality-estimation head (TQ306): its file, span assembly, the QE data readers and
+figures, and the head applied to a tiny model built here from a config (no download).
+
+The fixtures in tests/data/qe are a few lines of the public data in its own formats: a WMT MQM
+span file (WMT-QE-Task/wmt-qe-2023-data, train and dev files) and an MLQE-PE post-editing folder
+(sheffieldnlp/mlqe-pe, dev; CC0).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tqcheck.qe import (
+    Head,
+    Thresholds,
+    assemble_spans,
+    design_matrix,
+    head_path,
+    heads_for,
+    load_heads,
+    quality,
+    save_heads,
+    word_probabilities,
+)
+from tqcheck.qe_data import read_mlqe, read_qe, read_wmt_spans
+from tqcheck.qe_eval import all_words_baseline, figures, kendall_tau, random_baseline
+
+DATA = Path(__file__).parent / "data" / "qe"
+
+
+# ---- the readers ------------------------------------------------------------------------------
+
+
+def test_wmt_span_file_reads_spans_as_character_offsets_into_the_target() -> None:
+    segments = read_wmt_spans(DATA / "2021_en-ru_sample.tsv")
+    assert len(segments) == 7  # the header row is not a segment
+    assert (segments[0].source_lang, segments[0].lang) == ("en", "ru")
+    assert segments[0].spans == [] and segments[0].penalty == 0
+    flagged = [s for s in segments if s.spans]
+    assert flagged, "the sample has annotated errors"
+    for segment in flagged:
+        for start, end, severity in segment.spans:
+            assert 0 <= start < end <= len(segment.target)
+            assert severity in ("minor", "major", "critical")
+    # A span the annotation tool ended past the target is clipped to it, not dropped.
+    last = segments[-1]
+    assert last.spans[-1][1] == len(last.target)
+    assert last.penalty == 5.0  # one major error
+
+
+def test_wmt22_dev_rows_with_a_trailing_empty_column_are_read() -> None:
+    segments = read_qe(DATA / "2022_en-de_dev_sample.tsv")
+    assert len(segments) == 5
+    assert all(s.lang == "de" for s in segments)
+
+
+def test_mlqe_folder_takes_the_word_tags_between_the_gap_tags() -> None:
+    segments = read_mlqe(DATA / "en-de-dev")
+    assert len(segments) == 6
+    first = segments[0]
+    assert first.words is not None and len(first.words) == len(first.target.split())
+    tags = (DATA / "en-de-dev" / "dev.tags").read_text(encoding="utf-8").splitlines()[0].split()
+    bad_words = [first.target[s:e] for s, e, _ in first.spans]
+    expected = [w for w, t in zip(first.target.split(), tags[1::2], strict=True) if t == "BAD"]
+    assert bad_words == expected
+
+
+def test_reader_errors_are_one_line_input_errors(tmp_path: Path) -> None:
+    from tqcheck.errors import InputError
+
+    broken = tmp_path / "2021_en-de_processed.tsv"
+    broken.write_text("a\tb\tc\n", encoding="utf-8")
+    with pytest.raises(InputError, match="9 tab-separated columns"):
+        read_wmt_spans(broken)
+    nameless = tmp_path / "spans.tsv"
+    nameless.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="language pair"):
+        read_wmt_spans(nameless)
+
+
+# ---- figures ----------------------------------------------------------------------------------
+
+
+def test_kendall_tau_b_matches_hand_counts() -> None:
+    assert kendall_tau([1, 2, 3, 4], [1, 2, 3, 4]) == pytest.approx(1.0)
+    assert kendall_tau([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    # x has a tie: 5 concordant, 0 discordant, 1 pair tied in x only: τ-b = 5 / sqrt(5 · 6).
+    assert kendall_tau([1, 1, 2, 3], [1, 2, 3, 4]) == pytest.approx(5 / (5 * 6) ** 0.5)
+    assert kendall_tau([1, 1, 1], [1, 2, 3]) is None
+
+
+def test_figures_and_baselines_on_the_wmt_sample() -> None:
+    segments = read_wmt_spans(DATA / "2021_en-ru_sample.tsv")
+    gold = [[(s, e) for s, e, _ in seg.spans] for seg in segments]
+    perfect = figures(segments, gold, [seg.penalty for seg in segments])
+    assert perfect.char_f1 == pytest.approx(1.0) and perfect.span_f1 == pytest.approx(1.0)
+    assert perfect.kendall_tau == pytest.approx(1.0)
+    nothing = figures(segments, [[] for _ in segments], None)
+    assert nothing.char_f1 == 0.0
+    every = all_words_baseline(segments)
+    assert every.char_recall > 0.9 and 0 < every.char_precision < 1
+    assert every.kendall_tau is None
+    assert random_baseline(segments, seed=1) == random_baseline(segments, seed=1)
+
+
+def test_bad_word_f1_on_mlqe_tags() -> None:
+    segments = read_mlqe(DATA / "en-de-dev")
+    gold = [[(s, e) for s, e, _ in seg.spans] for seg in segments]
+    assert figures(segments, gold, None).bad_word_f1 == pytest.approx(1.0)
+    assert 0 < all_words_baseline(segments).bad_word_f1 < 1
+
+
+# ---- span assembly ------------------------------------------------------------------------------
+
+
+def test_marked_tokens_become_whole_words_and_runs_join_across_spaces_only() -> None:
+    text = "The talks declared steadfast ceasefire, said officials."
+    words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+|[^\w\s]", text)]
+    # Split "steadfast" into two pieces the way a subword tokenizer would.
+    pieces = []
+    for start, end in words:
+        if text[start:end] == "steadfast":
+            pieces += [(start, start + 5), (start + 5, end)]
+        else:
+            pieces.append((start, end))
+    probability = {"stead": 0.2, "fast": 0.9, "ceasefire": 0.8, "officials": 0.7}
+    p = [probability.get(text[s:e], 0.05) for s, e in pieces]
+    spans = assemble_spans(text, pieces, p, 0.5)
+    assert [text[s.start : s.end] for s in spans] == ["steadfast ceasefire", "officials"]
+    assert spans[0].probability == pytest.approx(0.9)
+    by_word = {text[s:e]: q for s, e, q in word_probabilities(text, pieces, p)}
+    assert by_word["steadfast"] == pytest.approx(0.9) and "," not in by_word
+    assert 0 < quality(word_probabilities(text, pieces, p)) < 100
+
+
+def test_design_rows_take_neighbours_within_a_segment_only() -> None:
+    states = np.arange(10, dtype=np.float32).reshape(5, 2)
+    scalars = np.arange(15, dtype=np.float32).reshape(5, 3)
+    rows = design_matrix(states, scalars, [3, 2])
+    assert rows.shape == (5, 2 + 9)
+    assert rows[0, 5:8].tolist() == scalars[1].tolist()  # right neighbour
+    assert rows[2, 5:8].tolist() == [0, 0, 0]  # the segment ends: no right neighbour
+    assert rows[3, 8:11].tolist() == [0, 0, 0]  # the next segment starts: no left neighbour
+
+
+# ---- the head file ----------------------------------------------------------------------------
+
+
+def random_head(mode: str, width: int, bias: float, hidden: int = 8, seed: int = 0) -> Head:
+    rng = np.random.default_rng(seed)
+    return Head(
+        mode=mode,
+        mean=np.zeros(width, dtype=np.float32),
+        scale=np.ones(width, dtype=np.float32),
+        hidden_weight=rng.normal(size=(width, hidden)).astype(np.float32) * 0.01,
+        hidden_bias=np.zeros(hidden, dtype=np.float32),
+        out_weight=rng.normal(size=hidden).astype(np.float32),
+        out_bias=bias,
+        thresholds=Thresholds(0.5, 0.99),
+        uses_scalars=mode == "target",
+    )
+
+
+def write_heads(path: Path, layers: tuple[int, ...], hidden_size: int, bias: float) -> Path:
+    width = len(layers) * hidden_size
+    heads = {"target": random_head("target", width + 9, bias), "source": random_head("source", width, bias)}
+    save_heads(path, "tiny", layers, hidden_size, heads, {"trained_on": {}})
+    return path
+
+
+def test_the_shipped_head_loads_and_fits_the_embedded_model() -> None:
+    heads = heads_for("gemma-3-270m")
+    assert heads is not None, f"no head shipped at {head_path('gemma-3-270m')}"
+    assert heads.hidden_size == 640 and max(heads.layers) <= 18
+    for mode in ("target", "source"):
+        head = heads.head(mode)
+        assert head is not None
+        assert 0 < head.thresholds.minor <= head.thresholds.major < 1
+        p = head.probabilities(np.zeros((3, head.width), dtype=np.float32))
+        assert p.shape == (3,) and np.all((p > 0) & (p < 1))
+    assert sum(heads.card["trained_on"].values()) > 1000
+    assert head_path("gemma-3-270m").stat().st_size < 5_000_000
+
+
+def test_a_head_file_that_is_not_one_is_a_model_error(tmp_path: Path) -> None:
+    from tqcheck.errors import ModelError
+
+    bad = tmp_path / "head.npz"
+    bad.write_bytes(b"not an npz")
+    with pytest.raises(ModelError, match="head.npz"):
+        load_heads(bad)
+
+
+def test_head_round_trips_through_its_file(tmp_path: Path) -> None:
+    path = write_heads(tmp_path / "h.npz", (1, 2), 4, bias=0.3)
+    heads = load_heads(path)
+    assert heads.layers == (1, 2) and heads.hidden_size == 4
+    rows = np.ones((2, 17), dtype=np.float32)
+    original = random_head("target", 17, 0.3)
+    # Weights are stored as float16: equal to about three decimals.
+    assert heads.head("target").probabilities(rows) == pytest.approx(original.probabilities(rows), abs=1e-3)
+    with pytest.raises(Exception, match="expects 17 features"):
+        heads.head("target").probabilities(np.ones((2, 5), dtype=np.float32))
+
+
+# ---- applied to a tiny model --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> Path:
+    pytest.importorskip("torch")
+    from tests.test_lm_plumbing import build_model
+
+    return build_model(tmp_path_factory.mktemp("tiny-gemma"), "gemma3")
+
+
+def test_tiny_model_with_a_head_reports_spans_and_quality(tiny_model: Path, tmp_path: Path, cli) -> None:
+    # A head biased to call every token an error, so that the plumbing is what is tested.
+    head = write_heads(tmp_path / "tiny.npz", (1, 2), 32, bias=3.0)
+    config = tmp_path / "tqcheck.toml"
+    config.write_text(f'qe-head = "{head}"\n', encoding="utf-8")
+    article = tmp_path / "a.txt"
+    text = "The port reopened on Tuesday after a strike.\n\nOfficials said the talks would resume."
+    article.write_text(text, encoding="utf-8")
+    result = cli(
+        "check",
+        str(article),
+        "--model",
+        str(tiny_model),
+        "--config",
+        str(config),
+        "-f",
+        "json",
+        "--lang",
+        "en",
+    )
+    assert result.returncode in (0, 1), result.stderr
+    data = json.loads(result.stdout)
+    entry = data["files"][0]
+    assert 0 <= entry["quality"] < 10  # every word judged an error
+    learned = [f for f in entry["findings"] if f["rule"] == "TQ306"]
+    assert learned
+    for finding in learned:
+        assert finding["text"] == text[finding["start"] : finding["end"]]
+        assert finding["evidence"]["mode"] == "target"
+    # With a source, the source head judges the aligned sentences.
+    source = tmp_path / "src.txt"
+    source.write_text(
+        "Le port a rouvert mardi après une grève.\n\nLes responsables ont dit que les pourparlers reprendraient.",
+        encoding="utf-8",
+    )
+    result = cli(
+        "check",
+        str(article),
+        "--model",
+        str(tiny_model),
+        "--config",
+        str(config),
+        "-f",
+        "json",
+        "--lang",
+        "en",
+        "--source",
+        str(source),
+        "--source-lang",
+        "fr",
+    )
+    assert result.returncode in (0, 1), result.stderr
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert {f["evidence"]["mode"] for f in findings if f["rule"] == "TQ306"} == {"source"}
+
+
+def test_a_head_that_does_not_fit_the_model_is_a_one_line_error(
+    tiny_model: Path, tmp_path: Path, cli
+) -> None:
+    head = write_heads(tmp_path / "wide.npz", (1, 2), 640, bias=0.0)
+    config = tmp_path / "tqcheck.toml"
+    config.write_text(f'qe-head = "{head}"\n', encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("The port reopened on Tuesday.", encoding="utf-8")
+    result = cli("check", str(article), "--model", str(tiny_model), "--config", str(config))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "wide.npz" in lines[0] and "640" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_eval_reads_wmt_and_mlqe_formats_without_the_model(cli) -> None:
+    result = cli("eval", str(DATA / "2021_en-ru_sample.tsv"), "--no-lm", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["segments"] == 7
+    assert set(data) >= {"tqcheck", "all_words", "random", "clean_with_major"}
+    assert data["all_words"]["char_recall"] > 0.9
+    result = cli("eval", str(DATA / "en-de-dev"), "--no-lm")
+    assert result.returncode == 0, result.stderr
+    assert "all words marked" in result.stdout and "BAD-word F1" in result.stdout

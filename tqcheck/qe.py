@@ -1,0 +1,273 @@
+"""The word-level quality-estimation head (TQ306): per-token error probabilities from the model.
+
+The head reads what the scorer's forward pass already computes — hidden states of a few layers,
+and in the target-only mode the token's log-probability, the entropy and the token's rank in the
+distribution that predicted it — for each token and its right neighbour (a causal model's state
+has not read the next word; the neighbour's features have), and returns P(token lies inside a
+human-marked error span). It is trained by `train/qe.py` on WMT MQM annotations and MLQE-PE
+post-edits and shipped as an npz file per model in `data/qe/`; numpy applies it, so it costs
+nothing next to the model.
+
+Two modes, one head each:
+  * `target`: the translation alone (an article without its source);
+  * `source`: each translated sentence read after its aligned source sentence, so that every
+    state has seen the source (`--source`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import regex
+
+from tqcheck.errors import ModelError
+
+LAYERS = (6, 9, 12, 15, 18)  # hidden-state layers the features are taken from (Gemma 3 270M: 18)
+MODES = ("target", "source")  # the translation alone; the translation read after its source
+STATE_LIMIT = 60000.0
+HEAD_DIR = Path(__file__).parent / "data" / "qe"
+FORMAT_VERSION = 1
+WORD_CHARS = regex.compile(r"[\p{L}\p{M}\p{N}'’-]")
+
+
+def token_labels(
+    token_spans: Sequence[tuple[int, int]], error_spans: Sequence[tuple[int, int, str]]
+) -> np.ndarray:
+    """1 for each token that overlaps an error span, else 0."""
+    labels = np.zeros(len(token_spans), dtype=np.int8)
+    for index, (start, end) in enumerate(token_spans):
+        if any(start < e and s < end for s, e, _ in error_spans):
+            labels[index] = 1
+    return labels
+
+
+def design_matrix(states: np.ndarray, scalars: np.ndarray | None, counts: Sequence[int]) -> np.ndarray:
+    """Each token's input row: its states and scalars, then its right neighbour's scalars (zeros at
+    a segment's end) and its left neighbour's. `counts` gives the tokens of each segment in order,
+    so that neighbours never cross from one segment into the next."""
+    # A few of Gemma's residual dimensions reach past float16's range (the cached training
+    # features are float16): clip them the same way everywhere.
+    parts = [np.clip(states.astype(np.float32), -STATE_LIMIT, STATE_LIMIT)]
+    if scalars is not None and scalars.shape[1]:
+        scalars = scalars.astype(np.float32)
+        right = np.zeros_like(scalars)
+        left = np.zeros_like(scalars)
+        cursor = 0
+        for count in counts:
+            block = slice(cursor, cursor + count)
+            right[block][:-1] = scalars[block][1:]
+            left[block][1:] = scalars[block][:-1]
+            cursor += count
+        parts += [scalars, right, left]
+    return np.concatenate(parts, axis=1)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    minor: float  # P(error) at which a token is marked (best character F1 on the calibration split)
+    major: float  # P(error) at which a span is major (few error-free calibration segments reach it)
+
+
+@dataclass(frozen=True)
+class Head:
+    """A two-layer perceptron over standardised token features, for one mode of one model."""
+
+    mode: str
+    mean: np.ndarray
+    scale: np.ndarray
+    hidden_weight: np.ndarray
+    hidden_bias: np.ndarray
+    out_weight: np.ndarray
+    out_bias: float
+    thresholds: Thresholds
+    uses_scalars: bool
+
+    @property
+    def width(self) -> int:
+        return int(self.mean.shape[0])
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """P(error) for each row of a design matrix."""
+        if rows.shape[1] != self.width:
+            raise ModelError(
+                f"the {self.mode} head expects {self.width} features per token, got {rows.shape[1]}"
+            )
+        z = (rows - self.mean) / self.scale
+        hidden = np.maximum(z @ self.hidden_weight + self.hidden_bias, 0.0)
+        logits = hidden @ self.out_weight + self.out_bias
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
+
+
+@dataclass(frozen=True)
+class HeadSet:
+    """The heads trained for one model, with what they were trained on."""
+
+    model: str
+    layers: tuple[int, ...]
+    hidden_size: int
+    heads: dict[str, Head]
+    card: dict
+    digest: str
+
+    def head(self, mode: str) -> Head | None:
+        return self.heads.get(mode)
+
+
+def save_heads(
+    path: Path, model: str, layers: Sequence[int], hidden_size: int, heads: dict[str, Head], card: dict
+) -> None:
+    arrays: dict[str, np.ndarray] = {}
+    meta = {
+        "format": FORMAT_VERSION,
+        "model": model,
+        "layers": list(layers),
+        "hidden_size": hidden_size,
+        "card": card,
+        "heads": {},
+    }
+    for mode, head in heads.items():
+        for name in ("mean", "scale", "hidden_weight", "hidden_bias", "out_weight"):
+            arrays[f"{mode}.{name}"] = getattr(head, name).astype(
+                np.float16 if "weight" in name else np.float32
+            )
+        meta["heads"][mode] = {
+            "out_bias": float(head.out_bias),
+            "minor": head.thresholds.minor,
+            "major": head.thresholds.major,
+            "uses_scalars": head.uses_scalars,
+        }
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+
+
+def load_heads(path: Path) -> HeadSet:
+    """Read a head file; anything malformed is a ModelError naming the file."""
+    try:
+        raw = path.read_bytes()
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            if meta.get("format") != FORMAT_VERSION:
+                raise ValueError(f"format {meta.get('format')!r}, expected {FORMAT_VERSION}")
+            heads = {}
+            for mode, info in meta["heads"].items():
+                heads[mode] = Head(
+                    mode=mode,
+                    mean=data[f"{mode}.mean"].astype(np.float32),
+                    scale=data[f"{mode}.scale"].astype(np.float32),
+                    hidden_weight=data[f"{mode}.hidden_weight"].astype(np.float32),
+                    hidden_bias=data[f"{mode}.hidden_bias"].astype(np.float32),
+                    out_weight=data[f"{mode}.out_weight"].astype(np.float32),
+                    out_bias=float(info["out_bias"]),
+                    thresholds=Thresholds(float(info["minor"]), float(info["major"])),
+                    uses_scalars=bool(info["uses_scalars"]),
+                )
+                if heads[mode].hidden_weight.shape[0] != heads[mode].width:
+                    raise ValueError(f"the {mode} head's layers do not fit each other")
+            return HeadSet(
+                model=str(meta["model"]),
+                layers=tuple(int(k) for k in meta["layers"]),
+                hidden_size=int(meta["hidden_size"]),
+                heads=heads,
+                card=dict(meta.get("card", {})),
+                digest=hashlib.sha256(raw).hexdigest()[:12],
+            )
+    except ModelError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
+        raise ModelError(f"{path}: not a usable quality-estimation head ({error})") from error
+
+
+def head_path(model: str) -> Path:
+    return HEAD_DIR / f"{model}.npz"
+
+
+@cache
+def heads_for(model: str) -> HeadSet | None:
+    """The shipped heads for a model, or None when none was trained for it."""
+    path = head_path(model)
+    return load_heads(path) if path.is_file() else None
+
+
+def check_fits(heads: HeadSet, path_hint: str, hidden_size: int, layer_count: int) -> None:
+    """A head trained for another model's shape is a one-line error naming its file."""
+    if heads.hidden_size != hidden_size or max(heads.layers) > layer_count:
+        raise ModelError(
+            f"{path_hint}: the quality-estimation head was trained for {heads.hidden_size}-wide states "
+            f"of layers {list(heads.layers)}, but the model has {hidden_size}-wide states and "
+            f"{layer_count} layers"
+        )
+
+
+# ---- from token probabilities to spans and scores --------------------------------------------
+
+
+def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole words (a token is often a piece of one); spaces trimmed."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start > 0 and WORD_CHARS.match(text[start - 1]) and WORD_CHARS.match(text[start]):
+        start -= 1
+    while end < len(text) and WORD_CHARS.match(text[end]) and WORD_CHARS.match(text[end - 1]):
+        end += 1
+    return start, end
+
+
+@dataclass(frozen=True)
+class ErrorSpan:
+    start: int
+    end: int
+    probability: float  # the highest token probability inside the span
+
+
+def assemble_spans(
+    text: str, token_spans: Sequence[tuple[int, int]], probabilities: Sequence[float], threshold: float
+) -> list[ErrorSpan]:
+    """Contiguous runs of marked tokens, widened to whole words; runs separated by white space
+    only are joined, runs across punctuation or an unmarked word are not."""
+    spans: list[ErrorSpan] = []
+    for (start, end), p in zip(token_spans, probabilities, strict=True):
+        if p < threshold or end <= start:
+            continue
+        start, end = word_bounds(text, start, end)
+        if start >= end:
+            continue
+        if spans and not text[spans[-1].end : start].strip():
+            last = spans[-1]
+            spans[-1] = ErrorSpan(last.start, max(last.end, end), max(last.probability, float(p)))
+        else:
+            spans.append(ErrorSpan(start, end, float(p)))
+    return spans
+
+
+def word_probabilities(
+    text: str, token_spans: Sequence[tuple[int, int]], probabilities: Sequence[float]
+) -> list[tuple[int, int, float]]:
+    """Each word's P(error): that of its most suspect token."""
+    words: dict[tuple[int, int], float] = {}
+    for (start, end), p in zip(token_spans, probabilities, strict=True):
+        bounds = word_bounds(text, start, end)
+        if bounds[1] > bounds[0] and any(WORD_CHARS.match(c) for c in text[bounds[0] : bounds[1]]):
+            words[bounds] = max(words.get(bounds, 0.0), float(p))
+    return [(s, e, p) for (s, e), p in sorted(words.items())]
+
+
+def expected_penalty(word_probs: Sequence[tuple[int, int, float]]) -> float:
+    """The segment score the rankings use: expected number of erroneous words (higher is worse)."""
+    return float(sum(p for _, _, p in word_probs))
+
+
+def quality(word_probs: Sequence[tuple[int, int, float]]) -> float:
+    """0–100, higher is better: 100 × (1 − the expected share of erroneous words)."""
+    if not word_probs:
+        return 100.0
+    return round(100.0 * (1.0 - expected_penalty(word_probs) / len(word_probs)), 2)

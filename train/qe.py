@@ -1,0 +1,153 @@
+"""Train tqcheck's word-level quality-estimation head (TQ306) from public human annotations.
+
+    python train/qe.py extract --wmt DATA/2021_en-de_processed.tsv ... --mlqe DATA/en-de-train ... \
+        --out features/
+    python train/qe.py fit --features features/ --out tqcheck/data/qe/gemma-3-270m.npz
+    python train/qe.py evaluate --features features/ --head tqcheck/data/qe/gemma-3-270m.npz
+
+`extract` runs the embedded model over each segment twice (the translation alone, and the
+translation after its source) with the same code the checker uses (`Scorer.token_features`), and
+caches the features in shards; `fit` trains the head on the training split and calibrates its
+thresholds on the dev split; `evaluate` prints the dev figures. Splits: a WMT document (`doc_id`)
+is in dev when crc32(doc_id) % 5 == 0, so every translation of a source document falls on one
+side; MLQE-PE's own `train` and `dev` folders are used as they are. Never pass the held-out test
+files (WMT22 `*_test_*`, TED, MLQE-PE `test`): the script refuses paths that look like them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tqcheck.qe import LAYERS, MODES, STATE_LIMIT, token_labels
+from tqcheck.qe_data import QESegment, read_mlqe, read_wmt_spans
+
+HELD_OUT_MARKERS = ("_test_", "test_data", "TED", "/test/", "-test")
+
+
+def refuse_held_out(path: Path) -> None:
+    if any(marker in str(path) for marker in HELD_OUT_MARKERS):
+        sys.exit(f"refusing {path}: it looks like held-out evaluation data")
+
+
+def wmt_split(doc: str) -> str:
+    return "dev" if zlib.crc32(doc.encode("utf-8")) % 5 == 0 else "train"
+
+
+def collect(args: argparse.Namespace) -> list[tuple[str, str, QESegment]]:
+    """(dataset name, split, segment) for the sample to extract."""
+    rng = random.Random(args.seed)
+    chosen: list[tuple[str, str, QESegment]] = []
+    for path in map(Path, args.wmt or []):
+        refuse_held_out(path)
+        segments = read_wmt_spans(path)
+        pair = f"{segments[0].source_lang}-{segments[0].lang}"
+        for split, cap in (("train", args.wmt_train), ("dev", args.wmt_dev)):
+            pool = [s for s in segments if wmt_split(s.doc) == split]
+            rng.shuffle(pool)
+            chosen += [(f"wmt-{pair}", split, s) for s in pool[:cap]]
+    for path in map(Path, args.mlqe or []):
+        refuse_held_out(path)
+        split = "dev" if path.name.endswith("-dev") else "train"
+        pool = read_mlqe(path)
+        rng.shuffle(pool)
+        cap = args.mlqe_dev if split == "dev" else args.mlqe_train
+        pair = f"{pool[0].source_lang}-{pool[0].lang}"
+        chosen += [(f"mlqe-{pair}", split, s) for s in pool[:cap]]
+    return chosen
+
+
+def extract(args: argparse.Namespace) -> None:
+    from tqcheck.lm import load_scorer
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    sample = collect(args)
+    # Dev first (it must be whole to compare heads), then training segments interleaved across
+    # datasets, so that a run stopped early still covers every pair.
+    random.Random(args.seed).shuffle(sample)
+    sample.sort(key=lambda item: item[1] != "dev")
+    scorer = load_scorer(batch_size=args.batch_size, threads=args.threads)
+    done = {int(p.stem.split("-")[1]) for p in out.glob("shard-*.npz")}
+    started, tokens = time.perf_counter(), 0
+    for shard, first in enumerate(range(0, len(sample), args.shard_size)):
+        if shard in done:
+            continue
+        part = sample[first : first + args.shard_size]
+        targets = [s.target for _, _, s in part]
+        arrays: dict[str, np.ndarray] = {}
+        for mode in MODES:
+            prefixes = [s.source for _, _, s in part] if mode == "source" else None
+            # The checker projects onto the vocabulary only in its target pass: so does training.
+            project = mode == "target"
+            features = scorer.token_features(targets, LAYERS, prefixes=prefixes, project=project)
+            states = np.concatenate([f.states for f in features])
+            arrays[f"{mode}_states"] = np.clip(states, -STATE_LIMIT, STATE_LIMIT).astype(np.float16)
+            if project:
+                arrays["scalars"] = np.concatenate(
+                    [np.array([f.logprobs, f.entropy, f.rank], dtype=np.float32).T for f in features]
+                )
+            token_spans = [f.spans for f in features]
+        counts = np.array([len(s) for s in token_spans])
+        labels = np.concatenate(
+            [token_labels(spans, seg.spans) for spans, (_, _, seg) in zip(token_spans, part, strict=True)]
+        )
+        np.savez(
+            out / f"shard-{shard:04d}.npz",
+            counts=counts,
+            labels=labels,
+            spans=np.concatenate([np.array(s, dtype=np.int32).reshape(-1, 2) for s in token_spans]),
+            **arrays,
+        )
+        with (out / f"shard-{shard:04d}.jsonl").open("w", encoding="utf-8") as handle:
+            for name, split, seg in part:
+                record = {"dataset": name, "split": split, **seg.__dict__}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        tokens += int(counts.sum())
+        elapsed = time.perf_counter() - started
+        print(
+            f"shard {shard}: {first + len(part)}/{len(sample)} segments, "
+            f"{tokens / elapsed:.0f} target tokens/s",
+            flush=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    ex = commands.add_parser("extract", help="cache the model's features for a sample of segments")
+    ex.add_argument("--wmt", nargs="*", help="WMT MQM span TSV files (train/dev, never test)")
+    ex.add_argument("--mlqe", nargs="*", help="MLQE-PE post-editing folders (train/dev, never test)")
+    ex.add_argument("--out", required=True)
+    ex.add_argument("--wmt-train", type=int, default=1800, help="segments per WMT pair for training")
+    ex.add_argument("--wmt-dev", type=int, default=400, help="segments per WMT pair for dev")
+    ex.add_argument("--mlqe-train", type=int, default=350)
+    ex.add_argument("--mlqe-dev", type=int, default=200)
+    ex.add_argument("--shard-size", type=int, default=128)
+    ex.add_argument("--batch-size", type=int, default=16)
+    ex.add_argument("--threads", type=int, default=None)
+    ex.add_argument("--seed", type=int, default=13)
+    ex.set_defaults(run=extract)
+    try:
+        from train.qe_fit import add_commands  # the training half, kept apart to stay readable
+    except ImportError:
+        add_commands = None
+    if add_commands:
+        add_commands(commands)
+    args = parser.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

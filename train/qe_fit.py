@@ -1,0 +1,268 @@
+"""The training half of train/qe.py: fit the heads on cached features, calibrate, evaluate on dev."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tqcheck.qe import (
+    LAYERS,
+    Head,
+    Thresholds,
+    assemble_spans,
+    design_matrix,
+    expected_penalty,
+    load_heads,
+    save_heads,
+    word_probabilities,
+)
+from tqcheck.qe_data import QESegment
+from tqcheck.qe_eval import all_words_baseline, figures, random_baseline
+
+MAJOR_FALSE_ALARM_RATE = 0.05  # share of error-free calibration segments allowed a major span
+
+
+@dataclass
+class Segment:
+    dataset: str
+    split: str
+    qe: QESegment
+    spans: np.ndarray
+    labels: np.ndarray
+    rows: dict[str, np.ndarray]  # mode -> design rows
+
+
+def load_features(folder: Path) -> list[Segment]:
+    segments: list[Segment] = []
+    for shard in sorted(folder.glob("shard-*.npz")):
+        records = [
+            json.loads(line) for line in shard.with_suffix(".jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        with np.load(shard) as data:
+            counts = data["counts"]
+            rows = {
+                "target": design_matrix(data["target_states"], data["scalars"], counts),
+                "source": design_matrix(data["source_states"], None, counts),
+            }
+            cursor = 0
+            for record, count in zip(records, counts, strict=True):
+                block = slice(cursor, cursor + int(count))
+                cursor += int(count)
+                qe = QESegment(
+                    **{k: v for k, v in record.items() if k not in ("dataset", "split")},
+                )
+                qe.spans = [tuple(s) for s in qe.spans]
+                if qe.words is not None:
+                    qe.words = [tuple(w) for w in qe.words]
+                segments.append(
+                    Segment(
+                        record["dataset"],
+                        record["split"],
+                        qe,
+                        data["spans"][block],
+                        data["labels"][block],
+                        {mode: matrix[block] for mode, matrix in rows.items()},
+                    )
+                )
+    return segments
+
+
+def is_calibration(segment: Segment) -> bool:
+    """A fifth of the training documents, for early stopping and thresholds (never dev)."""
+    return zlib.crc32(segment.qe.doc.encode("utf-8")) // 5 % 5 == 0
+
+
+def train_mlp(x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, hidden: int, seed: int):
+    import torch
+
+    torch.manual_seed(seed)
+    mean = x.mean(0)
+    scale = x.std(0) + 1e-4
+    xt = torch.tensor((x - mean) / scale, dtype=torch.float32)
+    yt = torch.tensor(y, dtype=torch.float32)
+    xv = torch.tensor((x_val - mean) / scale, dtype=torch.float32)
+    yv = torch.tensor(y_val, dtype=torch.float32)
+    model = torch.nn.Sequential(
+        torch.nn.Dropout(0.3),
+        torch.nn.Linear(x.shape[1], hidden),
+        torch.nn.ReLU(),
+        torch.nn.Linear(hidden, 1),
+    )
+    optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
+    loss_fn = torch.nn.BCEWithLogitsLoss()  # unweighted: the probabilities stay calibrated
+    best, best_state, patience = float("inf"), None, 0
+    for _epoch in range(40):
+        model.train()
+        order = torch.randperm(len(xt))
+        for start in range(0, len(order), 512):
+            batch = order[start : start + 512]
+            optimiser.zero_grad()
+            loss = loss_fn(model(xt[batch]).squeeze(-1), yt[batch])
+            loss.backward()
+            optimiser.step()
+        model.eval()
+        with torch.no_grad():
+            val = float(loss_fn(model(xv).squeeze(-1), yv))
+        if val < best - 1e-4:
+            best, patience = val, 0
+            best_state = {k: v.clone() for k, v in model.state_dict().items()}
+        else:
+            patience += 1
+            if patience >= 4:
+                break
+    model.load_state_dict(best_state)
+    return mean, scale, model, best
+
+
+def probabilities(head: Head, segment: Segment) -> np.ndarray:
+    return head.probabilities(segment.rows[head.mode])
+
+
+def predict(head: Head, segment: Segment, threshold: float):
+    p = probabilities(head, segment)
+    spans = [tuple(s) for s in segment.spans]
+    found = assemble_spans(segment.qe.target, spans, p, threshold)
+    words = word_probabilities(segment.qe.target, spans, p)
+    return found, expected_penalty(words)
+
+
+def choose_thresholds(head: Head, calibration: list[Segment]) -> Thresholds:
+    probs = [probabilities(head, s) for s in calibration]
+    qes = [s.qe for s in calibration]
+    best = (-1.0, 0.5)
+    for threshold in np.arange(0.05, 0.95, 0.025):
+        predicted = [
+            [(e.start, e.end) for e in assemble_spans(s.qe.target, [tuple(x) for x in s.spans], p, threshold)]
+            for s, p in zip(calibration, probs, strict=True)
+        ]
+        f1 = figures(qes, predicted, None).char_f1
+        if f1 > best[0]:
+            best = (f1, float(threshold))
+    minor = best[1]
+    clean_peaks = sorted(
+        float(p.max()) for s, p in zip(calibration, probs, strict=True) if not s.qe.spans and len(p)
+    )
+    if clean_peaks:
+        index = min(len(clean_peaks) - 1, int(len(clean_peaks) * (1 - MAJOR_FALSE_ALARM_RATE)))
+        major = max(minor, clean_peaks[index])
+    else:
+        major = max(minor, 0.9)
+    return Thresholds(round(minor, 4), round(major, 4))
+
+
+def to_head(mode: str, mean, scale, model, uses_scalars: bool) -> Head:
+    first, last = model[1], model[3]
+    return Head(
+        mode=mode,
+        mean=mean.astype(np.float32),
+        scale=scale.astype(np.float32),
+        hidden_weight=first.weight.detach().numpy().T.copy(),
+        hidden_bias=first.bias.detach().numpy().copy(),
+        out_weight=last.weight.detach().numpy()[0].copy(),
+        out_bias=float(last.bias.detach()[0]),
+        thresholds=Thresholds(0.5, 0.9),
+        uses_scalars=uses_scalars,
+    )
+
+
+def fit(args: argparse.Namespace) -> None:
+    segments = load_features(Path(args.features))
+    train = [s for s in segments if s.split == "train"]
+    fitting = [s for s in train if not is_calibration(s)]
+    calibration = [s for s in train if is_calibration(s)]
+    print(
+        f"{len(fitting)} training, {len(calibration)} calibration, "
+        f"{sum(s.split == 'dev' for s in segments)} dev segments (dev unused here)"
+    )
+    heads = {}
+    for mode in ("target", "source"):
+        x = np.concatenate([s.rows[mode] for s in fitting])
+        y = np.concatenate([s.labels for s in fitting]).astype(np.float32)
+        xv = np.concatenate([s.rows[mode] for s in calibration])
+        yv = np.concatenate([s.labels for s in calibration]).astype(np.float32)
+        mean, scale, model, loss = train_mlp(x, y, xv, yv, args.hidden, args.seed)
+        head = to_head(mode, mean, scale, model, uses_scalars=mode == "target")
+        thresholds = choose_thresholds(head, calibration)
+        heads[mode] = Head(**{**head.__dict__, "thresholds": thresholds})
+        print(
+            f"{mode}: {x.shape[0]} tokens × {x.shape[1]} features, calibration loss {loss:.4f}, "
+            f"thresholds minor {thresholds.minor} major {thresholds.major}"
+        )
+    by_dataset = defaultdict(int)
+    for s in fitting + calibration:
+        by_dataset[s.dataset] += 1
+    card = {
+        "trained_on": dict(sorted(by_dataset.items())),
+        "layers": list(LAYERS),
+        "hidden_units": args.hidden,
+        "seed": args.seed,
+    }
+    save_heads(Path(args.out), "gemma-3-270m", LAYERS, 640, heads, card)
+    print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB)")
+
+
+def evaluate(args: argparse.Namespace) -> None:
+    heads = load_heads(Path(args.head))
+    dev = [s for s in load_features(Path(args.features)) if s.split == "dev"]
+    groups: dict[str, list[Segment]] = defaultdict(list)
+    for s in dev:
+        groups[s.dataset].append(s)
+    table = []
+    for dataset, group in sorted(groups.items()):
+        qes = [s.qe for s in group]
+        row = {"dataset": dataset, "segments": len(group)}
+        for mode in ("target", "source"):
+            head = heads.head(mode)
+            predicted, scores, clean_majors = [], [], 0
+            for s in group:
+                found, score = predict(head, s, head.thresholds.minor)
+                predicted.append([(e.start, e.end) for e in found])
+                scores.append(score)
+                if not s.qe.spans and any(e.probability >= head.thresholds.major for e in found):
+                    clean_majors += 1
+            result = figures(qes, predicted, scores)
+            clean = sum(not s.qe.spans for s in group)
+            row[mode] = {**result.to_json(), "clean_with_major": f"{clean_majors}/{clean}"}
+        row["all_words"] = all_words_baseline(qes).to_json()
+        row["random"] = random_baseline(qes).to_json()
+        table.append(row)
+    if args.json:
+        print(json.dumps(table, indent=2))
+        return
+    key = "bad_word_f1"
+    print(
+        f"{'dataset':16} {'segs':>5} {'F1 tgt':>7} {'F1 src':>7} {'F1 all':>7} {'F1 rnd':>7} "
+        f"{'τ tgt':>6} {'τ src':>6} {'clean w/ major (src)':>21}"
+    )
+    for row in table:
+        measure = key if row["all_words"][key] is not None else "char_f1"
+        print(
+            f"{row['dataset']:16} {row['segments']:5d} {row['target'][measure]:7.3f} {row['source'][measure]:7.3f} "
+            f"{row['all_words'][measure]:7.3f} {row['random'][measure]:7.3f} "
+            f"{_tau(row['target']):>6} {_tau(row['source']):>6} {row['source']['clean_with_major']:>21}"
+        )
+
+
+def _tau(figures_row: dict) -> str:
+    tau = figures_row["kendall_tau"]
+    return "—" if tau is None else f"{tau:.3f}"
+
+
+def add_commands(commands) -> None:
+    fit_parser = commands.add_parser("fit", help="train the heads and calibrate their thresholds")
+    fit_parser.add_argument("--features", required=True)
+    fit_parser.add_argument("--out", required=True)
+    fit_parser.add_argument("--hidden", type=int, default=64)
+    fit_parser.add_argument("--seed", type=int, default=13)
+    fit_parser.set_defaults(run=fit)
+    eval_parser = commands.add_parser("evaluate", help="figures on the dev split, with the baselines")
+    eval_parser.add_argument("--features", required=True)
+    eval_parser.add_argument("--head", required=True)
+    eval_parser.add_argument("--json", action="store_true")
+    eval_parser.set_defaults(run=evaluate)
