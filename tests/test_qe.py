@@ -191,7 +191,7 @@ def test_a_head_file_that_is_not_one_is_a_model_error(tmp_path: Path) -> None:
 
     bad = tmp_path / "head.npz"
     bad.write_bytes(b"not an npz")
-    with pytest.raises(ModelError, match="head.npz"):
+    with pytest.raises(ModelError, match=r"head\.npz"):
         load_heads(bad)
 
 
@@ -233,6 +233,8 @@ def test_tiny_model_with_a_head_reports_spans_and_quality(tiny_model: Path, tmp_
         str(tiny_model),
         "--config",
         str(config),
+        "--select",
+        "TQ306",
         "-f",
         "json",
         "--lang",
@@ -260,6 +262,8 @@ def test_tiny_model_with_a_head_reports_spans_and_quality(tiny_model: Path, tmp_
         str(tiny_model),
         "--config",
         str(config),
+        "--select",
+        "TQ306",
         "-f",
         "json",
         "--lang",
@@ -287,6 +291,15 @@ def test_a_head_that_does_not_fit_the_model_is_a_one_line_error(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "wide.npz" in lines[0] and "640" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_the_learned_rule_is_a_preview_rule_that_runs_when_selected() -> None:
+    from tqcheck.rules import select
+
+    assert "TQ306" not in {r.code for r in select()}
+    assert "TQ306" in {r.code for r in select(["TQ306"])}
+    assert "TQ306" in {r.code for r in select(["ALL"])}
+    assert "TQ304" in {r.code for r in select()}
 
 
 def test_eval_reads_wmt_and_mlqe_formats_without_the_model(cli) -> None:

@@ -54,10 +54,13 @@ class Report:
         return [f for report in self.files for f in report.findings]
 
 
-def signature(rules: list[type[Rule]], model: str | None, min_confidence: float) -> str:
+def signature(
+    rules: list[type[Rule]], model: str | None, min_confidence: float, qe_digest: str | None = None
+) -> str:
     """A reproducibility signature in sacrebleu's style: what produced these numbers."""
     rule_hash = hashlib.sha256(",".join(r.code for r in rules).encode()).hexdigest()[:8]
-    return f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model or 'none'}|min-conf:{min_confidence}"
+    text = f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model or 'none'}|min-conf:{min_confidence}"
+    return text + (f"|qe:{qe_digest}" if qe_digest else "")
 
 
 def run_rules(doc: Document, rules: list[type[Rule]], ctx: CheckContext) -> list[Finding]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -47,13 +47,30 @@ def token_labels(
     return labels
 
 
-def design_matrix(states: np.ndarray, scalars: np.ndarray | None, counts: Sequence[int]) -> np.ndarray:
+def design_matrix(
+    states: np.ndarray, scalars: np.ndarray | None, counts: Sequence[int], summary: str = "none"
+) -> np.ndarray:
     """Each token's input row: its states and scalars, then its right neighbour's scalars (zeros at
-    a segment's end) and its left neighbour's. `counts` gives the tokens of each segment in order,
-    so that neighbours never cross from one segment into the next."""
+    a segment's end) and its left neighbour's. `counts` gives the tokens of each segment (sentence)
+    in order, so that neighbours never cross from one segment into the next.
+
+    `summary` adds what a causal state lacks, the rest of the sentence: "mean" appends the mean of
+    the segment's states to each of its tokens, "last" the state of its last token (which has read
+    the whole segment)."""
     # A few of Gemma's residual dimensions reach past float16's range (the cached training
     # features are float16): clip them the same way everywhere.
-    parts = [np.clip(states.astype(np.float32), -STATE_LIMIT, STATE_LIMIT)]
+    states = np.clip(states.astype(np.float32), -STATE_LIMIT, STATE_LIMIT)
+    parts = [states]
+    if summary != "none":
+        context = np.zeros_like(states)
+        cursor = 0
+        for count in counts:
+            if count:
+                block = slice(cursor, cursor + count)
+                picked = states[block].mean(0) if summary == "mean" else states[cursor + count - 1]
+                context[block] = picked
+            cursor += count
+        parts.append(context)
     if scalars is not None and scalars.shape[1]:
         scalars = scalars.astype(np.float32)
         right = np.zeros_like(scalars)
@@ -87,6 +104,15 @@ class Head:
     out_bias: float
     thresholds: Thresholds
     uses_scalars: bool
+    summary: str = "none"  # the sentence context design_matrix adds ("none", "mean", "last")
+    # Thresholds calibrated for one language pair ("en-de") or one target language ("de"), where
+    # the calibration split had enough segments of it; `thresholds` serves the rest.
+    by_key: dict[str, Thresholds] = field(default_factory=dict)
+
+    def thresholds_for(self, lang: str, source_lang: str | None = None) -> Thresholds:
+        if source_lang and f"{source_lang}-{lang}" in self.by_key:
+            return self.by_key[f"{source_lang}-{lang}"]
+        return self.by_key.get(lang, self.thresholds)
 
     @property
     def width(self) -> int:
@@ -141,6 +167,8 @@ def save_heads(
             "minor": head.thresholds.minor,
             "major": head.thresholds.major,
             "uses_scalars": head.uses_scalars,
+            "summary": head.summary,
+            "by_key": {key: [t.minor, t.major] for key, t in sorted(head.by_key.items())},
         }
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,6 +196,11 @@ def load_heads(path: Path) -> HeadSet:
                     out_bias=float(info["out_bias"]),
                     thresholds=Thresholds(float(info["minor"]), float(info["major"])),
                     uses_scalars=bool(info["uses_scalars"]),
+                    summary=str(info.get("summary", "none")),
+                    by_key={
+                        str(key): Thresholds(float(pair[0]), float(pair[1]))
+                        for key, pair in info.get("by_key", {}).items()
+                    },
                 )
                 if heads[mode].hidden_weight.shape[0] != heads[mode].width:
                     raise ValueError(f"the {mode} head's layers do not fit each other")

@@ -75,6 +75,9 @@ class Rule:
     severity: ClassVar[Severity]
     languages: ClassVar[frozenset[str] | None] = None  # None: every supported language
     needs: ClassVar[frozenset[str]] = frozenset()  # "model" or "source"
+    # A preview rule runs only when selected (`--select TQ306`, `--select ALL`): it is not yet
+    # precise enough to be on by default (ruff's preview rules).
+    preview: ClassVar[bool] = False
     examples: ClassVar[tuple[Example, ...]] = ()
     # Whether the verdict depends on fluency: with a model, the engine keeps, raises or drops the
     # finding by the gain of its best candidate (see engine.rank_with_model).

@@ -155,7 +155,10 @@ def run_check(
             executor.shutdown()
     first = settings_for_path(paths[0], options) if paths else None
     if first is not None:
-        report.signature = signature(first.rules, getattr(scorer, "name", None), first.min_confidence)
+        heads = getattr(scorer, "qe_heads", None)
+        report.signature = signature(
+            first.rules, getattr(scorer, "name", None), first.min_confidence, heads.digest if heads else None
+        )
     return report
 
 

@@ -52,7 +52,7 @@ def collect(args: argparse.Namespace) -> list[tuple[str, str, QESegment]]:
         segments = read_wmt_spans(path)
         pair = f"{segments[0].source_lang}-{segments[0].lang}"
         for split, cap in (("train", args.wmt_train), ("dev", args.wmt_dev)):
-            pool = [s for s in segments if wmt_split(s.doc) == split]
+            pool = [s for s in segments if ("dev" if args.all_dev else wmt_split(s.doc)) == split]
             rng.shuffle(pool)
             chosen += [(f"wmt-{pair}", split, s) for s in pool[:cap]]
     for path in map(Path, args.mlqe or []):
@@ -134,6 +134,7 @@ def main() -> None:
     ex.add_argument("--wmt-dev", type=int, default=400, help="segments per WMT pair for dev")
     ex.add_argument("--mlqe-train", type=int, default=350)
     ex.add_argument("--mlqe-dev", type=int, default=200)
+    ex.add_argument("--all-dev", action="store_true", help="every segment is dev (a whole held-out file)")
     ex.add_argument("--shard-size", type=int, default=128)
     ex.add_argument("--batch-size", type=int, default=16)
     ex.add_argument("--threads", type=int, default=None)

@@ -38,7 +38,13 @@ class Segment:
     rows: dict[str, np.ndarray]  # mode -> design rows
 
 
-def load_features(folder: Path) -> list[Segment]:
+def state_columns(layers: tuple[int, ...], width: int = 640) -> np.ndarray:
+    """The columns of the cached states (all of LAYERS) that hold `layers`."""
+    return np.concatenate([np.arange(LAYERS.index(k) * width, (LAYERS.index(k) + 1) * width) for k in layers])
+
+
+def load_features(folder: Path, layers: tuple[int, ...] = LAYERS, summary: str = "none") -> list[Segment]:
+    columns = state_columns(layers)
     segments: list[Segment] = []
     for shard in sorted(folder.glob("shard-*.npz")):
         records = [
@@ -47,8 +53,8 @@ def load_features(folder: Path) -> list[Segment]:
         with np.load(shard) as data:
             counts = data["counts"]
             rows = {
-                "target": design_matrix(data["target_states"], data["scalars"], counts),
-                "source": design_matrix(data["source_states"], None, counts),
+                "target": design_matrix(data["target_states"][:, columns], data["scalars"], counts, summary),
+                "source": design_matrix(data["source_states"][:, columns], None, counts, summary),
             }
             cursor = 0
             for record, count in zip(records, counts, strict=True):
@@ -132,7 +138,23 @@ def predict(head: Head, segment: Segment, threshold: float):
     return found, expected_penalty(words)
 
 
-def choose_thresholds(head: Head, calibration: list[Segment]) -> Thresholds:
+MIN_CALIBRATION_SEGMENTS = 100  # below this a pair or language keeps the shared thresholds
+
+
+def thresholds_by_key(head: Head, calibration: list[Segment]) -> dict[str, Thresholds]:
+    """Thresholds per language pair and per target language, each from its own segments."""
+    groups: dict[str, list[Segment]] = defaultdict(list)
+    for s in calibration:
+        groups[f"{s.qe.source_lang}-{s.qe.lang}"].append(s)
+        groups[s.qe.lang].append(s)
+    return {
+        key: choose_thresholds(head, group)[0]
+        for key, group in sorted(groups.items())
+        if len(group) >= MIN_CALIBRATION_SEGMENTS
+    }
+
+
+def choose_thresholds(head: Head, calibration: list[Segment]) -> tuple[Thresholds, float]:
     probs = [probabilities(head, s) for s in calibration]
     qes = [s.qe for s in calibration]
     best = (-1.0, 0.5)
@@ -153,10 +175,10 @@ def choose_thresholds(head: Head, calibration: list[Segment]) -> Thresholds:
         major = max(minor, clean_peaks[index])
     else:
         major = max(minor, 0.9)
-    return Thresholds(round(minor, 4), round(major, 4))
+    return Thresholds(round(minor, 4), round(major, 4)), best[0]
 
 
-def to_head(mode: str, mean, scale, model, uses_scalars: bool) -> Head:
+def to_head(mode: str, mean, scale, model, uses_scalars: bool, summary: str) -> Head:
     first, last = model[1], model[3]
     return Head(
         mode=mode,
@@ -168,11 +190,13 @@ def to_head(mode: str, mean, scale, model, uses_scalars: bool) -> Head:
         out_bias=float(last.bias.detach()[0]),
         thresholds=Thresholds(0.5, 0.9),
         uses_scalars=uses_scalars,
+        summary=summary,
     )
 
 
 def fit(args: argparse.Namespace) -> None:
-    segments = load_features(Path(args.features))
+    layers = tuple(int(k) for k in args.layers.split(","))
+    segments = load_features(Path(args.features), layers, args.summary)
     train = [s for s in segments if s.split == "train"]
     fitting = [s for s in train if not is_calibration(s)]
     calibration = [s for s in train if is_calibration(s)]
@@ -187,29 +211,33 @@ def fit(args: argparse.Namespace) -> None:
         xv = np.concatenate([s.rows[mode] for s in calibration])
         yv = np.concatenate([s.labels for s in calibration]).astype(np.float32)
         mean, scale, model, loss = train_mlp(x, y, xv, yv, args.hidden, args.seed)
-        head = to_head(mode, mean, scale, model, uses_scalars=mode == "target")
-        thresholds = choose_thresholds(head, calibration)
-        heads[mode] = Head(**{**head.__dict__, "thresholds": thresholds})
+        head = to_head(mode, mean, scale, model, uses_scalars=mode == "target", summary=args.summary)
+        thresholds, calibration_f1 = choose_thresholds(head, calibration)
+        by_key = thresholds_by_key(head, calibration)
+        heads[mode] = Head(**{**head.__dict__, "thresholds": thresholds, "by_key": by_key})
+        print(f"  by pair and language: { {k: t.minor for k, t in by_key.items()} }")
         print(
             f"{mode}: {x.shape[0]} tokens × {x.shape[1]} features, calibration loss {loss:.4f}, "
-            f"thresholds minor {thresholds.minor} major {thresholds.major}"
+            f"character F1 {calibration_f1:.3f}, thresholds minor {thresholds.minor} major {thresholds.major}"
         )
     by_dataset = defaultdict(int)
     for s in fitting + calibration:
         by_dataset[s.dataset] += 1
     card = {
         "trained_on": dict(sorted(by_dataset.items())),
-        "layers": list(LAYERS),
+        "layers": list(layers),
         "hidden_units": args.hidden,
+        "summary": args.summary,
         "seed": args.seed,
     }
-    save_heads(Path(args.out), "gemma-3-270m", LAYERS, 640, heads, card)
+    save_heads(Path(args.out), "gemma-3-270m", layers, 640, heads, card)
     print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB)")
 
 
 def evaluate(args: argparse.Namespace) -> None:
     heads = load_heads(Path(args.head))
-    dev = [s for s in load_features(Path(args.features)) if s.split == "dev"]
+    summary = heads.head("target").summary
+    dev = [s for s in load_features(Path(args.features), heads.layers, summary) if s.split == "dev"]
     groups: dict[str, list[Segment]] = defaultdict(list)
     for s in dev:
         groups[s.dataset].append(s)
@@ -221,10 +249,11 @@ def evaluate(args: argparse.Namespace) -> None:
             head = heads.head(mode)
             predicted, scores, clean_majors = [], [], 0
             for s in group:
-                found, score = predict(head, s, head.thresholds.minor)
+                thresholds = head.thresholds_for(s.qe.lang, s.qe.source_lang)
+                found, score = predict(head, s, thresholds.minor)
                 predicted.append([(e.start, e.end) for e in found])
                 scores.append(score)
-                if not s.qe.spans and any(e.probability >= head.thresholds.major for e in found):
+                if not s.qe.spans and any(e.probability >= thresholds.major for e in found):
                     clean_majors += 1
             result = figures(qes, predicted, scores)
             clean = sum(not s.qe.spans for s in group)
@@ -259,7 +288,11 @@ def add_commands(commands) -> None:
     fit_parser.add_argument("--features", required=True)
     fit_parser.add_argument("--out", required=True)
     fit_parser.add_argument("--hidden", type=int, default=64)
+    fit_parser.add_argument(
+        "--layers", default=",".join(map(str, LAYERS)), help="a subset of the cached layers"
+    )
     fit_parser.add_argument("--seed", type=int, default=13)
+    fit_parser.add_argument("--summary", default="none", choices=("none", "mean", "last"))
     fit_parser.set_defaults(run=fit)
     eval_parser = commands.add_parser("evaluate", help="figures on the dev split, with the baselines")
     eval_parser.add_argument("--features", required=True)

@@ -22,6 +22,7 @@ def rule_info(rule: type[Rule]) -> dict[str, object]:
         "severity": str(rule.severity),
         "languages": sorted(rule.languages) if rule.languages else sorted(SUPPORTED),
         "needs": sorted(rule.needs),
+        "preview": rule.preview,
         "summary": rule.summary(),
     }
 
@@ -37,6 +38,7 @@ def render_table(out: TextIO, output_format: str = "text") -> None:
     for rule in ALL:
         languages = "all" if rule.languages is None else " ".join(sorted(rule.languages))
         needs = f" (needs {', '.join(sorted(rule.needs))})" if rule.needs else ""
+        needs += " (preview: only when selected)" if rule.preview else ""
         table.add_row(rule.code, rule.name, str(rule.category), str(rule.severity), languages + needs)
     # Wide enough for every rule name when piped; a terminal sets its own width.
     Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 200).print(table)

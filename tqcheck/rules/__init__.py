@@ -94,5 +94,8 @@ def select(selectors: list[str] | None = None, ignore: list[str] | None = None) 
     for selector in (selectors or []) + (ignore or []):
         if not any(matches(rule, selector) for rule in ALL):
             raise ConfigError(f"unknown rule selector {selector!r}; `tqcheck rules` lists the codes")
-    chosen = [r for r in ALL if not selectors or any(matches(r, s) for s in selectors)]
+    if selectors:
+        chosen = [r for r in ALL if any(matches(r, s) for s in selectors)]
+    else:
+        chosen = [r for r in ALL if not r.preview]
     return [r for r in chosen if not any(matches(r, s) for s in ignore or [])]

@@ -26,7 +26,7 @@ from tqcheck.qe import (
     quality,
     word_probabilities,
 )
-from tqcheck.rule import Rule
+from tqcheck.rule import Rule, bad, good
 from tqcheck.rules.model import token_scores
 
 
@@ -77,11 +77,11 @@ def _analyse(doc: Document, ctx: CheckContext, heads: HeadSet) -> LearnedAnalysi
     )
     spans = list(scores.spans)
     probabilities = head.probabilities(rows)
-    mode, thresholds = "target", head.thresholds
+    mode, thresholds = "target", head.thresholds_for(doc.lang, ctx.source_lang)
     source_head = heads.head("source")
     if ctx.alignment is not None and ctx.source is not None and source_head is not None:
         spans, probabilities = _with_source(doc, ctx, heads, spans, probabilities)
-        mode, thresholds = "source", source_head.thresholds
+        mode, thresholds = "source", source_head.thresholds_for(doc.lang, ctx.source_lang)
     return LearnedAnalysis(
         mode, spans, probabilities, thresholds, word_probabilities(doc.text, spans, probabilities)
     )
@@ -136,6 +136,9 @@ class LikelyMistranslation(Rule):
 
     ## Fix safety
     Suggestions, when any, are the model's own words: never applied without --unsafe.
+
+    A preview rule: it runs only when selected (`--select TQ306`); the file's `quality` score
+    comes from the same head whether or not the rule is selected.
     """
 
     code = "TQ306"
@@ -143,8 +146,14 @@ class LikelyMistranslation(Rule):
     category = Category.ACCURACY
     severity = Severity.MINOR
     needs = frozenset({"model"})
-    # The head's verdict comes from human judgements, not from a fluency test of a candidate.
-    examples = ()
+    preview = True
+    examples = (
+        bad(
+            "The president made a visit [[of work]] to the capital, where he met with the "
+            "[[responsibles]] of the ministry."
+        ),
+        good("The minister said the talks would resume on Monday in Geneva."),
+    )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         analysis = learned_analysis(doc, ctx)
