@@ -186,3 +186,28 @@ def test_model_from_environment_variable_and_missing_model(tmp_path: Path, model
     env = {**model_env, "TQCHECK_MODEL": str(tmp_path / "nowhere")}
     result = run_cli("check", str(article), "--lang", "en", env=env)
     assert result.returncode == 2 and "cannot load model" in result.stderr
+
+
+def test_learned_quality_ranks_a_calqued_paragraph_below_a_fluent_one(scorer) -> None:
+    """The shipped head on the embedded model: the `quality` score follows the errors, and TQ306
+    reports spans that are exactly the file's text."""
+    from tqcheck.config import Settings
+    from tqcheck.document import load_text
+    from tqcheck.engine import check_document
+
+    calqued = (
+        "The president made a visit of work to the capital, where he met with the responsibles of "
+        "the ministry. The police arrested three persons suspected to be implicated in the robbery."
+    )
+    fluent = (
+        "The president paid a working visit to the capital, where he met ministry officials. "
+        "The police arrested three people suspected of involvement in the robbery."
+    )
+    settings = Settings(lang="en", select=("TQ306",))
+    reports = [check_document(load_text(text, "en"), settings, scorer=scorer) for text in (calqued, fluent)]
+    assert all(r.quality is not None for r in reports)
+    assert reports[0].quality < reports[1].quality, [r.quality for r in reports]
+    assert reports[0].findings, "nothing flagged in the calqued paragraph"
+    for finding in reports[0].findings:
+        assert finding.text == calqued[finding.start : finding.end]
+        assert 0 < finding.evidence["probability"] < 1
