@@ -3,6 +3,7 @@ to a fixed point, concurrent edits, UTF-32, stray carriage returns, cp1252 Spani
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from pathlib import Path
 
@@ -41,3 +42,45 @@ def test_glossary_variant_inside_the_preferred_term_is_left_alone(tmp_path: Path
     assert article.read_text(encoding="utf-8") == fixed
     check = run_cli("check", str(article), "--no-lm", "--lang", "en", "--glossary", str(terms))
     assert "TQ602" not in check.stdout
+
+
+# A term base renamed step by step: each fix uncovers the next, one per pass, eight in all.
+CHAIN = [
+    "Alderbury",
+    "Bexmoor",
+    "Cindale",
+    "Dunholt",
+    "Eastwick",
+    "Fallowfield",
+    "Glenmere",
+    "Harrowgate",
+    "Ivybridge",
+]
+
+
+def test_one_run_reaches_a_fixed_point(tmp_path: Path) -> None:
+    terms = tmp_path / "terms.tsv"
+    rows = [f"en\t{new}\t{old}" for old, new in itertools.pairwise(CHAIN)]
+    terms.write_text("lang\tpreferred\tforbidden\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    article = tmp_path / "article.txt"
+    article.write_text(f"The council of {CHAIN[0]} met on Monday.\n", encoding="utf-8")
+    options = ("--write", "--lang", "en", "--glossary", str(terms))
+    first = fix(article, *options)
+    assert first.returncode == 0 and "applied 8 fix(es)" in first.stderr, first.stderr
+    assert article.read_text(encoding="utf-8") == f"The council of {CHAIN[-1]} met on Monday.\n"
+    second = fix(article, *options)
+    assert second.returncode == 0 and "applied" not in second.stderr, second.stderr
+    assert article.read_text(encoding="utf-8") == f"The council of {CHAIN[-1]} met on Monday.\n"
+
+
+def test_fixes_that_undo_each_other_stop_with_a_note(tmp_path: Path) -> None:
+    terms = tmp_path / "terms.tsv"
+    terms.write_text("lang\tpreferred\tforbidden\nen\tKyiv\tKiev\nen\tKiev\tKyiv\n", encoding="utf-8")
+    article = tmp_path / "article.txt"
+    article.write_text("The talks in Kiev ended on Monday.\n", encoding="utf-8")
+    result = fix(article, "--write", "--lang", "en", "--glossary", str(terms))
+    assert "undo each other" in result.stderr and result.stderr.count("\n") <= 3, result.stderr
+    assert article.read_text(encoding="utf-8") in (
+        "The talks in Kiev ended on Monday.\n",
+        "The talks in Kyiv ended on Monday.\n",
+    )

@@ -20,7 +20,9 @@ from tqcheck.document import Decoded
 from tqcheck.errors import InputError
 from tqcheck.findings import Finding, Suggestion
 
-MAX_PASSES = 5  # fixes can uncover others (a heading's period, then its case): re-check a few times
+# Fixes can uncover others (a heading's period, then its case): re-check until nothing applies,
+# so one run reaches a fixed point. The bound only stops fixes that undo each other.
+MAX_PASSES = 200
 
 
 def non_overlapping(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
@@ -108,6 +110,7 @@ def fix_text(
     """Apply applicable fixes, re-checking after each pass until nothing applicable is left."""
     result = FixResult(path, text, text, decoded)
     newline = _newline_style(text)
+    seen = {hash(text)}
     for _ in range(MAX_PASSES):
         findings = check(result.fixed)
         by_suggestion = {id(f.best): f for f in findings if f.best is not None}
@@ -127,6 +130,12 @@ def fix_text(
         kept_ids = {id(e) for e in kept}
         result.applied.extend(f for e, f in edits if id(e) in kept_ids)
         result.fixed = apply_suggestions(result.fixed, kept)
+        if hash(result.fixed) in seen:  # fixes that undo each other (a glossary with A → B and B → A)
+            result.skipped.append("further fixes: they undo each other and never settle")
+            break
+        seen.add(hash(result.fixed))
+    else:
+        result.skipped.append(f"further fixes: still finding some after {MAX_PASSES} passes")
     return result
 
 

@@ -219,21 +219,21 @@ class GlossaryTerm(Rule):
         if ctx.glossary is None:
             return
         terms = ctx.glossary.for_language(doc.lang)
-        # Where a preferred term already stands, no variant is flagged: rewriting a part of it
-        # would corrupt correct text, and again on every run.
-        protected = _Spans(
-            [
-                (m.start(), m.end())
-                for term in terms
-                for m in term.preferred_pattern().finditer(doc.text, overlapped=True)
-            ]
-        )
+        # Where a longer preferred term already stands, a variant inside it is not flagged:
+        # rewriting a part of it would corrupt correct text, and again on every run.
+        preferred = [
+            (m.start(), m.end())
+            for term in terms
+            for m in term.preferred_pattern().finditer(doc.text, overlapped=True)
+        ]
+        protected: dict[int, _Spans] = {}
         for term in terms:
             for variant, pattern in term.patterns():
                 for match in pattern.finditer(doc.text):
-                    if variant.casefold() != term.preferred.casefold() and protected.contain(
-                        match.start(), match.end()
-                    ):
+                    length = match.end() - match.start()
+                    if length not in protected:
+                        protected[length] = _Spans([p for p in preferred if p[1] - p[0] > length])
+                    if protected[length].contain(match.start(), match.end()):
                         continue
                     note = f" {term.note}" if term.note else ""
                     yield self.finding(
