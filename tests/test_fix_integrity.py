@@ -7,6 +7,7 @@ import itertools
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 GLOSSARY = (
@@ -84,3 +85,36 @@ def test_fixes_that_undo_each_other_stop_with_a_note(tmp_path: Path) -> None:
         "The talks in Kiev ended on Monday.\n",
         "The talks in Kyiv ended on Monday.\n",
     )
+
+
+def test_an_edit_made_during_fix_is_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tqcheck.runner
+    from tqcheck.cli import app
+
+    edited, untouched = tmp_path / "edited.txt", tmp_path / "untouched.txt"
+    for path in (edited, untouched):
+        path.write_text("The talks ended with the the union on Monday.\n", encoding="utf-8")
+    fix_file = tqcheck.runner.fix_file
+
+    def fix_file_then_edit(path: Path, *args: object) -> object:
+        result = fix_file(path, *args)
+        if path == edited:  # someone saves the file between tqcheck's read and its write
+            with path.open("a", encoding="utf-8") as out:
+                out.write("A line added meanwhile.\n")
+        return result
+
+    monkeypatch.setattr(tqcheck.runner, "fix_file", fix_file_then_edit)
+    with pytest.raises(SystemExit) as exit:
+        app(["fix", str(edited), str(untouched), "--write", "--lang", "en", "--no-lm"])
+    assert exit.value.code == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
+    assert errors == [
+        f"tqcheck: error: {edited}: changed while tqcheck was fixing it; not written (run fix again)"
+    ]
+    assert edited.read_text(encoding="utf-8") == (
+        "The talks ended with the the union on Monday.\nA line added meanwhile.\n"
+    )
+    assert untouched.read_text(encoding="utf-8") == "The talks ended with the union on Monday.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edited.txt", "untouched.txt"]

@@ -10,8 +10,10 @@ at absolute offsets of the file. Rules never see or correct offsets themselves.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -246,11 +248,25 @@ class Document:
 # ---- reading files ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What a file was when it was read: `fix --write` replaces it only if it still is."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes, status: os.stat_result) -> FileStamp:
+        return cls(len(data), status.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
 @dataclass(slots=True)
 class Decoded:
     text: str
     encoding: str
     bom: bytes = b""
+    stamp: FileStamp | None = None  # set when read from a file
 
 
 BOMS = (
@@ -369,10 +385,12 @@ def read_articles(path: Path, encoding: str | None = None) -> list[RawDocument]:
     if path.is_dir():
         raise InputError("is a directory", name)
     try:
+        status = path.stat()  # before reading: an edit during the read then shows as a newer mtime
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", name) from error
     decoded = decode_bytes(data, name, encoding)
+    decoded.stamp = FileStamp.of(data, status)
     fmt = format_of(path)
     if fmt != "jsonl":
         return [RawDocument(name, decoded.text, fmt, decoded)]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqcheck.document import Decoded
+from tqcheck.document import Decoded, FileStamp
 from tqcheck.errors import InputError
 from tqcheck.findings import Finding, Suggestion
 
@@ -147,8 +147,23 @@ def _encodable(text: str, encoding: str) -> bool:
     return True
 
 
+def _unchanged_since_read(target: Path, stamp: FileStamp, name: str) -> None:
+    """Raise InputError if the file is no longer what was read: replacing it would lose an edit."""
+    try:
+        status = target.stat()
+        now = (status.st_size, status.st_mtime_ns)
+        same = now == (stamp.size, stamp.mtime_ns) and FileStamp.of(target.read_bytes(), status) == stamp
+    except OSError:
+        same = False
+    if not same:
+        raise InputError("changed while tqcheck was fixing it; not written (run fix again)", name)
+
+
 def write_atomically(path: Path, text: str, decoded: Decoded) -> None:
     """Write through a temporary file in the same folder, then rename: never a half-written file.
+
+    Only if the file is still what was read (size, mtime and hash, compared just before the
+    rename): an edit made meanwhile is never overwritten.
 
     A symbolic link is written through (its target is replaced, the link stays); a failure leaves
     the file as it was, no temporary file behind, and raises a one-line InputError.
@@ -166,9 +181,13 @@ def write_atomically(path: Path, text: str, decoded: Decoded) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
+        if decoded.stamp is not None:
+            _unchanged_since_read(target, decoded.stamp, str(path))
         os.replace(temporary, target)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, InputError):
+            raise
         if isinstance(error, OSError):  # disk full, permissions: a user's problem, not a crash
             raise InputError(f"cannot write: {error.strerror or error}", str(path)) from error
         raise
