@@ -4,6 +4,7 @@ to a fixed point, concurrent edits, UTF-32, stray carriage returns, cp1252 Spani
 from __future__ import annotations
 
 import itertools
+import json
 import subprocess
 from pathlib import Path
 
@@ -118,3 +119,19 @@ def test_an_edit_made_during_fix_is_not_lost(
     )
     assert untouched.read_text(encoding="utf-8") == "The talks ended with the union on Monday.\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["edited.txt", "untouched.txt"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"), [("utf-32-le", b"\xff\xfe\x00\x00"), ("utf-32-be", b"\x00\x00\xfe\xff")]
+)
+def test_utf32_with_a_bom_is_read_and_written_as_utf32(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    article = tmp_path / "article.txt"
+    article.write_bytes(bom + "Le café a fermé avec le le syndicat lundi.\n".encode(encoding))
+    check = run_cli("check", str(article), "--no-lm", "--lang", "fr", "--format", "json")
+    findings = json.loads(check.stdout)["files"][0]["findings"]
+    assert [f["rule"] for f in findings] == ["TQ202"], check.stdout  # the repeated word, nothing else
+    result = fix(article, "--write", "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    data = article.read_bytes()
+    assert data.startswith(bom)
+    assert data[4:].decode(encoding) == "Le café a fermé avec le syndicat lundi.\n"

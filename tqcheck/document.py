@@ -269,7 +269,10 @@ class Decoded:
     stamp: FileStamp | None = None  # set when read from a file
 
 
+# Longest first: UTF-32-LE's mark (FF FE 00 00) begins with UTF-16-LE's (FF FE).
 BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
@@ -292,6 +295,8 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
             try:
                 return Decoded(data[len(bom) :].decode(name), name, bom)
             except UnicodeDecodeError as error:
+                if name == "utf-32-le":  # or UTF-16-LE text that opens with a NUL character
+                    continue
                 raise InputError(f"invalid {name} after its byte-order mark", path) from error
     if b"\x00" in data[:8192]:
         raise InputError("binary file (contains NUL bytes); expected an article in text form", path)
