@@ -135,3 +135,23 @@ def test_utf32_with_a_bom_is_read_and_written_as_utf32(tmp_path: Path, encoding:
     data = article.read_bytes()
     assert data.startswith(bom)
     assert data[4:].decode(encoding) == "Le café a fermé avec le syndicat lundi.\n"
+
+
+STRAY_CR = (
+    "# Port strike ends\n\nThe strike ended on Tuesday after a deal.\rUnions said the deal was fair.\n\n"
+    "## Calls for calm\n\nDockers voted to return to work on Monday.\n\nShipping resumed at dawn.\n\n"
+    "The talks lasted three weeks and the the union agreed.\n"
+)
+
+
+def test_a_stray_cr_in_markdown_keeps_every_paragraph(tmp_path: Path) -> None:
+    stray, plain = tmp_path / "stray.md", tmp_path / "plain.md"
+    stray.write_bytes(STRAY_CR.encode("utf-8"))
+    plain.write_bytes(STRAY_CR.replace("\r", "\n").encode("utf-8"))
+    check = run_cli("check", str(stray), str(plain), "--no-lm", "--lang", "en", "--format", "json")
+    reports = {Path(entry["path"]).name: entry for entry in json.loads(check.stdout)["files"]}
+    assert reports["stray.md"]["words"] == reports["plain.md"]["words"] == 42
+    assert [f["rule"] for f in reports["stray.md"]["findings"]] == ["TQ202"]  # in the last paragraph
+    result = fix(stray, "--write", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert stray.read_bytes() == STRAY_CR.replace("the the union", "the union").encode("utf-8")

@@ -546,6 +546,7 @@ def _short_heading_with_period(body: str, lang: str) -> bool:
 
 
 BlockSpan = tuple[str, int, int, int]  # kind, level, start and end in the analysed text
+LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def build_markdown(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
@@ -557,7 +558,8 @@ def build_markdown(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
     front = FRONT_MATTER.match(source)
     if front:
         body_start = front.end()
-    line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
+    # Lines end where markdown-it ends them, at CR, LF or CRLF: a lone CR must not shift the map.
+    line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(source)]
     body_line0 = bisect.bisect_right(line_starts, body_start) - 1
     md = MarkdownIt("commonmark", {"html": True})
     tokens = md.parse(source[body_start:])
@@ -596,7 +598,7 @@ MD_INLINE_DROP = re.compile(
 
 
 def _markdown_inline(builder: ContentBuilder, source: str, start: int, end: int, heading: bool) -> None:
-    for line in re.finditer(r"[^\n]*\n?", source[start:end]):
+    for line in re.finditer(r"[^\r\n]*(?:\r\n?|\n)?", source[start:end]):
         if not line.group(0):
             continue
         line_start = start + line.start()
