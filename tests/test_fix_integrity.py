@@ -129,7 +129,8 @@ def test_utf32_with_a_bom_is_read_and_written_as_utf32(tmp_path: Path, encoding:
     article.write_bytes(bom + "Le café a fermé avec le le syndicat lundi.\n".encode(encoding))
     check = run_cli("check", str(article), "--no-lm", "--lang", "fr", "--format", "json")
     findings = json.loads(check.stdout)["files"][0]["findings"]
-    assert [f["rule"] for f in findings] == ["TQ202"], check.stdout  # the repeated word, nothing else
+    # The repeated word, nothing else, at its offset in the decoded text (not in NUL-interleaved text).
+    assert [(f["rule"], f["start"]) for f in findings] == [("TQ202", 21)], check.stdout
     result = fix(article, "--write", "--lang", "fr")
     assert result.returncode == 0, result.stderr
     data = article.read_bytes()
@@ -155,3 +156,23 @@ def test_a_stray_cr_in_markdown_keeps_every_paragraph(tmp_path: Path) -> None:
     result = fix(stray, "--write", "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert stray.read_bytes() == STRAY_CR.replace("the the union", "the union").encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¡Feliz año nuevo a todos! Dijo que el el puerto reabre.\n",
+        "¡Año nuevo, vida nueva! El el puerto reabre.\n",
+    ],
+)
+def test_cp1252_spanish_is_read_as_cp1252(tmp_path: Path, text: str) -> None:
+    article = tmp_path / "articulo.txt"
+    article.write_bytes(text.encode("cp1252"))
+    check = run_cli("check", str(article), "--no-lm", "--format", "json")
+    (entry,) = json.loads(check.stdout)["files"]
+    assert entry["lang"] == "es"
+    assert [f["rule"] for f in entry["findings"]] == ["TQ202"], entry["findings"]  # not a script mix-up
+    diff = fix(article)
+    assert f"+{text.replace('l el', 'l')}" in diff.stdout, diff.stdout
+    assert fix(article, "--write").returncode == 0
+    assert article.read_bytes() == text.replace("l el", "l").encode("cp1252")

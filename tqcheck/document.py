@@ -312,7 +312,51 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
     text = str(best)
     if _looks_binary(text):
         raise InputError("binary file; expected an article in text form", path)
-    return Decoded(text, best.encoding)
+    encoding, text = _plausible_for_language(data, best.encoding, text)
+    return Decoded(text, encoding)
+
+
+# Western and Central European code pages read most bytes alike; which one a file is in shows in
+# the letters its decoding gives the article's language ("ñ", "¡" in Spanish, not "ń", "ˇ").
+# UTF-8 is tried before charset detection, so it is not among them.
+LATIN_CODEPAGES = ("cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2")
+LANGUAGE_LETTERS = {
+    "en": "",
+    "fr": "àâæçéèêëîïôœùûüÿÀÂÆÇÉÈÊËÎÏÔŒÙÛÜŸ",
+    "de": "äöüßÄÖÜ",
+    "es": "áéíóúüñÁÉÍÓÚÜÑ",
+    "pt": "áâãàçéêíóôõúüÁÂÃÀÇÉÊÍÓÔÕÚÜ",
+}
+# Non-ASCII marks any of these languages' articles may hold.
+COMMON_MARKS = frozenset("\u00a0“”‘’‚„«»‹›–—…€£°·•×¡¿ºª§©®™")
+
+
+def _plausible_for_language(data: bytes, encoding: str, text: str) -> tuple[str, str]:
+    """The Latin code page whose decoding has the fewest characters foreign to the language.
+
+    Short Western text with few accented bytes also passes for Big5 or GB18030 ("año" → "a隳"):
+    those are weighed the same way. Real CJK text keeps its code page: it is detected as Chinese,
+    and read as Latin it would have about twice as many foreign characters."""
+    letters = LANGUAGE_LETTERS.get(detect_language(text))
+    if letters is None:
+        return encoding, text
+    allowed = COMMON_MARKS | frozenset(letters)
+
+    def foreign(decoded: str) -> int:
+        return sum(1 for ch in decoded if ch > "\x7f" and ch not in allowed)
+
+    best = (foreign(text), encoding, text)  # the detector's choice wins ties
+    for candidate in LATIN_CODEPAGES:
+        if candidate == encoding.lower():
+            continue
+        try:
+            decoded = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        count = foreign(decoded)
+        if count < best[0]:
+            best = (count, candidate, decoded)
+    return best[1], best[2]
 
 
 # When several encodings read a file equally cleanly (short Western text decodes without a flaw as
