@@ -158,6 +158,9 @@ class Document:
     suppressions: list[tuple[int, int, frozenset[str] | None]] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _token_starts: list[int] = field(default_factory=list, repr=False)
+    _sentence_blocks: list[int] = field(default_factory=list, repr=False)
+    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _block_starts: list[int] = field(default_factory=list, repr=False)
 
     # ---- geometry -------------------------------------------------------------------------
     @property
@@ -217,17 +220,26 @@ class Document:
         return [t for t in self.tokens_between(block.start, block.end) if t.is_word]
 
     def block_sentences(self, block: Block) -> Iterator[Sentence]:
-        return (s for s in self.sentences if s.block == block.index)
+        # Sentences come in block order: find a block's by bisection, not by scanning them all
+        # for every block (quadratic on a long file).
+        if len(self._sentence_blocks) != len(self.sentences):
+            self._sentence_blocks = [s.block for s in self.sentences]
+        first = bisect.bisect_left(self._sentence_blocks, block.index)
+        last = bisect.bisect_right(self._sentence_blocks, block.index, first)
+        return iter(self.sentences[first:last])
 
     def block_at(self, offset: int) -> Block | None:
-        starts = [b.start for b in self.blocks]
-        i = bisect.bisect_right(starts, offset) - 1
+        if len(self._block_starts) != len(self.blocks):
+            self._block_starts = [b.start for b in self.blocks]
+        i = bisect.bisect_right(self._block_starts, offset) - 1
         if i >= 0 and self.blocks[i].start <= offset < max(self.blocks[i].end, self.blocks[i].start + 1):
             return self.blocks[i]
         return None
 
     def sentence_at(self, offset: int) -> Sentence | None:
-        starts = [s.start for s in self.sentences]
+        if len(self._sentence_starts) != len(self.sentences):
+            self._sentence_starts = [s.start for s in self.sentences]
+        starts = self._sentence_starts
         i = bisect.bisect_right(starts, offset) - 1
         if i >= 0 and offset < self.sentences[i].end:
             return self.sentences[i]
@@ -503,16 +515,27 @@ def plain_blocks(text: str) -> list[tuple[Block, bool]]:
     run are hard-wrapped prose: then the run is one paragraph.
     """
     blocks: list[tuple[Block, bool]] = []
-    for run in re.finditer(r"(?:[^\r\n]*\S[^\r\n]*(?:\r\n|\r|\n|$))+", text):
-        lines = [m for m in re.finditer(r"[^\r\n]+", run.group(0)) if m.group(0).strip()]
-        wrapped = _hard_wrapped([m.group(0) for m in lines])
-        pieces = [(lines[0].start(), lines[-1].end())] if wrapped else [(m.start(), m.end()) for m in lines]
+    # Runs of non-blank lines, each line ended by one line break: found line by line, since one
+    # pattern for a whole run backtracks quadratically over a long run of spaces.
+    runs: list[list[tuple[int, int]]] = []
+    previous_end = -1
+    for line in re.finditer(r"[^\r\n]+", text):
+        start, end = line.span()
+        if not line.group(0).strip():
+            previous_end = -1  # a line of spaces is a blank line
+            continue
+        if runs and previous_end >= 0 and text[previous_end:start] in ("\n", "\r", "\r\n"):
+            runs[-1].append((start, end))
+        else:
+            runs.append([(start, end)])
+        previous_end = end
+    for lines in runs:
+        wrapped = _hard_wrapped([text[start:end] for start, end in lines])
+        pieces = [(lines[0][0], lines[-1][1])] if wrapped else lines
         for start, end in pieces:
-            raw = run.group(0)[start:end]
+            raw = text[start:end]
             lead = len(raw) - len(raw.lstrip())
-            abs_start = run.start() + start + lead
-            abs_end = run.start() + start + len(raw.rstrip())
-            blocks.append((Block("paragraph", abs_start, abs_end), len(lines) == 1))
+            blocks.append((Block("paragraph", start + lead, start + len(raw.rstrip())), len(lines) == 1))
     return blocks
 
 
@@ -628,15 +651,17 @@ def build_markdown(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
 
 
 MD_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?(?:#{1,6}[ \t]+)?")
+# Bounded repeats and a run of spaces matched only from its start: a line of 20,000 `![` or of
+# 100,000 spaces must not be rescanned from every position (quadratic).
 MD_INLINE_DROP = re.compile(
     r"`+[^`]*`+"  # inline code
-    r"|!\[[^\]]*\]\([^)]*\)"  # images
-    r"|\]\([^)]*\)"  # the target of a link; its text stays
-    r"|<[^>\n]+>"  # inline HTML and autolinks
+    r"|!\[[^\]]{0,1000}\]\([^)]{0,1000}\)"  # images
+    r"|\]\([^)]{0,1000}\)"  # the target of a link; its text stays
+    r"|<[^>\n]{1,1000}>"  # inline HTML and autolinks
     r"|(?<![\w\\])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\w)"  # emphasis markers
     r"|\\(?=[\\`*_{}\[\]()#+\-.!])"  # backslash escapes: keep the escaped character
     r"|(?<!\\)\["  # the opening bracket of a link
-    r"|[ \t]+#+[ \t]*$",  # closing hashes of an ATX heading
+    r"|(?<![ \t])[ \t]+#+[ \t]*$",  # closing hashes of an ATX heading
     re.MULTILINE,
 )
 
@@ -861,10 +886,24 @@ def pipeline(lang: str):  # -> spacy.language.Language
     return _PIPELINES[lang]
 
 
+# spaCy peels prefixes and suffixes off a token one at a time, searching the rest each time:
+# quadratic on a long run without spaces ("![![![…", "!!!!…"). Such a run is no prose; it is
+# handed to spaCy as one plain word of the same length, so offsets are unchanged.
+LONG_RUN = regex.compile(r"(?<!\S)\S{1000,}")  # from the start of a run only: linear
+LONG_SYMBOL_RUN = regex.compile(
+    r"(?<![^\s\p{L}\p{M}\p{N}])[^\s\p{L}\p{M}\p{N}]{1000,}"
+)  # Chinese runs text without spaces
+
+
+def _tame_long_runs(text: str, lang: str) -> str:
+    pattern = LONG_SYMBOL_RUN if lang == "zh" else LONG_RUN
+    return pattern.sub(lambda m: "x" * len(m.group(0)), text)
+
+
 def segment(doc: Document) -> None:
     """Fill in sentences and tokens for every block, with absolute offsets into doc.text."""
     nlp = pipeline(doc.lang)
-    texts = [doc.text[b.start : b.end] for b in doc.blocks]
+    texts = [_tame_long_runs(doc.text[b.start : b.end], doc.lang) for b in doc.blocks]
     tokens: list[Token] = []
     sentences: list[Sentence] = []
     for block, parsed in zip(doc.blocks, nlp.pipe(texts, batch_size=64), strict=True):
@@ -873,8 +912,10 @@ def segment(doc: Document) -> None:
             group = []
             for tok in span:
                 start = block.start + tok.idx
-                is_word = bool(WORD_CHAR.search(tok.text)) and not tok.is_space
-                group.append(Token(start, start + len(tok.text), tok.text, is_word, tok.is_space))
+                end = start + len(tok.text)
+                text = doc.text[start:end]  # not tok.text: a long run was masked for spaCy
+                is_word = bool(WORD_CHAR.search(text)) and not tok.is_space
+                group.append(Token(start, end, text, is_word, tok.is_space))
             # Sentences keep their own text, not trailing white space.
             while group and group[-1].is_space:
                 group.pop()

@@ -94,7 +94,21 @@ def drop_subsumed(findings: list[Finding]) -> list[Finding]:
     wide = [f for f in findings if f.category == Category.RESIDUE or BY_CODE.get(f.rule, Rule).subsumes]
     if not wide:
         return findings
-    return [f for f in findings if not any(explains(outer, f) for outer in wide)]
+    # A sweep by start offset instead of every pair: only the wide findings that started before
+    # a finding and have not ended before it starts can contain it.
+    wide.sort(key=lambda f: f.start)
+    dropped: set[int] = set()
+    active: list[Finding] = []
+    next_wide = 0
+    for finding in sorted(findings, key=lambda f: f.start):
+        while next_wide < len(wide) and wide[next_wide].start <= finding.start:
+            active.append(wide[next_wide])
+            next_wide += 1
+        if active and min(outer.end for outer in active) < finding.start:
+            active = [outer for outer in active if outer.end >= finding.start]
+        if any(explains(outer, finding) for outer in active):
+            dropped.add(id(finding))
+    return [f for f in findings if id(f) not in dropped]
 
 
 def deduplicate(findings: list[Finding]) -> list[Finding]:

@@ -392,6 +392,11 @@ class UnbalancedDelimiters(Rule):
         )
 
 
+DOUBLED_SPACES = regex.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+WORD_BEFORE = regex.compile(r"[\p{L}\p{M}\p{N}]*", regex.REVERSE)  # matched backwards from the spaces
+WORD_AFTER = regex.compile(r"[\p{L}\p{M}\p{N}]*")
+
+
 class DoubledSpace(Rule):
     """Flags two or more spaces between words ("two  days").
 
@@ -418,11 +423,15 @@ class DoubledSpace(Rule):
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         if not doc.whitespace_significant:
             return
-        for match in regex.finditer(
-            r"([\p{L}\p{M}\p{N}]*)(?<=\S)([ \u00a0]{2,})(?=\S)([\p{L}\p{M}\p{N}]*)", doc.text
-        ):
-            start, end = match.start(), match.end()
-            fixed = match.group(1) + " " + match.group(3)
+        text = doc.text
+        last_end = 0
+        # The run of spaces first, then the words either side: one pattern matching words before
+        # spaces retries every letter of a long word without spaces (quadratic).
+        for spaces in DOUBLED_SPACES.finditer(text):
+            start = WORD_BEFORE.match(text, last_end, spaces.start()).start()
+            end = WORD_AFTER.match(text, spaces.end()).end()
+            last_end = end
+            fixed = text[start : spaces.start()] + " " + text[spaces.end() : end]
             yield self.finding(
                 doc, start, end, "Two or more spaces between words.", [replace(start, end, fixed, 0.95)]
             )
