@@ -54,10 +54,17 @@ class Report:
         return [f for report in self.files for f in report.findings]
 
 
-def signature(rules: list[type[Rule]], model: str | None, min_confidence: float) -> str:
-    """A reproducibility signature in sacrebleu's style: what produced these numbers."""
+def signature(
+    rules: list[type[Rule]], model: str | None, min_confidence: float, weights: str | None = None
+) -> str:
+    """A reproducibility signature in sacrebleu's style: what produced these numbers.
+
+    `weights` is a digest of the model's weights: the same name with other weights scores otherwise."""
     rule_hash = hashlib.sha256(",".join(r.code for r in rules).encode()).hexdigest()[:8]
-    return f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model or 'none'}|min-conf:{min_confidence}"
+    model_part = f"{model}@{weights}" if model and weights else (model or "none")
+    return (
+        f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model_part}|min-conf:{min_confidence}"
+    )
 
 
 def run_rules(doc: Document, rules: list[type[Rule]], ctx: CheckContext) -> list[Finding]:

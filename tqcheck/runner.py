@@ -155,7 +155,12 @@ def run_check(
             executor.shutdown()
     first = settings_for_path(paths[0], options) if paths else None
     if first is not None:
-        report.signature = signature(first.rules, getattr(scorer, "name", None), first.min_confidence)
+        report.signature = signature(
+            first.rules,
+            getattr(scorer, "name", None),
+            first.min_confidence,
+            getattr(scorer, "weights_digest", None),
+        )
     return report
 
 
