@@ -10,8 +10,10 @@ at absolute offsets of the file. Rules never see or correct offsets themselves.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -156,6 +158,9 @@ class Document:
     suppressions: list[tuple[int, int, frozenset[str] | None]] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _token_starts: list[int] = field(default_factory=list, repr=False)
+    _sentence_blocks: list[int] = field(default_factory=list, repr=False)
+    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _block_starts: list[int] = field(default_factory=list, repr=False)
 
     # ---- geometry -------------------------------------------------------------------------
     @property
@@ -215,17 +220,26 @@ class Document:
         return [t for t in self.tokens_between(block.start, block.end) if t.is_word]
 
     def block_sentences(self, block: Block) -> Iterator[Sentence]:
-        return (s for s in self.sentences if s.block == block.index)
+        # Sentences come in block order: find a block's by bisection, not by scanning them all
+        # for every block (quadratic on a long file).
+        if len(self._sentence_blocks) != len(self.sentences):
+            self._sentence_blocks = [s.block for s in self.sentences]
+        first = bisect.bisect_left(self._sentence_blocks, block.index)
+        last = bisect.bisect_right(self._sentence_blocks, block.index, first)
+        return iter(self.sentences[first:last])
 
     def block_at(self, offset: int) -> Block | None:
-        starts = [b.start for b in self.blocks]
-        i = bisect.bisect_right(starts, offset) - 1
+        if len(self._block_starts) != len(self.blocks):
+            self._block_starts = [b.start for b in self.blocks]
+        i = bisect.bisect_right(self._block_starts, offset) - 1
         if i >= 0 and self.blocks[i].start <= offset < max(self.blocks[i].end, self.blocks[i].start + 1):
             return self.blocks[i]
         return None
 
     def sentence_at(self, offset: int) -> Sentence | None:
-        starts = [s.start for s in self.sentences]
+        if len(self._sentence_starts) != len(self.sentences):
+            self._sentence_starts = [s.start for s in self.sentences]
+        starts = self._sentence_starts
         i = bisect.bisect_right(starts, offset) - 1
         if i >= 0 and offset < self.sentences[i].end:
             return self.sentences[i]
@@ -246,14 +260,31 @@ class Document:
 # ---- reading files ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What a file was when it was read: `fix --write` replaces it only if it still is."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes, status: os.stat_result) -> FileStamp:
+        return cls(len(data), status.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
 @dataclass(slots=True)
 class Decoded:
     text: str
     encoding: str
     bom: bytes = b""
+    stamp: FileStamp | None = None  # set when read from a file
 
 
+# Longest first: UTF-32-LE's mark (FF FE 00 00) begins with UTF-16-LE's (FF FE).
 BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
@@ -276,6 +307,8 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
             try:
                 return Decoded(data[len(bom) :].decode(name), name, bom)
             except UnicodeDecodeError as error:
+                if name == "utf-32-le":  # or UTF-16-LE text that opens with a NUL character
+                    continue
                 raise InputError(f"invalid {name} after its byte-order mark", path) from error
     if b"\x00" in data[:8192]:
         raise InputError("binary file (contains NUL bytes); expected an article in text form", path)
@@ -291,7 +324,51 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
     text = str(best)
     if _looks_binary(text):
         raise InputError("binary file; expected an article in text form", path)
-    return Decoded(text, best.encoding)
+    encoding, text = _plausible_for_language(data, best.encoding, text)
+    return Decoded(text, encoding)
+
+
+# Western and Central European code pages read most bytes alike; which one a file is in shows in
+# the letters its decoding gives the article's language ("ñ", "¡" in Spanish, not "ń", "ˇ").
+# UTF-8 is tried before charset detection, so it is not among them.
+LATIN_CODEPAGES = ("cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2")
+LANGUAGE_LETTERS = {
+    "en": "",
+    "fr": "àâæçéèêëîïôœùûüÿÀÂÆÇÉÈÊËÎÏÔŒÙÛÜŸ",
+    "de": "äöüßÄÖÜ",
+    "es": "áéíóúüñÁÉÍÓÚÜÑ",
+    "pt": "áâãàçéêíóôõúüÁÂÃÀÇÉÊÍÓÔÕÚÜ",
+}
+# Non-ASCII marks any of these languages' articles may hold.
+COMMON_MARKS = frozenset("\u00a0“”‘’‚„«»‹›–—…€£°·•×¡¿ºª§©®™")
+
+
+def _plausible_for_language(data: bytes, encoding: str, text: str) -> tuple[str, str]:
+    """The Latin code page whose decoding has the fewest characters foreign to the language.
+
+    Short Western text with few accented bytes also passes for Big5 or GB18030 ("año" → "a隳"):
+    those are weighed the same way. Real CJK text keeps its code page: it is detected as Chinese,
+    and read as Latin it would have about twice as many foreign characters."""
+    letters = LANGUAGE_LETTERS.get(detect_language(text))
+    if letters is None:
+        return encoding, text
+    allowed = COMMON_MARKS | frozenset(letters)
+
+    def foreign(decoded: str) -> int:
+        return sum(1 for ch in decoded if ch > "\x7f" and ch not in allowed)
+
+    best = (foreign(text), encoding, text)  # the detector's choice wins ties
+    for candidate in LATIN_CODEPAGES:
+        if candidate == encoding.lower():
+            continue
+        try:
+            decoded = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        count = foreign(decoded)
+        if count < best[0]:
+            best = (count, candidate, decoded)
+    return best[1], best[2]
 
 
 # When several encodings read a file equally cleanly (short Western text decodes without a flaw as
@@ -369,10 +446,12 @@ def read_articles(path: Path, encoding: str | None = None) -> list[RawDocument]:
     if path.is_dir():
         raise InputError("is a directory", name)
     try:
+        status = path.stat()  # before reading: an edit during the read then shows as a newer mtime
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", name) from error
     decoded = decode_bytes(data, name, encoding)
+    decoded.stamp = FileStamp.of(data, status)
     fmt = format_of(path)
     if fmt != "jsonl":
         return [RawDocument(name, decoded.text, fmt, decoded)]
@@ -436,16 +515,27 @@ def plain_blocks(text: str) -> list[tuple[Block, bool]]:
     run are hard-wrapped prose: then the run is one paragraph.
     """
     blocks: list[tuple[Block, bool]] = []
-    for run in re.finditer(r"(?:[^\r\n]*\S[^\r\n]*(?:\r\n|\r|\n|$))+", text):
-        lines = [m for m in re.finditer(r"[^\r\n]+", run.group(0)) if m.group(0).strip()]
-        wrapped = _hard_wrapped([m.group(0) for m in lines])
-        pieces = [(lines[0].start(), lines[-1].end())] if wrapped else [(m.start(), m.end()) for m in lines]
+    # Runs of non-blank lines, each line ended by one line break: found line by line, since one
+    # pattern for a whole run backtracks quadratically over a long run of spaces.
+    runs: list[list[tuple[int, int]]] = []
+    previous_end = -1
+    for line in re.finditer(r"[^\r\n]+", text):
+        start, end = line.span()
+        if not line.group(0).strip():
+            previous_end = -1  # a line of spaces is a blank line
+            continue
+        if runs and previous_end >= 0 and text[previous_end:start] in ("\n", "\r", "\r\n"):
+            runs[-1].append((start, end))
+        else:
+            runs.append([(start, end)])
+        previous_end = end
+    for lines in runs:
+        wrapped = _hard_wrapped([text[start:end] for start, end in lines])
+        pieces = [(lines[0][0], lines[-1][1])] if wrapped else lines
         for start, end in pieces:
-            raw = run.group(0)[start:end]
+            raw = text[start:end]
             lead = len(raw) - len(raw.lstrip())
-            abs_start = run.start() + start + lead
-            abs_end = run.start() + start + len(raw.rstrip())
-            blocks.append((Block("paragraph", abs_start, abs_end), len(lines) == 1))
+            blocks.append((Block("paragraph", start + lead, start + len(raw.rstrip())), len(lines) == 1))
     return blocks
 
 
@@ -523,6 +613,7 @@ def _short_heading_with_period(body: str, lang: str) -> bool:
 
 
 BlockSpan = tuple[str, int, int, int]  # kind, level, start and end in the analysed text
+LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def build_markdown(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
@@ -534,7 +625,8 @@ def build_markdown(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
     front = FRONT_MATTER.match(source)
     if front:
         body_start = front.end()
-    line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
+    # Lines end where markdown-it ends them, at CR, LF or CRLF: a lone CR must not shift the map.
+    line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(source)]
     body_line0 = bisect.bisect_right(line_starts, body_start) - 1
     md = MarkdownIt("commonmark", {"html": True})
     tokens = md.parse(source[body_start:])
@@ -559,21 +651,23 @@ def build_markdown(source: str) -> tuple[str, ContentMap, list[BlockSpan]]:
 
 
 MD_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?(?:#{1,6}[ \t]+)?")
+# Bounded repeats and a run of spaces matched only from its start: a line of 20,000 `![` or of
+# 100,000 spaces must not be rescanned from every position (quadratic).
 MD_INLINE_DROP = re.compile(
     r"`+[^`]*`+"  # inline code
-    r"|!\[[^\]]*\]\([^)]*\)"  # images
-    r"|\]\([^)]*\)"  # the target of a link; its text stays
-    r"|<[^>\n]+>"  # inline HTML and autolinks
+    r"|!\[[^\]]{0,1000}\]\([^)]{0,1000}\)"  # images
+    r"|\]\([^)]{0,1000}\)"  # the target of a link; its text stays
+    r"|<[^>\n]{1,1000}>"  # inline HTML and autolinks
     r"|(?<![\w\\])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\w)"  # emphasis markers
     r"|\\(?=[\\`*_{}\[\]()#+\-.!])"  # backslash escapes: keep the escaped character
     r"|(?<!\\)\["  # the opening bracket of a link
-    r"|[ \t]+#+[ \t]*$",  # closing hashes of an ATX heading
+    r"|(?<![ \t])[ \t]+#+[ \t]*$",  # closing hashes of an ATX heading
     re.MULTILINE,
 )
 
 
 def _markdown_inline(builder: ContentBuilder, source: str, start: int, end: int, heading: bool) -> None:
-    for line in re.finditer(r"[^\n]*\n?", source[start:end]):
+    for line in re.finditer(r"[^\r\n]*(?:\r\n?|\n)?", source[start:end]):
         if not line.group(0):
             continue
         line_start = start + line.start()
@@ -792,10 +886,24 @@ def pipeline(lang: str):  # -> spacy.language.Language
     return _PIPELINES[lang]
 
 
+# spaCy peels prefixes and suffixes off a token one at a time, searching the rest each time:
+# quadratic on a long run without spaces ("![![![…", "!!!!…"). Such a run is no prose; it is
+# handed to spaCy as one plain word of the same length, so offsets are unchanged.
+LONG_RUN = regex.compile(r"(?<!\S)\S{1000,}")  # from the start of a run only: linear
+LONG_SYMBOL_RUN = regex.compile(
+    r"(?<![^\s\p{L}\p{M}\p{N}])[^\s\p{L}\p{M}\p{N}]{1000,}"
+)  # Chinese runs text without spaces
+
+
+def _tame_long_runs(text: str, lang: str) -> str:
+    pattern = LONG_SYMBOL_RUN if lang == "zh" else LONG_RUN
+    return pattern.sub(lambda m: "x" * len(m.group(0)), text)
+
+
 def segment(doc: Document) -> None:
     """Fill in sentences and tokens for every block, with absolute offsets into doc.text."""
     nlp = pipeline(doc.lang)
-    texts = [doc.text[b.start : b.end] for b in doc.blocks]
+    texts = [_tame_long_runs(doc.text[b.start : b.end], doc.lang) for b in doc.blocks]
     tokens: list[Token] = []
     sentences: list[Sentence] = []
     for block, parsed in zip(doc.blocks, nlp.pipe(texts, batch_size=64), strict=True):
@@ -804,8 +912,10 @@ def segment(doc: Document) -> None:
             group = []
             for tok in span:
                 start = block.start + tok.idx
-                is_word = bool(WORD_CHAR.search(tok.text)) and not tok.is_space
-                group.append(Token(start, start + len(tok.text), tok.text, is_word, tok.is_space))
+                end = start + len(tok.text)
+                text = doc.text[start:end]  # not tok.text: a long run was masked for spaCy
+                is_word = bool(WORD_CHAR.search(text)) and not tok.is_space
+                group.append(Token(start, end, text, is_word, tok.is_space))
             # Sentences keep their own text, not trailing white space.
             while group and group[-1].is_space:
                 group.pop()

@@ -55,11 +55,19 @@ class Report:
 
 
 def signature(
-    rules: list[type[Rule]], model: str | None, min_confidence: float, qe_digest: str | None = None
+    rules: list[type[Rule]],
+    model: str | None,
+    min_confidence: float,
+    weights: str | None = None,
+    qe_digest: str | None = None,
 ) -> str:
-    """A reproducibility signature in sacrebleu's style: what produced these numbers."""
+    """A reproducibility signature in sacrebleu's style: what produced these numbers.
+
+    `weights` is a digest of the model's weights: the same name with other weights scores otherwise;
+    `qe_digest` that of the quality-estimation head."""
     rule_hash = hashlib.sha256(",".join(r.code for r in rules).encode()).hexdigest()[:8]
-    text = f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model or 'none'}|min-conf:{min_confidence}"
+    model_part = f"{model}@{weights}" if model and weights else (model or "none")
+    text = f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model_part}|min-conf:{min_confidence}"
     return text + (f"|qe:{qe_digest}" if qe_digest else "")
 
 
@@ -97,7 +105,21 @@ def drop_subsumed(findings: list[Finding]) -> list[Finding]:
     wide = [f for f in findings if f.category == Category.RESIDUE or BY_CODE.get(f.rule, Rule).subsumes]
     if not wide:
         return findings
-    return [f for f in findings if not any(explains(outer, f) for outer in wide)]
+    # A sweep by start offset instead of every pair: only the wide findings that started before
+    # a finding and have not ended before it starts can contain it.
+    wide.sort(key=lambda f: f.start)
+    dropped: set[int] = set()
+    active: list[Finding] = []
+    next_wide = 0
+    for finding in sorted(findings, key=lambda f: f.start):
+        while next_wide < len(wide) and wide[next_wide].start <= finding.start:
+            active.append(wide[next_wide])
+            next_wide += 1
+        if active and min(outer.end for outer in active) < finding.start:
+            active = [outer for outer in active if outer.end >= finding.start]
+        if any(explains(outer, finding) for outer in active):
+            dropped.add(id(finding))
+    return [f for f in findings if id(f) not in dropped]
 
 
 def deduplicate(findings: list[Finding]) -> list[Finding]:

@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqcheck.document import Decoded
+from tqcheck.document import Decoded, FileStamp
 from tqcheck.errors import InputError
 from tqcheck.findings import Finding, Suggestion
 
-MAX_PASSES = 5  # fixes can uncover others (a heading's period, then its case): re-check a few times
+# Fixes can uncover others (a heading's period, then its case): re-check until nothing applies,
+# so one run reaches a fixed point. The bound only stops fixes that undo each other.
+MAX_PASSES = 200
 
 
 def non_overlapping(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
@@ -108,6 +110,7 @@ def fix_text(
     """Apply applicable fixes, re-checking after each pass until nothing applicable is left."""
     result = FixResult(path, text, text, decoded)
     newline = _newline_style(text)
+    seen = {hash(text)}
     for _ in range(MAX_PASSES):
         findings = check(result.fixed)
         by_suggestion = {id(f.best): f for f in findings if f.best is not None}
@@ -127,6 +130,12 @@ def fix_text(
         kept_ids = {id(e) for e in kept}
         result.applied.extend(f for e, f in edits if id(e) in kept_ids)
         result.fixed = apply_suggestions(result.fixed, kept)
+        if hash(result.fixed) in seen:  # fixes that undo each other (a glossary with A → B and B → A)
+            result.skipped.append("further fixes: they undo each other and never settle")
+            break
+        seen.add(hash(result.fixed))
+    else:
+        result.skipped.append(f"further fixes: still finding some after {MAX_PASSES} passes")
     return result
 
 
@@ -138,8 +147,23 @@ def _encodable(text: str, encoding: str) -> bool:
     return True
 
 
+def _unchanged_since_read(target: Path, stamp: FileStamp, name: str) -> None:
+    """Raise InputError if the file is no longer what was read: replacing it would lose an edit."""
+    try:
+        status = target.stat()
+        now = (status.st_size, status.st_mtime_ns)
+        same = now == (stamp.size, stamp.mtime_ns) and FileStamp.of(target.read_bytes(), status) == stamp
+    except OSError:
+        same = False
+    if not same:
+        raise InputError("changed while tqcheck was fixing it; not written (run fix again)", name)
+
+
 def write_atomically(path: Path, text: str, decoded: Decoded) -> None:
     """Write through a temporary file in the same folder, then rename: never a half-written file.
+
+    Only if the file is still what was read (size, mtime and hash, compared just before the
+    rename): an edit made meanwhile is never overwritten.
 
     A symbolic link is written through (its target is replaced, the link stays); a failure leaves
     the file as it was, no temporary file behind, and raises a one-line InputError.
@@ -157,9 +181,13 @@ def write_atomically(path: Path, text: str, decoded: Decoded) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
+        if decoded.stamp is not None:
+            _unchanged_since_read(target, decoded.stamp, str(path))
         os.replace(temporary, target)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, InputError):
+            raise
         if isinstance(error, OSError):  # disk full, permissions: a user's problem, not a crash
             raise InputError(f"cannot write: {error.strerror or error}", str(path)) from error
         raise

@@ -34,6 +34,13 @@ class Term:
             for variant in self.forbidden
         ]
 
+    def preferred_pattern(self) -> regex.Pattern[str]:
+        """Occurrences of the preferred term, in any case: text a variant must never be found in.
+
+        A variant inside the preferred term ("Karabakh" in "Nagorno-Karabakh", "port" in "port
+        authority") would otherwise be rewritten into it again on every run."""
+        return regex.compile(regex.escape(self.preferred), regex.IGNORECASE)
+
 
 @dataclass
 class Glossary:

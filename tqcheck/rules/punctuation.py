@@ -214,11 +214,32 @@ def _quotations(text: str, accepted: list[tuple[str, str]]) -> list[tuple[tuple[
         s for s in DOUBLE_QUOTE_STYLES if s not in accepted
     ]
     for style in ordered:
+        # One style's matches do not overlap: mask them all in one rebuild, not one per match
+        # (quadratic on a long article).
+        pieces, cursor = [], 0
         for match in DOUBLE_QUOTE_STYLES[style].finditer(masked):
             found.append((style, match.start(), match.end()))
-            masked = masked[: match.start()] + " " * (match.end() - match.start()) + masked[match.end() :]
+            pieces += [masked[cursor : match.start()], " " * (match.end() - match.start())]
+            cursor = match.end()
+        if pieces:
+            masked = "".join(pieces) + masked[cursor:]
     found.sort(key=lambda item: item[1])
     return found
+
+
+def _outermost(quotations: list[tuple[tuple[str, str], int, int]]) -> list[tuple[tuple[str, str], int, int]]:
+    """The quotations not nested in one that opens earlier, in order (they come sorted by start)."""
+    outer = []
+    reach = -1  # the furthest end of the quotations opening before the current start
+    i = 0
+    while i < len(quotations):
+        j = i
+        while j < len(quotations) and quotations[j][1] == quotations[i][1]:
+            j += 1
+        outer += [q for q in quotations[i:j] if q[2] > reach]
+        reach = max(reach, *(q[2] for q in quotations[i:j]))
+        i = j
+    return outer
 
 
 def _quote_pairs(ctx: CheckContext) -> list[tuple[str, str]]:
@@ -274,9 +295,7 @@ class QuoteStyle(Rule):
         if not accepted:
             return
         quotations = _quotations(doc.text, accepted)
-        outer = [
-            q for q in quotations if not any(o[1] < q[1] and q[2] <= o[2] and o is not q for o in quotations)
-        ]
+        outer = _outermost(quotations)
         counts: dict[tuple[str, str], int] = {}
         for style, _, _ in outer:
             counts[style] = counts.get(style, 0) + 1
@@ -392,6 +411,11 @@ class UnbalancedDelimiters(Rule):
         )
 
 
+DOUBLED_SPACES = regex.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+WORD_BEFORE = regex.compile(r"[\p{L}\p{M}\p{N}]*", regex.REVERSE)  # matched backwards from the spaces
+WORD_AFTER = regex.compile(r"[\p{L}\p{M}\p{N}]*")
+
+
 class DoubledSpace(Rule):
     """Flags two or more spaces between words ("two  days").
 
@@ -418,11 +442,15 @@ class DoubledSpace(Rule):
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         if not doc.whitespace_significant:
             return
-        for match in regex.finditer(
-            r"([\p{L}\p{M}\p{N}]*)(?<=\S)([ \u00a0]{2,})(?=\S)([\p{L}\p{M}\p{N}]*)", doc.text
-        ):
-            start, end = match.start(), match.end()
-            fixed = match.group(1) + " " + match.group(3)
+        text = doc.text
+        last_end = 0
+        # The run of spaces first, then the words either side: one pattern matching words before
+        # spaces retries every letter of a long word without spaces (quadratic).
+        for spaces in DOUBLED_SPACES.finditer(text):
+            start = WORD_BEFORE.match(text, last_end, spaces.start()).start()
+            end = WORD_AFTER.match(text, spaces.end()).end()
+            last_end = end
+            fixed = text[start : spaces.start()] + " " + text[spaces.end() : end]
             yield self.finding(
                 doc, start, end, "Two or more spaces between words.", [replace(start, end, fixed, 0.95)]
             )

@@ -1,0 +1,96 @@
+"""How cost grows with the input: time and peak memory of a rules-only check (`--no-lm`).
+
+Realistic text is the articles of corpora/<lang>/ repeated to 1, 4 and 10 MB (more with
+--sizes); pathological inputs are the lines that used to take quadratic time: a long run of
+spaces, a long run of letters without a space, a Markdown line of many `![`. Each case runs as
+its own `tqcheck check` process; peak memory is that process's maximum resident set size.
+Figures are printed, never asserted.
+
+    python bench/scale.py [--lang en] [--sizes 1 4 10] [--timeout 900] [--only realistic|pathological]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MB = 1 << 20
+
+
+def realistic(lang: str, size: int) -> str:
+    """The language's corpus articles (not the source texts), repeated until `size` bytes."""
+    folder = ROOT / "corpora" / lang
+    articles = [p.read_text(encoding="utf-8").strip() for p in sorted(folder.glob("*.txt")) if ".src." not in p.name]
+    if not articles:
+        sys.exit(f"scale.py: no articles in {folder}")
+    parts: list[str] = []
+    length = 0
+    while length < size:
+        for article in articles:
+            parts.append(article)
+            length += len(article.encode("utf-8")) + 2
+            if length >= size:
+                break
+    return "\n\n".join(parts) + "\n"
+
+
+PATHOLOGICAL = {
+    "100 KB of spaces in a line": ("txt", "The port reopened." + " " * 100_000 + "Trade resumed.\n"),
+    "40,000 letters without a space": ("txt", "The port reopened. " + "a" * 40_000 + " Trade resumed.\n"),
+    "Markdown line with 20,000 `![`": ("md", "# Port strike\n\nThe port reopened " + "![" * 20_000 + "\n"),
+}
+
+
+def run(path: Path, lang: str, timeout: float) -> tuple[str, str]:
+    """Wall time and peak RSS of one `tqcheck check` process, as printable strings."""
+    command = [sys.executable, "-m", "tqcheck", "check", str(path), "--no-lm", "--lang", lang, "--format", "json"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    deadline = started + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            process.kill()
+            os.wait4(process.pid, 0)
+            return f"> {timeout:.0f} s (stopped)", "–"
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss / 1024  # kilobytes on Linux
+    note = "" if code in (0, 1) else f" (exit {code}: {process.stderr.read().decode()[-200:].strip()})"
+    return f"{elapsed:8.1f} s{note}", f"{peak:7.0f} MB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", default="en")
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 4, 10], help="sizes in MB")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per case")
+    parser.add_argument("--only", choices=("realistic", "pathological"))
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="tqcheck-scale-") as folder:
+        if args.only != "pathological":
+            for size in args.sizes:
+                path = Path(folder) / f"{args.lang}-{size:g}mb.txt"
+                path.write_text(realistic(args.lang, int(size * MB)), encoding="utf-8")
+                rows.append((f"{size:g} MB of {args.lang} articles", *run(path, args.lang, args.timeout)))
+                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>10}", flush=True)
+        if args.only != "realistic":
+            for name, (suffix, text) in PATHOLOGICAL.items():
+                path = Path(folder) / f"case.{suffix}"
+                path.write_text(text, encoding="utf-8")
+                rows.append((name, *run(path, "en", args.timeout)))
+                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>10}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Long and pathological input is analysed as short input is (issue 15); its cost is measured by
+bench/scale.py, never asserted here."""
+
+from __future__ import annotations
+
+from tqcheck.document import Decoded, RawDocument, analyse, load_text
+from tqcheck.engine import drop_subsumed
+from tqcheck.findings import Category, Finding, Severity
+
+
+def test_doubled_space_after_a_long_word_is_flagged_whole() -> None:
+    from tqcheck.context import CheckContext
+    from tqcheck.rules.punctuation import DoubledSpace
+
+    text = "The code " + "a" * 5000 + "  b was sent."
+    doc = load_text(text, "en")
+    (finding,) = DoubledSpace().check(doc, CheckContext.for_document(doc))
+    assert (finding.start, finding.end) == (9, 9 + 5000 + 3)
+    assert finding.suggestions[0].replacement == "a" * 5000 + " b"
+
+
+def test_every_block_keeps_its_own_sentences() -> None:
+    doc = load_text("\n\n".join(f"Paragraph {i} starts. It ends here." for i in range(300)) + "\n", "en")
+    for block in doc.blocks:
+        sentences = list(doc.block_sentences(block))
+        assert len(sentences) == 2 and all(block.start <= s.start < s.end <= block.end for s in sentences)
+
+
+def test_long_runs_keep_their_text_and_offsets() -> None:
+    text = "The port reopened." + " " * 20_000 + "Trade resumed " + "!" * 3000 + " today.\n"
+    doc = load_text(text, "en")
+    assert [t.text for t in doc.tokens if t.is_word] == [
+        "The",
+        "port",
+        "reopened",
+        "Trade",
+        "resumed",
+        "today",
+    ]
+    assert all(doc.text[t.start : t.end] == t.text for t in doc.tokens)
+
+
+def test_markdown_line_of_many_images_openers_keeps_its_words() -> None:
+    source = "# Port strike\n\nThe port reopened " + "![" * 5000 + "\n"
+    doc = analyse(RawDocument("a.md", source, "md", Decoded(source, "utf-8")), "en")
+    assert [t.text for t in doc.tokens if t.is_word] == ["Port", "strike", "The", "port", "reopened"]
+
+
+def _finding(rule: str, start: int, end: int, category: Category = Category.FLUENCY) -> Finding:
+    return Finding(rule, rule, category, Severity.MINOR, "", start, end)
+
+
+def test_drop_subsumed_drops_only_what_a_residue_line_contains() -> None:
+    residue = _finding("TQ101", 100, 200, Category.RESIDUE)
+    inside, outside, straddling = (
+        _finding("TQ202", 120, 130),
+        _finding("TQ202", 300, 310),
+        _finding("TQ202", 190, 210),
+    )
+    same_line = _finding("TQ102", 100, 200, Category.RESIDUE)
+    kept = drop_subsumed([outside, inside, residue, straddling, same_line])
+    assert kept == [outside, residue, straddling, same_line]
