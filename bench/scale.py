@@ -26,7 +26,9 @@ MB = 1 << 20
 def realistic(lang: str, size: int) -> str:
     """The language's corpus articles (not the source texts), repeated until `size` bytes."""
     folder = ROOT / "corpora" / lang
-    articles = [p.read_text(encoding="utf-8").strip() for p in sorted(folder.glob("*.txt")) if ".src." not in p.name]
+    articles = [
+        p.read_text(encoding="utf-8").strip() for p in sorted(folder.glob("*.txt")) if ".src." not in p.name
+    ]
     if not articles:
         sys.exit(f"scale.py: no articles in {folder}")
     parts: list[str] = []
@@ -49,7 +51,18 @@ PATHOLOGICAL = {
 
 def run(path: Path, lang: str, timeout: float) -> tuple[str, str]:
     """Wall time and peak RSS of one `tqcheck check` process, as printable strings."""
-    command = [sys.executable, "-m", "tqcheck", "check", str(path), "--no-lm", "--lang", lang, "--format", "json"]
+    command = [
+        sys.executable,
+        "-m",
+        "tqcheck",
+        "check",
+        str(path),
+        "--no-lm",
+        "--lang",
+        lang,
+        "--format",
+        "json",
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     deadline = started + timeout

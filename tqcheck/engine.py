@@ -67,7 +67,9 @@ def signature(
     `qe_digest` that of the quality-estimation head."""
     rule_hash = hashlib.sha256(",".join(r.code for r in rules).encode()).hexdigest()[:8]
     model_part = f"{model}@{weights}" if model and weights else (model or "none")
-    text = f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model_part}|min-conf:{min_confidence}"
+    text = (
+        f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model_part}|min-conf:{min_confidence}"
+    )
     return text + (f"|qe:{qe_digest}" if qe_digest else "")
 
 
