@@ -106,3 +106,31 @@ def test_the_signature_changes_with_the_weights(tmp_path: Path) -> None:
     assert len(weights_digest(first) or "") == 12
     assert signature(rules, None, 0.9) == signature(rules, None, 0.9, None)  # no model: as before
     assert "|model:none|" in signature(rules, None, 0.9)
+
+
+def test_a_hub_id_without_network_fails_fast_in_one_line(tmp_path, monkeypatch) -> None:
+    """`--model org/name` that is neither cached nor reachable: one line, in seconds, not a minute of
+    retries."""
+    import time
+
+    pytest.importorskip("torch")
+    from tqcheck.errors import ModelError
+    from tqcheck.lm import hf
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # an empty Hugging Face cache
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(hf, "_hub_reachable", lambda endpoint, timeout=3.0: False)
+    started = time.perf_counter()
+    with pytest.raises(ModelError) as raised:
+        hf.load("some-org/some-model", device="cpu")
+    assert time.perf_counter() - started < 10
+    message = str(raised.value)
+    assert "some-org/some-model" in message and "cannot be reached" in message
+    assert "\n" not in message
+
+
+def test_the_hub_probe_answers_false_for_a_closed_port() -> None:
+    from tqcheck.lm import hf
+
+    # Port 9 (discard) on the loopback address: nothing listens there in a test sandbox.
+    assert hf._hub_reachable("http://127.0.0.1:9", timeout=1.0) is False

@@ -104,9 +104,8 @@ class TransformersScorer:
         return int(config.hidden_size), int(config.num_hidden_layers)
 
     # ---- the core: log-probabilities of chosen positions ----------------------------------
-    def _logprobs(self, sequences: list[list[int]], wanted: list[list[int]]) -> list[list[float]]:
-        """For each sequence, log p(token[i] | tokens[:i]) for every i in its `wanted` list (i >= 1)."""
-        results: list[list[float]] = [[] for _ in sequences]
+    def _padded_batches(self, sequences: list[list[int]]) -> Iterator[tuple[list[int], torch.Tensor]]:
+        """Batches of similar length (indices into `sequences`, and their ids right-padded)."""
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
@@ -115,8 +114,13 @@ class TransformersScorer:
             # pads after it. Without a mask, attention takes its fused causal path (flash on GPUs).
             ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
             for row, index in enumerate(batch):
-                seq = sequences[index]
-                ids[row, : len(seq)] = torch.tensor(seq)
+                ids[row, : len(sequences[index])] = torch.tensor(sequences[index])
+            yield batch, ids
+
+    def _logprobs(self, sequences: list[list[int]], wanted: list[list[int]]) -> list[list[float]]:
+        """For each sequence, log p(token[i] | tokens[:i]) for every i in its `wanted` list (i >= 1)."""
+        results: list[list[float]] = [[] for _ in sequences]
+        for batch, ids in self._padded_batches(sequences):
             with torch.inference_mode():
                 hidden = self.body(input_ids=ids.to(self.device)).last_hidden_state
                 rows = [
@@ -168,13 +172,7 @@ class TransformersScorer:
         (the states that have read token i) and, with `project`, log p(token i), the entropy of the
         distribution that predicted it and its rank there. One decoder pass per batch."""
         results: list[dict[str, torch.Tensor]] = [{} for _ in sequences]
-        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            width = max(len(sequences[i]) for i in batch)
-            ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
-            for row, index in enumerate(batch):
-                ids[row, : len(sequences[index])] = torch.tensor(sequences[index])
+        for batch, ids in self._padded_batches(sequences):
             rows = torch.cat(
                 [torch.full((len(wanted[i]),), row, dtype=torch.long) for row, i in enumerate(batch)]
             )
@@ -533,6 +531,41 @@ def _load_tokenizer(source: str, embedded: bool):
     return AutoTokenizer.from_pretrained(source, trust_remote_code=False)
 
 
+HUB_PROBE_SECONDS = 3.0
+
+
+def _hub_reachable(endpoint: str, timeout: float = HUB_PROBE_SECONDS) -> bool:
+    """One TCP connection to the Hub's host: seconds, where transformers' retries take a minute."""
+    import socket
+    from urllib.parse import urlparse
+
+    parsed = urlparse(endpoint)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parsed.hostname or "", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _require_hub_or_cache(model_id: str) -> None:
+    """A Hub id must be in the local Hugging Face cache or the Hub must answer: else fail in one line
+    now, instead of after transformers has retried for most of a minute."""
+    if os.environ.get("HF_HUB_OFFLINE"):
+        return  # transformers answers from the cache at once, or fails at once
+    try:
+        from huggingface_hub import constants, try_to_load_from_cache
+    except ImportError:
+        return
+    if isinstance(try_to_load_from_cache(model_id, "config.json"), str):
+        return
+    if not _hub_reachable(constants.ENDPOINT):
+        raise ModelError(
+            f"cannot load model {model_id!r}: it is not in the local Hugging Face cache and the Hub "
+            f"({constants.ENDPOINT}) cannot be reached; use a local folder or set HF_HUB_OFFLINE=1"
+        )
+
+
 def load(
     model: str | None,
     device: str = "auto",
@@ -551,6 +584,8 @@ def load(
     looks_like_path = source.startswith((".", "~", os.sep)) or source.count("/") >= 2
     if source == model and looks_like_path and not Path(source).expanduser().is_dir():
         raise ModelError(f"cannot load model {model!r}: no such folder")
+    if source == model and not Path(source).expanduser().is_dir():
+        _require_hub_or_cache(source)
     try:
         from transformers import AutoModelForCausalLM
 
