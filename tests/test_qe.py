@@ -218,6 +218,16 @@ def tiny_model(tmp_path_factory) -> Path:
     return build_model(tmp_path_factory.mktemp("tiny-gemma"), "gemma3")
 
 
+def check_with_head(cli, article: Path, model: Path, config: Path, *more: str) -> dict:
+    """`check --select TQ306 -f json` with a local model and a config naming its head: the file's entry."""
+    result = cli(
+        "check", str(article), "--model", str(model), "--config", str(config),
+        "--select", "TQ306", "-f", "json", "--lang", "en", *more,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)["files"][0]
+
+
 def test_tiny_model_with_a_head_reports_spans_and_quality(tiny_model: Path, tmp_path: Path, cli) -> None:
     # A head biased to call every token an error, so that the plumbing is what is tested.
     head = write_heads(tmp_path / "tiny.npz", (1, 2), 32, bias=3.0)
@@ -226,23 +236,7 @@ def test_tiny_model_with_a_head_reports_spans_and_quality(tiny_model: Path, tmp_
     article = tmp_path / "a.txt"
     text = "The port reopened on Tuesday after a strike.\n\nOfficials said the talks would resume."
     article.write_text(text, encoding="utf-8")
-    result = cli(
-        "check",
-        str(article),
-        "--model",
-        str(tiny_model),
-        "--config",
-        str(config),
-        "--select",
-        "TQ306",
-        "-f",
-        "json",
-        "--lang",
-        "en",
-    )
-    assert result.returncode in (0, 1), result.stderr
-    data = json.loads(result.stdout)
-    entry = data["files"][0]
+    entry = check_with_head(cli, article, tiny_model, config)
     assert 0 <= entry["quality"] < 10  # every word judged an error
     learned = [f for f in entry["findings"] if f["rule"] == "TQ306"]
     assert learned
@@ -255,26 +249,9 @@ def test_tiny_model_with_a_head_reports_spans_and_quality(tiny_model: Path, tmp_
         "Le port a rouvert mardi après une grève.\n\nLes responsables ont dit que les pourparlers reprendraient.",
         encoding="utf-8",
     )
-    result = cli(
-        "check",
-        str(article),
-        "--model",
-        str(tiny_model),
-        "--config",
-        str(config),
-        "--select",
-        "TQ306",
-        "-f",
-        "json",
-        "--lang",
-        "en",
-        "--source",
-        str(source),
-        "--source-lang",
-        "fr",
-    )
-    assert result.returncode in (0, 1), result.stderr
-    findings = json.loads(result.stdout)["files"][0]["findings"]
+    findings = check_with_head(
+        cli, article, tiny_model, config, "--source", str(source), "--source-lang", "fr"
+    )["findings"]
     assert {f["evidence"]["mode"] for f in findings if f["rule"] == "TQ306"} == {"source"}
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tqcheck.document import Decoded, RawDocument, analyse
 from tqcheck.engine import FileReport, check_document
 from tqcheck.errors import InputError
-from tqcheck.findings import Finding, Severity
+from tqcheck.findings import Finding, Severity, mqm_penalty
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
@@ -301,7 +301,7 @@ def qe_evaluation(
         if report.expected_errors is not None:
             scores.append(report.expected_errors)
         else:
-            scores.append(float(sum(f.severity.weight for f in report.findings)))
+            scores.append(float(mqm_penalty(report.findings)))
         if not segment.spans:
             clean += 1
             clean_majors += any(f.severity.rank >= Severity.MAJOR.rank for f in report.findings)

@@ -126,6 +126,11 @@ class Finding:
         return data
 
 
+def mqm_penalty(findings: list[Finding]) -> int:
+    """MQM penalty points: each finding weighted by its severity."""
+    return sum(f.severity.weight for f in findings)
+
+
 def mqm_score(findings: list[Finding], words: int) -> float:
     """MQM-style quality score: 100 × (1 − penalty points per word), floored at 0.
 
@@ -134,5 +139,5 @@ def mqm_score(findings: list[Finding], words: int) -> float:
     """
     if words <= 0:
         return 100.0
-    penalty = sum(f.severity.weight for f in findings)
+    penalty = mqm_penalty(findings)
     return round(max(0.0, 100.0 * (1.0 - penalty / words)), 2)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tqcheck import __version__
-from tqcheck.findings import SEVERITY_ORDER, SEVERITY_WEIGHTS, Category
+from tqcheck.findings import SEVERITY_ORDER, SEVERITY_WEIGHTS, Category, mqm_penalty
 from tqcheck.languages import SOURCE_LANGUAGES
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ def _counts(findings: list[Finding]) -> dict[str, Any]:
     return {
         "severity": [(str(s), by_severity.get(str(s), 0)) for s in SEVERITY_ORDER],
         "category": [(str(c), by_category[str(c)]) for c in Category if by_category.get(str(c))],
-        "penalty": sum(f.severity.weight for f in findings),
+        "penalty": mqm_penalty(findings),
     }
 
 

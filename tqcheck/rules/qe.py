@@ -74,6 +74,7 @@ def _analyse(doc: Document, ctx: CheckContext, heads: HeadSet) -> LearnedAnalysi
         scores.states,
         np.array([scores.logprobs, scores.entropy, scores.rank], dtype=np.float32).T,
         [len(scores.spans)],
+        head.summary,
     )
     spans = list(scores.spans)
     probabilities = head.probabilities(rows)
@@ -112,7 +113,7 @@ def _with_source(
         if not any(s <= span[0] < e for s, e in covered)
     ]
     for (start, _, _), feature in zip(pieces, features, strict=True):
-        p = head.probabilities(design_matrix(feature.states, None, [len(feature.spans)]))
+        p = head.probabilities(design_matrix(feature.states, None, [len(feature.spans)], head.summary))
         kept += [((start + a, start + b), float(q)) for (a, b), q in zip(feature.spans, p, strict=True)]
     kept.sort(key=lambda item: item[0])
     return [span for span, _ in kept], np.array([p for _, p in kept], dtype=np.float32)
