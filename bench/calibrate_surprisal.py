@@ -37,7 +37,7 @@ def main() -> None:
     scorer = load_scorer(args.model)
     for lang in SUPPORTED:
         excesses: list[tuple[float, str]] = []
-        folder = ROOT / "corpora" / lang
+        folder = ROOT / "corpora" / "dev" / lang
         articles = sorted(
             {*folder.glob("clean-*.txt"), *folder.glob("src-*-clean-*.txt")} - set(folder.glob("*.src.*.txt"))
         )
@@ -58,7 +58,7 @@ def main() -> None:
         path = ROOT / "tqcheck" / "data" / lang / "lm.toml"
         path.write_text(
             f"# Thresholds of the model rules for {SUPPORTED[lang]}, per model.\n"
-            f"# Provenance: calibrated by bench/calibrate_surprisal.py on the clean articles of corpora/{lang}/ "
+            f"# Provenance: calibrated by bench/calibrate_surprisal.py on the clean articles of corpora/dev/{lang}/ "
             f"({len(articles)} articles, {len(excesses)} words) on {datetime.date.today()}:\n"
             f"# the threshold is the second largest excess surprisal seen on clean text plus {MARGIN} nats.\n"
             f'[surprisal."{scorer.name}"]\n'

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 def article(words: int = 2000) -> str:
     paragraphs: list[str] = []
-    for path in sorted(ROOT.glob("corpora/en/mt-*.txt")):
+    for path in sorted(ROOT.glob("corpora/dev/en/mt-*.txt")):
         paragraphs.extend(p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip())
     text, index = [], 0
     while sum(len(p.split()) for p in text) < words:

@@ -32,13 +32,13 @@ sys.path.insert(0, str(ROOT))
 
 
 def corpus_texts() -> list[str]:
-    return [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("corpora/*/mt-*.txt"))]
+    return [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("corpora/dev/*/mt-*.txt"))]
 
 
 def article_of_words(words: int) -> str:
     """An English article of about `words` words, made of the English corpus articles."""
     parts, count = [], 0
-    for path in sorted(ROOT.glob("corpora/en/*.txt")):
+    for path in sorted(ROOT.glob("corpora/dev/en/*.txt")):
         if ".src." in path.name:
             continue
         text = path.read_text(encoding="utf-8")
@@ -160,7 +160,7 @@ def ranking_stability(threads: int) -> dict:
     from tqcheck.ranking import _model_ranked, _request
 
     requests = []
-    for record in read_gold(ROOT / "corpora" / "gold.jsonl"):
+    for record in read_gold(ROOT / "corpora" / "dev" / "gold.jsonl"):
         doc = load_text(record.text, record.lang)
         report = check_document(doc, Settings(lang=record.lang, use_model=False))
         requests.extend(_request(doc, f) for f in report.findings if f.suggestions and _model_ranked(f))

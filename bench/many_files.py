@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--jobs", default="1,2")
     args = parser.parse_args()
-    sources = [p for p in sorted(ROOT.glob("corpora/*/*.txt")) if ".src." not in p.name]
+    sources = [p for p in sorted(ROOT.glob("corpora/dev/*/*.txt")) if ".src." not in p.name]
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for i in range(args.articles):

@@ -1,6 +1,6 @@
 """How cost grows with the input: time and peak memory of a rules-only check (`--no-lm`).
 
-Realistic text is the articles of corpora/<lang>/ repeated to 1, 4 and 10 MB (more with
+Realistic text is the articles of corpora/dev/<lang>/ repeated to 1, 4 and 10 MB (more with
 --sizes); pathological inputs are the lines that used to take quadratic time: a long run of
 spaces, a long run of letters without a space, a Markdown line of many `![`. Each case runs as
 its own `tqcheck check` process; peak memory is that process's maximum resident set size.
@@ -25,7 +25,7 @@ MB = 1 << 20
 
 def realistic(lang: str, size: int) -> str:
     """The language's corpus articles (not the source texts), repeated until `size` bytes."""
-    folder = ROOT / "corpora" / lang
+    folder = ROOT / "corpora" / "dev" / lang
     articles = [
         p.read_text(encoding="utf-8").strip() for p in sorted(folder.glob("*.txt")) if ".src." not in p.name
     ]

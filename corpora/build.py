@@ -1,4 +1,5 @@
-"""Compile the annotated corpus sources (`<lang>/<slug>.ann`) into text, gold spans and gold.jsonl.
+"""Compile the annotated corpus sources (`<split>/<lang>/<slug>.ann`) into text, gold spans and
+one gold.jsonl per split (`dev/`, the articles the rules were tuned on; `test/`, held out).
 
 Usage: python corpora/build.py [--check]
 
@@ -16,6 +17,13 @@ from pathlib import Path
 CORPORA = Path(__file__).resolve().parent
 CATEGORIES = {"accuracy", "fluency", "terminology", "style", "locale", "residue"}
 SEVERITIES = {"minor", "major", "critical"}
+SPLITS = ("dev", "test")
+# What kind of MT artifact a span is, for per-kind recall on the held-out split (optional 5th field).
+KINDS = {
+    "residue", "repetition", "split-name", "name-variant", "heading-case", "literal-heading",
+    "locale-punctuation", "encoding", "untranslated", "wrong-sense", "calque", "omission",
+    "addition", "number", "spacing", "script-mix", "grammar", "other",
+}
 DELETE = "∅"
 MARK = re.compile(r"\[\[(?P<body>.*?)\]\]", re.DOTALL)
 SOURCE_NAME = re.compile(r"^(?P<slug>.+)\.src\.(?P<lang>[a-z]{2})\.txt$")
@@ -42,11 +50,14 @@ def compile_annotated(annotated: str, where: str) -> tuple[str, list[dict]]:
         length += len(before)
         fields = match.group("body").split("|")
         line = annotated.count("\n", 0, match.start()) + 1
-        if len(fields) != 4:
+        if len(fields) not in (4, 5):
             raise AnnotationError(
-                f"{where}:{line}: expected [[text|fix|category|severity]], got {match.group(0)!r}"
+                f"{where}:{line}: expected [[text|fix|category|severity(|kind)]], got {match.group(0)!r}"
             )
-        text, fix, category, severity = fields
+        text, fix, category, severity = fields[:4]
+        kind = fields[4] if len(fields) == 5 else None
+        if kind is not None and kind not in KINDS:
+            raise AnnotationError(f"{where}:{line}: unknown kind {kind!r} in {match.group(0)!r}")
         if category not in CATEGORIES or severity not in SEVERITIES:
             raise AnnotationError(f"{where}:{line}: bad category or severity in {match.group(0)!r}")
         if not text or "\n\n" in text:
@@ -60,6 +71,8 @@ def compile_annotated(annotated: str, where: str) -> tuple[str, list[dict]]:
             "category": category,
             "severity": severity,
         }
+        if kind:
+            span["kind"] = kind
         if fix == DELETE:
             span["fix"] = ""
         elif fix:
@@ -87,6 +100,20 @@ def sources_of(ann: Path) -> dict[str, str]:
 
 def build(check_only: bool = False) -> int:
     stale: list[str] = []
+    total = 0
+    for split in SPLITS:
+        if (CORPORA / split).is_dir():
+            total += build_split(CORPORA / split, stale, check_only)
+    if check_only and stale:
+        print("stale or missing (run python corpora/build.py):", ", ".join(stale), file=sys.stderr)
+        return 1
+    if not check_only:
+        print(f"{total} articles; rewrote {len(stale)} files")
+    return 0
+
+
+def build_split(folder: Path, stale: list[str], check_only: bool) -> int:
+    """Compile one split's articles and its gold.jsonl; return the number of articles."""
     records: list[dict] = []
 
     def emit(path: Path, content: str) -> None:
@@ -96,7 +123,7 @@ def build(check_only: bool = False) -> int:
         if not check_only:
             path.write_text(content, encoding="utf-8", newline="")
 
-    for ann in sorted(CORPORA.glob("*/*.ann")):
+    for ann in sorted(folder.glob("*/*.ann")):
         lang = ann.parent.name
         slug = ann.name[: -len(".ann")]
         plain, spans = compile_annotated(ann.read_text(encoding="utf-8"), str(ann.relative_to(CORPORA)))
@@ -110,15 +137,8 @@ def build(check_only: bool = False) -> int:
             record["source"] = source
             record["source_lang"] = source_lang
         records.append(record)
-    emit(CORPORA / "gold.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
-    if check_only and stale:
-        print("stale or missing (run python corpora/build.py):", ", ".join(stale), file=sys.stderr)
-        return 1
-    if not check_only:
-        print(
-            f"{len(records)} articles, {sum(len(r['spans']) for r in records)} gold spans; rewrote {len(stale)} files"
-        )
-    return 0
+    emit(folder / "gold.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    return len(records)
 
 
 if __name__ == "__main__":

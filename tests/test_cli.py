@@ -532,7 +532,7 @@ def test_compare_missing_reference(compare_files: dict[str, Path], tmp_path: Pat
 
 
 def test_eval_json() -> None:
-    gold = ROOT / "corpora" / "gold.jsonl"
+    gold = ROOT / "corpora" / "dev" / "gold.jsonl"
     result = run_cli("eval", str(gold), "--no-lm", "--format", "json", "--lang", "en")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

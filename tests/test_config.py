@@ -274,7 +274,7 @@ def test_jobs_give_the_same_findings(cli, tmp_path: Path) -> None:
     corpora = Path(__file__).resolve().parent.parent / "corpora"
     folder = tmp_path / "batch"
     folder.mkdir()
-    (folder / "a-seed.txt").write_bytes((corpora / "en" / "mt-port-strike.txt").read_bytes())
+    (folder / "a-seed.txt").write_bytes((corpora / "dev" / "en" / "mt-port-strike.txt").read_bytes())
     (folder / "b-budget.txt").write_text(ARTICLE, encoding="utf-8")
     (folder / "c-minor.txt").write_text(MINOR_ONLY, encoding="utf-8")
     (folder / "d-glossary.txt").write_text(GLOSSARY_ARTICLE, encoding="utf-8")

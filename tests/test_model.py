@@ -169,7 +169,7 @@ def test_corpus_fixes_with_the_model(scorer) -> None:
     from tqcheck.config import Settings
     from tqcheck.evaluate import evaluate, read_gold
 
-    records = read_gold(ROOT / "corpora" / "gold.jsonl")
+    records = read_gold(ROOT / "corpora" / "dev" / "gold.jsonl")
     chosen = []
     for lang in SUPPORTED:
         mt = [r for r in records if r.lang == lang and r.spans and not r.source]

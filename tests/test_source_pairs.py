@@ -14,7 +14,7 @@ SOURCE_RULES = {"TQ701", "TQ702", "TQ703", "TQ704"}
 
 @pytest.fixture(scope="module")
 def pairs():
-    records = [r for r in read_gold(CORPORA / "gold.jsonl") if r.source]
+    records = [r for r in read_gold(CORPORA / "dev" / "gold.jsonl") if r.source]
     return [(record, check_record(record, Settings(use_model=False), None)) for record in records]
 
 
