@@ -234,7 +234,10 @@ def test_latin1_is_decoded_correctly(runs: dict) -> None:
     _assert_offsets_index(entry, ARTICLE)
     heading = findings_by_rule(entry)["TQ401"][0]
     assert heading["text"] == "café owners react"
-    assert heading["suggestions"][0]["replacement"] == "Café owners react"
+    fix = heading["suggestions"][0]
+    assert fix["replacement"] == "C"  # the one letter: other fixes in the heading stay applicable
+    fixed = ARTICLE[: fix["start"]] + fix["replacement"] + ARTICLE[fix["end"] :]
+    assert "\nCafé owners react\n" in fixed
 
 
 def test_byte_order_marks(runs: dict) -> None:

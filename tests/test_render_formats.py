@@ -269,7 +269,7 @@ def test_github_escapes_data_and_properties() -> None:
         start=15,
         end=18,
         text="50%",
-        suggestions=[Suggestion("half", 15, 18, 0.9)],
+        suggestions=(Suggestion("half", 15, 18, 0.9),),
         line=1,
         column=16,
     )
@@ -387,9 +387,19 @@ def test_html_without_document_lists_findings_and_shows_heat_when_given() -> Non
     def finding() -> Finding:
         fix = Suggestion("the", start, start + 7, 0.95)
         message = "“the” is repeated."
-        made = Finding("TQ202", "repeated-word", Category.FLUENCY, Severity.MINOR, message, start, start + 7)
-        made.text, made.suggestions, made.line, made.column = "the the", [fix], 1, start + 1
-        return made
+        return Finding(
+            "TQ202",
+            "repeated-word",
+            Category.FLUENCY,
+            Severity.MINOR,
+            message,
+            start,
+            start + 7,
+            text="the the",
+            suggestions=(fix,),
+            line=1,
+            column=start + 1,
+        )
 
     heat = [(0, 9, 0.4), (start, start + 3, 3.0), (text.index("<b>"), text.index("<b>") + 3, 14.0)]
     report = Report(

@@ -578,19 +578,23 @@ def score(
     render_score(report, sys.stdout, output_format)
 
 
-def main() -> None:
-    """Entry point: run the app, turning user errors into one line and exit code 2."""
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line on `argv` (default: sys.argv) and return its exit code: user errors
+    become one line and exit code 2, bugs one line and exit code 3."""
     try:
-        app()
+        app(args=argv, prog_name="tqcheck", standalone_mode=True)
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except TqcheckError as error:
         typer.echo(f"tqcheck: error: {error}", err=True)
-        sys.exit(2)
+        return 2
     except KeyboardInterrupt:
         typer.echo("tqcheck: interrupted", err=True)
-        sys.exit(130)
+        return 130
     except BrokenPipeError:
         sys.stderr.close()
-        sys.exit(1)
+        return 1
     except Exception as error:  # a bug: one line unless the user asks for the traceback
         if os.environ.get("TQCHECK_DEBUG"):
             raise
@@ -598,7 +602,13 @@ def main() -> None:
             f"tqcheck: internal error: {type(error).__name__}: {error} (set TQCHECK_DEBUG=1 for details)",
             err=True,
         )
-        sys.exit(3)
+        return 3
+    return 0
+
+
+def main() -> None:
+    """Entry point of the `tqcheck` command."""
+    sys.exit(run())
 
 
 if __name__ == "__main__":

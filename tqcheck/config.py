@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from tqcheck.rule import Rule
 
 FAIL_ON = ("minor", "major", "critical", "never")
-DEFAULT_MIN_CONFIDENCE = 0.7
+# Suggestions below this confidence are not offered; 0 offers all (confidence only ranks: whether
+# `fix` applies one is its applicability, set by the rule).
+DEFAULT_MIN_CONFIDENCE = 0.0
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,17 @@ if TYPE_CHECKING:
     from tqcheck.align import Alignment
     from tqcheck.document import Document
     from tqcheck.glossary import Glossary
-    from tqcheck.lm import Scorer
+    from tqcheck.lm import Scorer, TokenScores
+    from tqcheck.model_view import LearnedAnalysis
+
+
+@dataclass
+class Memo:
+    """What is computed once per document and read by several rules (tqcheck/model_view.py)."""
+
+    token_scores: TokenScores | None = None
+    learned: LearnedAnalysis | None = None
+    learned_done: bool = False  # the head's analysis was attempted (it may be None)
 
 
 @dataclass
@@ -25,7 +35,7 @@ class CheckContext:
     glossary: Glossary | None = None
     extra_residue: list[str] = field(default_factory=list)
     thresholds: dict[str, float] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)  # per-document memo shared by rules
+    memo: Memo = field(default_factory=Memo)
 
     @classmethod
     def for_document(cls, doc: Document, **kwargs: Any) -> CheckContext:

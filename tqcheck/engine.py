@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from tqcheck import __version__
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
-from tqcheck.findings import Category, Finding, Severity, mqm_score
+from tqcheck.findings import Applicability, Category, Finding, Severity, Suggestion, mqm_score
+from tqcheck.model_view import learned_analysis, token_scores
 from tqcheck.rule import Rule
-from tqcheck.rules.model import token_scores
-from tqcheck.rules.qe import learned_analysis
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
@@ -135,16 +134,40 @@ def deduplicate(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-def to_source(doc: Document, findings: list[Finding]) -> None:
-    """Move offsets from the analysed text to the file's text, and fill in line and column."""
-    for finding in findings:
-        finding.text = doc.text[finding.start : finding.end]
-        finding.start, finding.end = doc.to_source(finding.start, finding.end)
-        finding.line, finding.column = doc.line_column(finding.start)
-        for suggestion in finding.suggestions:
-            if not doc.is_verbatim(suggestion.start, suggestion.end):
-                suggestion.display_only = True
-            suggestion.start, suggestion.end = doc.to_source(suggestion.start, suggestion.end)
+def to_source(doc: Document, finding: Finding) -> Finding:
+    """The finding placed in the file's text: offsets moved from the analysed text, line and column
+    filled in; a suggestion whose span crosses markup becomes display-only."""
+    start, end = doc.to_source(finding.start, finding.end)
+    line, column = doc.line_column(start)
+    return replace(
+        finding,
+        text=doc.text[finding.start : finding.end],
+        start=start,
+        end=end,
+        line=line,
+        column=column,
+        suggestions=tuple(_suggestion_to_source(doc, s) for s in finding.suggestions),
+    )
+
+
+def _suggestion_to_source(doc: Document, suggestion: Suggestion) -> Suggestion:
+    start, end = doc.to_source(suggestion.start, suggestion.end)
+    applicability = (
+        suggestion.applicability
+        if doc.is_verbatim(suggestion.start, suggestion.end)
+        else Applicability.DISPLAY_ONLY
+    )
+    return replace(suggestion, start=start, end=end, applicability=applicability)
+
+
+def _configured(finding: Finding, settings: Settings) -> Finding:
+    """The finding with the configuration's severity for its rule, and only the suggestions at or
+    above --min-confidence."""
+    severity = settings.severity.get(finding.rule, finding.severity)
+    suggestions = tuple(s for s in finding.suggestions if s.confidence >= settings.min_confidence)
+    if severity == finding.severity and len(suggestions) == len(finding.suggestions):
+        return finding
+    return replace(finding, severity=severity, suggestions=suggestions)
 
 
 def suppressed(doc: Document, finding: Finding) -> bool:
@@ -181,11 +204,7 @@ def check_document(
         from tqcheck.ranking import rank_with_model
 
         findings = rank_with_model(doc, findings, scorer, ctx)
-    for finding in findings:
-        override = settings.severity.get(finding.rule)
-        if override is not None:
-            finding.severity = override
-    to_source(doc, findings)
+    findings = [to_source(doc, _configured(f, settings)) for f in findings]
     findings = [f for f in findings if not suppressed(doc, f)]
     findings.sort(key=Finding.sort_key)
     analysis = learned_analysis(doc, ctx) if scorer is not None else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -40,33 +40,54 @@ class Category(StrEnum):
 
 
 class Origin(StrEnum):
-    """Where a suggestion comes from; decides whether `fix` may apply it without --unsafe."""
+    """Where a suggestion comes from (shown in reports; the model's ranking treats them differently)."""
 
     RULE = "rule"  # a deterministic edit (punctuation, deletion of residue, capitalisation)
     LEXICON = "lexicon"  # an alternative from a curated lexicon or glossary: keeps the meaning
     MODEL = "model"  # a free proposal of the language model: fluent, not necessarily faithful
 
 
-@dataclass(slots=True)
+class Applicability(StrEnum):
+    """ruff's fix applicability, set by whoever made the suggestion from what it knows.
+
+    `fix` applies safe suggestions; unsafe ones only with --unsafe; display-only ones never (they
+    cross markup in the file, an HTML tag or an entity, so the edit cannot be made in place)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+
+
+class FixAvailability(StrEnum):
+    """What a rule declares about its fixes (ruff's `FixAvailability`), shown by `tqcheck rules`."""
+
+    ALWAYS = "always"  # every finding carries a suggestion
+    SOMETIMES = "sometimes"  # some findings do
+    NEVER = "never"  # the rule only reports
+
+
+class Verdict(StrEnum):
+    """The language model's judgement of a fluency finding (see ranking.judge)."""
+
+    CONFIRMED = "confirmed"  # a candidate clearly improves the text
+    POSSIBLE = "possible"  # no candidate clearly does: kept as a minor, hedged finding
+    REJECTED = "rejected"  # the current text is clearly better: the finding is withdrawn
+
+
+@dataclass(frozen=True, slots=True)
 class Suggestion:
-    """Replace text[start:end] with `replacement`. Offsets are absolute, end exclusive."""
+    """Replace text[start:end] with `replacement`. Offsets are absolute, end exclusive.
+
+    `confidence` only ranks suggestions (0.5 says nothing); `applicability` says whether `fix`
+    may apply it."""
 
     replacement: str
     start: int
     end: int
     confidence: float = 0.5
     origin: Origin = Origin.RULE
+    applicability: Applicability = Applicability.SAFE
     gain: float | None = None  # log-probability gain over the current text, when a model scored it
-    # The span crosses markup in the file (an HTML tag, an entity): shown, never applied.
-    display_only: bool = False
-
-    def applicability(self, min_confidence: float) -> str:
-        """ruff's fix applicability: 'safe' fixes are applied by `fix`, 'unsafe' only with --unsafe."""
-        if self.display_only:
-            return "display-only"
-        if self.origin == Origin.MODEL or self.confidence < min_confidence:
-            return "unsafe"
-        return "safe"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -81,9 +102,45 @@ class Suggestion:
         return data
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a finding was reported, as typed fields; only the ones set appear in the output."""
+
+    entry: str | None = None  # the lexicon entry that matched
+    language: str | None = None  # the language a foreign passage was identified as
+    surprisal: float | None = None  # nats, of the most surprising word (TQ304)
+    expected: float | None = None  # nats its frequency predicts
+    probability: float | None = None  # a classifier's probability (language id, error head)
+    mode: str | None = None  # "target" or "source": how the error head judged
+    excess: float | None = None  # surprisal beyond the expected, nats
+    threshold: float | None = None  # what the model must see to confirm (gain, excess or probability)
+    model_only: bool = False  # only a model can tell the right sense from the wrong one
+    pair: str | None = None  # the language pair whose lexicon matched ("ar-en")
+    best_gain: float | None = None  # the best candidate's gain, once the model ranked them
+
+    @property
+    def strength(self) -> float:
+        """How strongly the model flagged the span: orders the spans it proposes words for."""
+        if self.excess is not None:
+            return self.excess
+        return self.probability or 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if value is not None and value is not False:
+                data[name] = value
+        return data
+
+
+NO_EVIDENCE = Evidence()
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One flagged span. `start`/`end` index the decoded text of the checked file."""
+    """One flagged span. `start`/`end` index the decoded text of the checked file once the engine
+    has placed it (before that, the analysed text); change a finding with `dataclasses.replace`."""
 
     rule: str
     name: str
@@ -93,12 +150,11 @@ class Finding:
     start: int
     end: int
     text: str = ""
-    suggestions: list[Suggestion] = field(default_factory=list)
+    suggestions: tuple[Suggestion, ...] = ()
     line: int = 0
     column: int = 0
-    evidence: dict[str, Any] = field(default_factory=dict)
-    # Set by the engine: whether an LM verdict confirmed or weakened the finding.
-    verdict: str | None = None
+    evidence: Evidence = NO_EVIDENCE
+    verdict: Verdict | None = None  # set when the model judged a fluency finding
 
     @property
     def best(self) -> Suggestion | None:
@@ -121,8 +177,9 @@ class Finding:
             "text": self.text,
             "suggestions": [s.to_json() for s in self.suggestions],
         }
-        if self.evidence:
-            data["evidence"] = self.evidence
+        evidence = self.evidence.to_json()
+        if evidence:
+            data["evidence"] = evidence
         return data
 
 

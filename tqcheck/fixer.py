@@ -13,12 +13,12 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqcheck.document import Decoded, FileStamp
 from tqcheck.errors import InputError
-from tqcheck.findings import Finding, Suggestion
+from tqcheck.findings import Applicability, Finding, Suggestion
 
 # Fixes can uncover others (a heading's period, then its case): re-check until nothing applies,
 # so one run reaches a fixed point. The bound only stops fixes that undo each other.
@@ -48,17 +48,10 @@ def apply_suggestions(text: str, suggestions: Iterable[Suggestion]) -> str:
     return "".join(parts)
 
 
-def applicable(findings: Iterable[Finding], min_confidence: float, unsafe: bool) -> list[Suggestion]:
+def applicable(findings: Iterable[Finding], unsafe: bool) -> list[Suggestion]:
     """The first suggestion of each finding, when its applicability allows it."""
-    chosen = []
-    for finding in findings:
-        best = finding.best
-        if best is None:
-            continue
-        verdict = best.applicability(min_confidence)
-        if verdict == "safe" or (unsafe and verdict == "unsafe"):
-            chosen.append(best)
-    return chosen
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
+    return [f.best for f in findings if f.best is not None and f.best.applicability in allowed]
 
 
 def _newline_style(text: str) -> str:
@@ -72,7 +65,7 @@ def _adapt(suggestion: Suggestion, file_format: str, newline: str) -> Suggestion
         replacement = html.escape(replacement, quote=False)
     if newline == "\r\n" and "\n" in replacement:
         replacement = replacement.replace("\r\n", "\n").replace("\n", "\r\n")
-    return Suggestion(replacement, suggestion.start, suggestion.end, suggestion.confidence, suggestion.origin)
+    return replace(suggestion, replacement=replacement)
 
 
 @dataclass
@@ -104,7 +97,6 @@ def fix_text(
     decoded: Decoded,
     file_format: str,
     check: CheckText,
-    min_confidence: float,
     unsafe: bool,
 ) -> FixResult:
     """Apply applicable fixes, re-checking after each pass until nothing applicable is left."""
@@ -115,7 +107,7 @@ def fix_text(
         findings = check(result.fixed)
         by_suggestion = {id(f.best): f for f in findings if f.best is not None}
         edits = []
-        for suggestion in applicable(findings, min_confidence, unsafe):
+        for suggestion in applicable(findings, unsafe):
             edit = _adapt(suggestion, file_format, newline)
             if decoded.encoding and not _encodable(edit.replacement, decoded.encoding):
                 result.skipped.append(

@@ -11,11 +11,11 @@ preference is no evidence there (it prefers ASCII quotes and likes repeated text
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
-from tqcheck.findings import Finding, Origin, Severity, Suggestion
+from tqcheck.findings import Applicability, Finding, Origin, Suggestion, Verdict
 from tqcheck.lm import CandidateRequest, CandidateScore, Scorer
 from tqcheck.rules import BY_CODE
 
@@ -25,6 +25,8 @@ RIGHT_CONTEXT_CHARS = 160  # the rest of the sentence, and the start of the next
 # mean, or the sum would favour short strings (the DESIGN's measured minimal pairs).
 LENGTH_RATIO_FOR_MEAN_CHECK = 1.5
 REJECT_GAIN = -2.0  # the current text is clearly more fluent: a fluency finding is withdrawn
+# A candidate the model prefers by about 1.4 nats (confidence 0.7) is safe to apply unasked.
+SAFE_CONFIDENCE = 0.7
 MAX_PROPOSAL_SPANS = 5  # spans per document for which the model proposes its own words
 
 
@@ -100,50 +102,60 @@ def _order(scored: list[Scored]) -> list[Scored]:
 def rank_with_model(
     doc: Document, findings: list[Finding], scorer: Scorer, ctx: CheckContext
 ) -> list[Finding]:
-    findings = _drop_model_duplicates(findings)
-    _propose(doc, findings, scorer)
-    ranked = [f for f in findings if f.suggestions and _model_ranked(f)]
+    """The findings with the model's candidates ranked and fluency findings judged (new objects:
+    the rules' findings are not changed)."""
+    findings = _propose(doc, _drop_model_duplicates(findings), scorer)
+    ranked = [i for i, f in enumerate(findings) if f.suggestions and _model_ranked(f)]
     if not ranked:
         return findings
-    requests = [_request(doc, f) for f in ranked]
+    requests = [_request(doc, findings[i]) for i in ranked]
     results = scorer.score_candidates(requests)
-    withdrawn: set[int] = set()
-    for finding, request, scores in zip(ranked, requests, results, strict=True):
+    judged: dict[int, Finding | None] = {}
+    for index, request, scores in zip(ranked, requests, results, strict=True):
+        finding = findings[index]
         scored = [
             Scored(s, score, _improves(score, request.original, candidate))
             for s, score, candidate in zip(finding.suggestions, scores, request.candidates, strict=True)
         ]
         # The model's own proposals are kept only where they improve on the text.
         ordered = [i for i in _order(scored) if i.improves or i.suggestion.origin != Origin.MODEL]
-        for item in ordered:
-            item.suggestion.gain = item.score.gain
-            item.suggestion.confidence = confidence_from_gain(item.score.gain)
-        finding.suggestions = [item.suggestion for item in ordered]
         best = max((item.score.gain for item in scored), default=0.0)
-        finding.evidence["best_gain"] = round(best, 3)
+        finding = replace(
+            finding,
+            suggestions=tuple(_rescored(item) for item in ordered),
+            evidence=replace(finding.evidence, best_gain=round(best, 3)),
+        )
         rule = BY_CODE.get(finding.rule)
-        if rule is not None and rule.fluency_verdict and not _verdict(finding, best, ordered):
-            withdrawn.add(id(finding))
-    return [f for f in findings if id(f) not in withdrawn]
+        if rule is not None and rule.fluency_verdict:
+            judged[index] = rule().judged(finding, judge(finding, best, ordered))
+        else:
+            judged[index] = finding
+    out = [judged.get(i, f) for i, f in enumerate(findings)]
+    return [f for f in out if f is not None]
 
 
-def _verdict(finding: Finding, best_gain: float, ordered: list[Scored]) -> bool:
-    """Keep, raise or withdraw a fluency finding by how much its best candidate improves the text."""
-    threshold = float(finding.evidence.get("threshold", 0.0))
-    if best_gain <= REJECT_GAIN and finding.suggestions[0].origin == Origin.LEXICON:
-        return False
+def _rescored(item: Scored) -> Suggestion:
+    """The suggestion with the model's gain as its confidence; safe when the model clearly prefers
+    it (a proposal of the model's own is never safe: fluent is not faithful)."""
+    confidence = confidence_from_gain(item.score.gain)
+    safe = item.suggestion.origin != Origin.MODEL and confidence >= SAFE_CONFIDENCE
+    return replace(
+        item.suggestion,
+        gain=item.score.gain,
+        confidence=confidence,
+        applicability=Applicability.SAFE if safe else Applicability.UNSAFE,
+    )
+
+
+def judge(finding: Finding, best_gain: float, ordered: list[Scored]) -> Verdict:
+    """The model's verdict on a fluency finding, by how much its best candidate improves the text."""
+    threshold = finding.evidence.threshold or 0.0
+    if best_gain <= REJECT_GAIN and finding.suggestions and finding.suggestions[0].origin == Origin.LEXICON:
+        return Verdict.REJECTED
     confirmed = bool(ordered) and ordered[0].improves and best_gain >= max(threshold, 1.0)
-    if finding.evidence.get("model_only") and not confirmed:
-        return False  # a word with a common right sense is reported only on the model's word
-    if confirmed:
-        finding.verdict = "confirmed"
-        if finding.severity == Severity.MINOR:
-            finding.severity = Severity.MAJOR
-        finding.message = finding.message.replace("Possibly a literal rendering", "A literal rendering")
-    else:
-        finding.verdict = "possible"
-        finding.severity = Severity.MINOR
-    return True
+    if finding.evidence.model_only and not confirmed:
+        return Verdict.REJECTED  # a word with a common right sense is reported only on the model's word
+    return Verdict.CONFIRMED if confirmed else Verdict.POSSIBLE
 
 
 def _model_ranked(finding: Finding) -> bool:
@@ -165,17 +177,22 @@ def _drop_model_duplicates(findings: list[Finding]) -> list[Finding]:
     ]
 
 
-def _propose(doc: Document, findings: list[Finding], scorer: Scorer) -> None:
-    """For model findings without candidates, the model's own words (never applied without --unsafe)."""
+def _propose(doc: Document, findings: list[Finding], scorer: Scorer) -> list[Finding]:
+    """For the model's findings without candidates, the model's own words (unsafe: never applied
+    without --unsafe), for the MAX_PROPOSAL_SPANS most strongly flagged spans."""
     model_rules = {code for code, rule in BY_CODE.items() if "model" in rule.needs}
-    bare = [f for f in findings if f.rule in model_rules and not f.suggestions]
-    bare.sort(key=lambda f: -float(f.evidence.get("excess", 0.0)))
-    for finding in bare[:MAX_PROPOSAL_SPANS]:
+    bare = [i for i, f in enumerate(findings) if f.rule in model_rules and not f.suggestions]
+    bare.sort(key=lambda i: -findings[i].evidence.strength)
+    out = list(findings)
+    for index in bare[:MAX_PROPOSAL_SPANS]:
+        finding = findings[index]
         left, right = _context(doc, finding.start, finding.end)
         words = scorer.propose(doc.text[left : finding.start], doc.text[finding.end : right])
         original = doc.text[finding.start : finding.end]
-        finding.suggestions = [
-            Suggestion(word, finding.start, finding.end, 0.3, Origin.MODEL)
+        proposals = tuple(
+            Suggestion(word, finding.start, finding.end, 0.3, Origin.MODEL, Applicability.UNSAFE)
             for word in words
             if word.casefold() != original.casefold()
-        ]
+        )
+        out[index] = replace(finding, suggestions=proposals)
+    return out

@@ -6,9 +6,21 @@ import inspect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import replace as changed
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tqcheck.findings import Category, Finding, Origin, Severity, Suggestion
+from tqcheck.findings import (
+    NO_EVIDENCE,
+    Applicability,
+    Category,
+    Evidence,
+    Finding,
+    FixAvailability,
+    Origin,
+    Severity,
+    Suggestion,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from tqcheck.context import CheckContext
@@ -79,8 +91,10 @@ class Rule:
     # precise enough to be on by default (ruff's preview rules).
     preview: ClassVar[bool] = False
     examples: ClassVar[tuple[Example, ...]] = ()
-    # Whether the verdict depends on fluency: with a model, the engine keeps, raises or drops the
-    # finding by the gain of its best candidate (see engine.rank_with_model).
+    # Whether its findings carry suggestions (`tqcheck rules` shows it; the examples test it).
+    fix_availability: ClassVar[FixAvailability] = FixAvailability.NEVER
+    # Whether the verdict depends on fluency: with a model, the ranking keeps, raises or drops the
+    # finding by the gain of its best candidate (ranking.rank_with_model, then `judged`).
     fluency_verdict: ClassVar[bool] = False
     # Codes of rules whose findings inside this rule's span say nothing new (an untranslated
     # sentence subsumes its untranslated words); the engine drops them.
@@ -103,6 +117,17 @@ class Rule:
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError
 
+    def judged(self, finding: Finding, verdict: Verdict) -> Finding | None:
+        """This rule's finding once the model has judged it: confirmed ones are at least major,
+        possible ones minor, rejected ones withdrawn. Override to reword the message."""
+        if verdict == Verdict.REJECTED:
+            return None
+        if verdict == Verdict.CONFIRMED:
+            severity = Severity.MAJOR if finding.severity == Severity.MINOR else finding.severity
+        else:
+            severity = Severity.MINOR
+        return changed(finding, verdict=verdict, severity=severity)
+
     # ---- helpers for subclasses -----------------------------------------------------------
     def finding(
         self,
@@ -112,7 +137,7 @@ class Rule:
         message: str,
         suggestions: Iterable[Suggestion] = (),
         severity: Severity | None = None,
-        evidence: dict[str, Any] | None = None,
+        evidence: Evidence = NO_EVIDENCE,
         category: Category | None = None,
     ) -> Finding:
         return Finding(
@@ -124,19 +149,28 @@ class Rule:
             start=start,
             end=end,
             text=doc.text[start:end],
-            suggestions=list(suggestions),
-            evidence=dict(evidence or {}),
+            suggestions=tuple(suggestions),
+            evidence=evidence,
         )
 
 
 def replace(
-    start: int, end: int, replacement: str, confidence: float = 0.9, origin: Origin = Origin.RULE
+    start: int,
+    end: int,
+    replacement: str,
+    confidence: float,
+    *,
+    safe: bool,
+    origin: Origin = Origin.RULE,
 ) -> Suggestion:
-    return Suggestion(replacement, start, end, confidence, origin)
+    """A suggestion; the rule says whether `fix` may apply it unasked (`safe`) from what it knows."""
+    applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+    return Suggestion(replacement, start, end, confidence, origin, applicability)
 
 
 def delete_line(doc: Document, start: int, end: int, confidence: float = 0.9) -> Suggestion:
-    """Delete text[start:end] together with its line break, so no empty line is left behind."""
+    """Delete text[start:end] together with its line break, so no empty line is left behind (safe:
+    what is deleted is page furniture, not article text)."""
     text = doc.text
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)

@@ -205,4 +205,4 @@ def fix_file(path: Path, options: CheckOptions, scorer: Scorer | None, unsafe: b
         doc = analyse(RawDocument(raw.path, text, raw.format, raw.decoded), settings.lang)
         return check_document(doc, settings, scorer=scorer, source=source).findings
 
-    return fix_text(str(path), raw.source, raw.decoded, raw.format, check, settings.min_confidence, unsafe)
+    return fix_text(str(path), raw.source, raw.decoded, raw.format, check, unsafe)

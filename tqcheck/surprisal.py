@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
-from tqcheck.rules.model import calibration, token_scores, word_excess
+from tqcheck.model_view import token_scores
+from tqcheck.rules.model import calibration, word_excess
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings

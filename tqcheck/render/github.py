@@ -44,7 +44,7 @@ def _suggestion(finding: Finding, settings: Settings) -> str:
         shown = f"“{shown}”"
     else:
         shown = "delete"
-    applicability = best.applicability(settings.min_confidence)
+    applicability = best.applicability
     return f" → {shown}" + ("" if applicability == "safe" else f" ({applicability})")
 
 

@@ -98,7 +98,7 @@ def _tooltip(finding: Finding, settings: Settings) -> str:
     best = finding.best
     if best is not None:
         shown = f"“{shorten(best.replacement, 80)}”" if best.replacement else "delete"
-        tip += f"\n→ {shown} ({best.applicability(settings.min_confidence)})"
+        tip += f"\n→ {shown} ({best.applicability})"
     return tip
 
 
@@ -180,7 +180,7 @@ def _item(fid: str, number: int, finding: Finding, source: str | None, settings:
         category=str(finding.category),
         old=shorten(old),
         suggestion=None if best is None else shorten(best.replacement),
-        applicability=None if best is None else best.applicability(settings.min_confidence),
+        applicability=None if best is None else best.applicability,
         origin=None if best is None else str(best.origin),
         confidence=None if best is None else round(best.confidence, 2),
         gain=None if best is None or best.gain is None else round(best.gain, 2),
@@ -285,7 +285,6 @@ def context(report: Report, settings: Settings) -> dict[str, Any]:
         "weights": [(str(s), SEVERITY_WEIGHTS[s]) for s in SEVERITY_ORDER],
         "heat_levels": HEAT_LEVELS,
         "heat_max": HEAT_MAX_NATS,
-        "min_confidence": settings.min_confidence,
     }
 
 

@@ -31,7 +31,7 @@ def file_entry(file_report: FileReport, settings: Settings) -> dict[str, Any]:
     for finding in file_report.findings:
         data = finding.to_json()
         for suggestion, out in zip(finding.suggestions, data["suggestions"], strict=True):
-            out["applicability"] = suggestion.applicability(settings.min_confidence)
+            out["applicability"] = str(suggestion.applicability)
         findings.append(data)
     entry["findings"] = findings
     return entry

@@ -52,7 +52,7 @@ def _suggestion(finding: Finding, settings: Settings) -> str:
     if best is None:
         return ""
     shown = _shown_text(best.replacement, SUGGESTION_LIMIT) if best.replacement else "*(delete)*"
-    applicability = best.applicability(settings.min_confidence)
+    applicability = best.applicability
     return shown if applicability == "safe" else f"{shown} *({applicability})*"
 
 

@@ -191,7 +191,7 @@ def _fix(finding: Finding, uri: str, settings: Settings) -> dict[str, Any] | Non
     best = finding.best
     if best is None:
         return None
-    applicability = best.applicability(settings.min_confidence)
+    applicability = best.applicability
     if applicability == "display-only":
         return None
     replacement: dict[str, Any] = {

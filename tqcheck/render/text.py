@@ -41,7 +41,7 @@ def render(report: Report, out: TextIO, settings: Settings) -> None:
             if best is not None:
                 shown = best.replacement if best.replacement else "(delete)"
                 line += f"\n    [green]→ {escape(_shorten(shown))}[/green]"
-                applicability = best.applicability(settings.min_confidence)
+                applicability = best.applicability
                 if applicability != "safe":
                     line += f" [dim]({applicability.replace('-', ' ')})[/dim]"
             console.print(line)

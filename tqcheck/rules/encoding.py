@@ -8,7 +8,7 @@ import regex
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
-from tqcheck.findings import Category, Finding, Severity
+from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.resources import homoglyphs
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import scripts_in
@@ -52,6 +52,7 @@ class Mojibake(Rule):
     name = "mojibake"
     category = Category.FLUENCY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad("The mayor opened a [[cafÃ©]] in the square.", fixed="The mayor opened a café in the square."),
         bad("[[FranÃ§ois]] Dumas a été élu.", lang="fr", fixed="François Dumas a été élu."),
@@ -94,7 +95,7 @@ class Mojibake(Rule):
                 start,
                 end,
                 f"Mojibake: “{text}” looks like “{fixed}” decoded with the wrong character set.",
-                [replace(start, end, fixed, 0.9)],
+                [replace(start, end, fixed, 0.9, safe=True)],
             )
 
 
@@ -118,6 +119,7 @@ class Homoglyph(Rule):
     name = "homoglyph"
     category = Category.FLUENCY
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad("The summit in [[Pаris]] ended early.", fixed="The summit in Paris ended early."),
         bad("El [[gоbierno]] anunció medidas.", lang="es", fixed="El gobierno anunció medidas."),
@@ -147,5 +149,5 @@ class Homoglyph(Rule):
                 token.start,
                 token.end,
                 f"“{token.text}” mixes {target} letters with look-alikes from another script.",
-                [replace(token.start, token.end, fixed, 0.95)],
+                [replace(token.start, token.end, fixed, 0.95, safe=True)],
             )

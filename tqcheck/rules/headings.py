@@ -8,7 +8,7 @@ import regex
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Block, Document
-from tqcheck.findings import Category, Finding, Severity
+from tqcheck.findings import Category, Finding, FixAvailability, Severity, Suggestion
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import is_common_word
 
@@ -40,6 +40,7 @@ class HeadingLowercase(Rule):
     name = "heading-lowercase"
     category = Category.STYLE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "The talks ended.\n\n[[calls for restraint]]\n\nThe UN urged both sides to stop.",
@@ -65,15 +66,13 @@ class HeadingLowercase(Rule):
             word = first.group(0)
             if not word[0].islower() or any(ch.isupper() for ch in word[1:]):
                 continue
-            offset = first.start() - block.start
-            heading = doc.block_text(block)
-            fixed = heading[:offset] + word[0].upper() + heading[offset + 1 :]
+            # The edit is the one letter, so that other fixes in the heading do not collide with it.
             yield self.finding(
                 doc,
                 block.start,
                 block.end,
                 "Heading starts with a lowercase letter.",
-                [replace(block.start, block.end, fixed, 0.95)],
+                [replace(first.start(), first.start() + 1, word[0].upper(), 0.95, safe=True)],
             )
 
 
@@ -96,6 +95,7 @@ class HeadingPeriod(Rule):
     name = "heading-period"
     category = Category.STYLE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "The talks in Geneva ended on Tuesday without an agreement.\n\n[[Calls for restraint.]]\n\n"
@@ -117,13 +117,25 @@ class HeadingPeriod(Rule):
             text = doc.block_text(block)
             if not text.endswith((".", "。")) or text.endswith("..") or ABBREVIATION_END.search(text):
                 continue
+            kept = len(text[:-1].rstrip())  # the period goes, with any space before it
             yield self.finding(
                 doc,
                 block.start,
                 block.end,
                 "Heading ends with a period.",
-                [replace(block.start, block.end, text[:-1].rstrip(), 0.95)],
+                [replace(block.start + kept, block.end, "", 0.95, safe=True)],
             )
+
+
+def _joined(doc: Document, letters: list[Suggestion]) -> Suggestion:
+    """One suggestion from the first changed letter to the last (one finding, one edit), so that
+    the letters between them and the rest of the heading stay untouched."""
+    start, end = letters[0].start, letters[-1].end
+    text = doc.text[start:end]
+    for letter in reversed(letters):  # right to left so earlier offsets stay valid
+        offset = letter.start - start
+        text = text[:offset] + letter.replacement + text[offset + 1 :]
+    return replace(start, end, text, 0.5, safe=False)
 
 
 def heading_case(words: list[str], minor: set[str], lang: str) -> str | None:
@@ -160,6 +172,7 @@ class HeadingCase(Rule):
     name = "heading-case-mismatch"
     category = Category.STYLE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.SOMETIMES
     languages = frozenset({"en"})
     examples = (
         bad(
@@ -197,18 +210,14 @@ class HeadingCase(Rule):
             for match in matches[1:]:
                 word = match.group(0)
                 if majority == "sentence" and word[0].isupper() and is_common_word(word, ctx.lang, 4.0):
-                    fixes.append(replace(match.start(), match.start() + 1, word[0].lower(), 0.5))
+                    fixes.append(replace(match.start(), match.start() + 1, word[0].lower(), 0.5, safe=False))
                 elif majority == "title" and word[0].islower() and word.lower() not in minor:
-                    fixes.append(replace(match.start(), match.start() + 1, word[0].upper(), 0.5))
-            text = doc.text[block.start : block.end]
-            for fix in reversed(fixes):  # apply right to left so earlier offsets stay valid
-                offset = fix.start - block.start
-                text = text[:offset] + fix.replacement + text[offset + 1 :]
+                    fixes.append(replace(match.start(), match.start() + 1, word[0].upper(), 0.5, safe=False))
             style = "Title Case" if majority == "title" else "Sentence case"
             yield self.finding(
                 doc,
                 block.start,
                 block.end,
                 f"Heading case differs from the article's other headings, which use {style}.",
-                [replace(block.start, block.end, text, 0.5)],
+                [_joined(doc, fixes)] if fixes else [],
             )

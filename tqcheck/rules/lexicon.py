@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace as changed
 
 import regex
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
-from tqcheck.findings import Category, Finding, Origin, Severity, Suggestion
+from tqcheck.findings import Category, Evidence, Finding, FixAvailability, Origin, Severity, Verdict
 from tqcheck.resources import Confusion, pair_confusions
-from tqcheck.rule import Rule, bad, good
+from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import match_case
 
 CONTEXT_WORD = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*")
@@ -25,19 +26,31 @@ def applicable_entries(ctx: CheckContext) -> list[Confusion]:
 
 
 def cue_in(context: str, cues: frozenset[str], lang: str) -> str | None:
-    """The first cue word found in the context: a word starting with a cue, or a multiword cue."""
+    """The first cue word found in the context: a word starting with a cue, or a multiword cue.
+    "First" is by position in the text, never by the set's order (which varies with the hash seed)."""
     lowered = context.casefold()
     if lang == "zh":  # no word boundaries to rely on
-        return next((cue for cue in cues if cue in lowered), None)
+        return _earliest(lowered, cues)
     words = CONTEXT_WORD.findall(lowered)
     # Elided articles stay on their word ("l'armée"); the word after the apostrophe counts too.
     words += [part for word in words for part in regex.split(r"['’]", word)[1:] if part]
-    single = [c for c in cues if " " not in c]
+    single = sorted(c for c in cues if " " not in c)
     for word in words:
         for cue in single:
             if word.startswith(cue):
                 return cue
-    return next((cue for cue in cues if " " in cue and cue in lowered), None)
+    return _earliest(lowered, frozenset(c for c in cues if " " in c))
+
+
+def _earliest(text: str, cues: frozenset[str]) -> str | None:
+    """The cue that occurs first in the text (the longer one where two start at the same place)."""
+    found = [(text.find(cue), -len(cue), cue) for cue in cues if cue in text]
+    return min(found)[2] if found else None
+
+
+# The message opens hedged; a model's confirmation states it ("A literal rendering: …").
+HEDGED = "Possibly a literal rendering:"
+CONFIRMED = "A literal rendering:"
 
 
 class LiteralSense(Rule):
@@ -67,6 +80,7 @@ class LiteralSense(Rule):
     category = Category.ACCURACY
     severity = Severity.MINOR
     fluency_verdict = True
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "Troops exchanged fire on the border in an [[accident]] between the two sides.",
@@ -77,8 +91,8 @@ class LiteralSense(Rule):
             fixed="Frequent incidents\n\nSoldiers on both sides of the border have reported firefights.\n",
         ),
         bad(
-            "The two countries declare [[steadfast ceasefire]] after clashes.",
-            fixed="The two countries declare ceasefire is holding after clashes.",
+            "Patrols were stepped up at the border's [[hot points]].",
+            fixed="Patrols were stepped up at the border's flashpoints.",
         ),
         good("A traffic accident closed the motorway for two hours."),
         good("The accident at the chemical plant injured four workers."),
@@ -96,6 +110,12 @@ class LiteralSense(Rule):
                 if finding is not None:
                     yield finding
 
+    def judged(self, finding: Finding, verdict: Verdict) -> Finding | None:
+        kept = super().judged(finding, verdict)
+        if kept is None or verdict != Verdict.CONFIRMED:
+            return kept
+        return changed(kept, message=CONFIRMED + kept.message.removeprefix(HEDGED))
+
     def _judge(
         self, doc: Document, ctx: CheckContext, entry: Confusion, start: int, end: int
     ) -> Finding | None:
@@ -112,9 +132,15 @@ class LiteralSense(Rule):
                 return None
         found = doc.text[start:end]
         # In a heading or at a sentence start the first letter is capitalised by position only.
+        # Unsafe without a model: the alternatives keep the meaning, but which fits is a judgement.
         suggestions = [
-            Suggestion(
-                match_case(found, alternative), start, end, round(0.6 - 0.05 * rank, 2), Origin.LEXICON
+            replace(
+                start,
+                end,
+                match_case(found, alternative),
+                round(0.6 - 0.05 * rank, 2),
+                safe=False,
+                origin=Origin.LEXICON,
             )
             for rank, alternative in enumerate(entry.alternatives)
         ]
@@ -123,12 +149,13 @@ class LiteralSense(Rule):
             where += f", for the source's “{entry.source_word}”"
         note = f" {entry.note}" if entry.note else ""
         alternatives = " or ".join(f"“{a}”" for a in entry.alternatives[:3])
-        message = f"Possibly a literal rendering: “{found}”{where}; consider {alternatives}.{note}"
-        evidence: dict[str, object] = {"entry": entry.wrong, "threshold": entry.threshold}
-        if entry.model_only:
-            evidence["model_only"] = True
-        if entry.source_lang:
-            evidence["pair"] = f"{entry.source_lang}-{ctx.lang}"
+        message = f"{HEDGED} “{found}”{where}; consider {alternatives}.{note}"
+        evidence = Evidence(
+            entry=entry.wrong,
+            threshold=entry.threshold,
+            model_only=entry.model_only,
+            pair=f"{entry.source_lang}-{ctx.lang}" if entry.source_lang else None,
+        )
         return self.finding(
             doc,
             start,

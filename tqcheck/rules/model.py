@@ -7,27 +7,14 @@ from collections.abc import Iterator
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Token
-from tqcheck.findings import Category, Finding, Severity
-from tqcheck.lm import TokenScores
+from tqcheck.findings import Category, Evidence, Finding, FixAvailability, Severity
+from tqcheck.model_view import token_scores
 from tqcheck.rule import Rule, bad, good
 from tqcheck.rules._text import zipf
 
 LN10 = math.log(10)
 DEFAULT_THRESHOLD = 8.0  # nats of excess surprisal, for models without a calibrated threshold
 DEFAULT_PRIOR_WEIGHT = 0.5
-
-
-def token_scores(doc: Document, ctx: CheckContext) -> TokenScores:
-    """The model's scores for the whole document, computed once per document."""
-    if "token_scores" not in ctx.cache:
-        assert ctx.scorer is not None
-        heads = getattr(ctx.scorer, "qe_heads", None)
-        if heads is not None:
-            # The same forward pass, also keeping what the quality-estimation head reads.
-            ctx.cache["token_scores"] = ctx.scorer.token_features([doc.text], heads.layers)[0]
-        else:
-            ctx.cache["token_scores"] = ctx.scorer.score_texts([doc.text])[0]
-    return ctx.cache["token_scores"]
 
 
 def unigram_surprisal(word: str, lang: str) -> float:
@@ -96,6 +83,7 @@ class SurprisingWording(Rule):
     name = "surprising-wording"
     category = Category.FLUENCY
     severity = Severity.MINOR
+    fix_availability = FixAvailability.SOMETIMES
     needs = frozenset({"model"})
     examples = (
         bad(
@@ -110,12 +98,12 @@ class SurprisingWording(Rule):
         for group in _phrases(doc, flagged):
             start, end = group[0][0].start, group[-1][0].end
             worst = max(group, key=lambda row: row[3])
-            evidence = {
-                "surprisal": round(worst[1], 2),
-                "expected": round(worst[2], 2),
-                "excess": round(worst[3], 2),
-                "threshold": threshold,
-            }
+            evidence = Evidence(
+                surprisal=round(worst[1], 2),
+                expected=round(worst[2], 2),
+                excess=round(worst[3], 2),
+                threshold=threshold,
+            )
             yield self.finding(
                 doc,
                 start,

@@ -12,7 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Token
-from tqcheck.findings import Category, Finding, Origin, Severity
+from tqcheck.findings import Category, Finding, FixAvailability, Origin, Severity
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import fold, is_capitalised, zipf
 
@@ -63,6 +63,7 @@ class NameVariants(Rule):
     name = "name-variants"
     category = Category.TERMINOLOGY
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "Prime Minister Pashinyan spoke first. Pashinyan said the border was calm. Later [[Pashinian]] left.",
@@ -108,14 +109,16 @@ class NameVariants(Rule):
                     and zipf(minor.lower(), ctx.lang) >= UNKNOWN_ZIPF
                 ):
                     continue  # a known word capitalised only because it opens a sentence ("Egipcio")
-                confidence = 0.8 if counts[major] >= 2 * counts[minor] else 0.4
+                # The majority spelling is safe to apply only when it clearly dominates.
+                dominant = counts[major] >= 2 * counts[minor]
+                confidence = 0.8 if dominant else 0.4
                 for token in occurrences[minor]:
                     yield self.finding(
                         doc,
                         token.start,
                         token.end,
                         f"“{minor}” is spelled “{major}” elsewhere in the article ({counts[major]}×).",
-                        [replace(token.start, token.end, major, confidence)],
+                        [replace(token.start, token.end, major, confidence, safe=dominant)],
                     )
 
     @staticmethod
@@ -202,6 +205,7 @@ class GlossaryTerm(Rule):
     name = "glossary-term"
     category = Category.TERMINOLOGY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.ALWAYS
     needs = frozenset({"glossary"})
     examples = (
         bad(
@@ -241,7 +245,16 @@ class GlossaryTerm(Rule):
                         match.start(),
                         match.end(),
                         f"Glossary: write “{term.preferred}”, not “{variant}”.{note}",
-                        [replace(match.start(), match.end(), term.preferred, 0.95, Origin.LEXICON)],
+                        [
+                            replace(
+                                match.start(),
+                                match.end(),
+                                term.preferred,
+                                0.95,
+                                safe=True,
+                                origin=Origin.LEXICON,
+                            )
+                        ],
                     )
 
 

@@ -9,7 +9,7 @@ from ftfy.badness import is_bad
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
-from tqcheck.findings import Category, Finding, Severity, Suggestion
+from tqcheck.findings import Category, Finding, FixAvailability, Severity, Suggestion
 from tqcheck.rule import Rule, bad, good, replace
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -52,6 +52,7 @@ class SpaceBeforePunctuation(Rule):
     name = "space-before-punctuation"
     category = Category.LOCALE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "The minister [[said ,]] the port will reopen.", fixed="The minister said, the port will reopen."
@@ -77,7 +78,7 @@ class SpaceBeforePunctuation(Rule):
                 start,
                 end,
                 f"Space before “{mark}”.",
-                [replace(start, end, doc.text[start : match.start()] + mark, 0.95)],
+                [replace(start, end, doc.text[start : match.start()] + mark, 0.95, safe=True)],
             )
 
 
@@ -100,6 +101,7 @@ class MissingSpaceAfterPunctuation(Rule):
     name = "missing-space-after-punctuation"
     category = Category.LOCALE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     languages = frozenset({"en", "fr", "de", "es", "pt", "ru", "ar"})
     examples = (
         bad(
@@ -120,7 +122,7 @@ class MissingSpaceAfterPunctuation(Rule):
                 mark = match.group(1)
                 fixed = doc.text[start : match.start()] + mark + " " + doc.text[match.end() : end]
                 yield self.finding(
-                    doc, start, end, f"No space after “{mark}”.", [replace(start, end, fixed, 0.9)]
+                    doc, start, end, f"No space after “{mark}”.", [replace(start, end, fixed, 0.9, safe=True)]
                 )
 
     @staticmethod
@@ -151,6 +153,7 @@ class FrenchSpacing(Rule):
     name = "french-spacing"
     category = Category.LOCALE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     languages = frozenset({"fr"})
     examples = (
         bad(
@@ -179,7 +182,7 @@ class FrenchSpacing(Rule):
                 start,
                 end,
                 f"French puts a no-break space before “{match.group(1)}”.",
-                [replace(start, end, fixed, 0.9)],
+                [replace(start, end, fixed, 0.9, safe=True)],
             )
         for match in regex.finditer(r"«([^«»\n]{1,600})»", text):
             inner = match.group(1)
@@ -191,7 +194,7 @@ class FrenchSpacing(Rule):
                 match.start(),
                 match.end(),
                 "French guillemets take a no-break space inside.",
-                [replace(match.start(), match.end(), fixed, 0.9)],
+                [replace(match.start(), match.end(), fixed, 0.9, safe=True)],
             )
 
     @staticmethod
@@ -268,6 +271,7 @@ class QuoteStyle(Rule):
     name = "quote-style"
     category = Category.LOCALE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "Der Minister sprach von einer [[“Krise”]].",
@@ -319,7 +323,7 @@ class QuoteStyle(Rule):
                 fixed = f"«{NBSP}{inner.strip()}{NBSP}»"
             else:
                 fixed = f"{target[0]}{inner}{target[1]}"
-            yield self.finding(doc, start, end, message, [replace(start, end, fixed, 0.85)])
+            yield self.finding(doc, start, end, message, [replace(start, end, fixed, 0.85, safe=True)])
 
 
 class UnbalancedDelimiters(Rule):
@@ -344,6 +348,7 @@ class UnbalancedDelimiters(Rule):
     name = "unbalanced-delimiters"
     category = Category.LOCALE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.SOMETIMES
     examples = (
         bad(
             "The Rail Workers' Union [[(]]RWU said the strike would go on.",
@@ -398,10 +403,10 @@ class UnbalancedDelimiters(Rule):
         acronym = ACRONYM_AFTER.match(doc.text, position + 1)
         sentence = doc.sentence_at(position)
         if char == "(" and acronym:
-            suggestions.append(replace(position, acronym.end(), f"({acronym.group(0)})", 0.6))
+            suggestions.append(replace(position, acronym.end(), f"({acronym.group(0)})", 0.6, safe=False))
         elif sentence is not None and char not in BRACKETS:
             end = sentence.end
-            suggestions.append(replace(position, end, doc.text[position:end] + closing, 0.4))
+            suggestions.append(replace(position, end, doc.text[position:end] + closing, 0.4, safe=False))
         return self.finding(
             doc,
             position,
@@ -434,6 +439,7 @@ class DoubledSpace(Rule):
     name = "doubled-space"
     category = Category.LOCALE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad("The strike lasted [[two  days]].", fixed="The strike lasted two days."),
         good("The strike lasted two days.\n    Indented lines are left alone."),
@@ -452,5 +458,9 @@ class DoubledSpace(Rule):
             last_end = end
             fixed = text[start : spaces.start()] + " " + text[spaces.end() : end]
             yield self.finding(
-                doc, start, end, "Two or more spaces between words.", [replace(start, end, fixed, 0.95)]
+                doc,
+                start,
+                end,
+                "Two or more spaces between words.",
+                [replace(start, end, fixed, 0.95, safe=True)],
             )

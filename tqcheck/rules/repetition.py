@@ -9,7 +9,7 @@ import regex
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Token
-from tqcheck.findings import Category, Finding, Severity
+from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, delete_line, good, replace
 
 MAX_LOOP_WORDS = 8
@@ -44,6 +44,7 @@ class RepeatedWord(Rule):
     name = "repeated-word"
     category = Category.FLUENCY
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad("Paris in [[the the]] spring.", fixed="Paris in the spring."),
         bad(
@@ -79,7 +80,7 @@ class RepeatedWord(Rule):
                     left.start,
                     right.end,
                     f"“{left.text}” is repeated.",
-                    [replace(left.start, right.end, left.text, 0.95)],
+                    [replace(left.start, right.end, left.text, 0.95, safe=True)],
                 )
 
 
@@ -103,6 +104,7 @@ class LoopingPhrase(Rule):
     name = "looping-phrase"
     category = Category.FLUENCY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "The minister called for [[the talks, the talks, the talks]] to resume.",
@@ -134,7 +136,7 @@ class LoopingPhrase(Rule):
                     start,
                     end,
                     f"The phrase “{first_copy}” repeats {copies} times in a row.",
-                    [replace(start, end, first_copy, 0.9)],
+                    [replace(start, end, first_copy, 0.9, safe=True)],
                 )
                 i += size * copies
 
@@ -175,6 +177,7 @@ class DuplicateSentence(Rule):
     name = "duplicate-sentence"
     category = Category.FLUENCY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "The port reopened on Monday after a three-week strike. Trade resumed.\n\n"
@@ -213,7 +216,7 @@ class DuplicateSentence(Rule):
                     start -= 1
                 elif end < block.end and doc.text[end] == " ":
                     end += 1
-                fix = replace(start, end, "", 0.9)
+                fix = replace(start, end, "", 0.9, safe=True)
             yield self.finding(
                 doc,
                 sentence.start,

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
-from tqcheck.findings import Category, Finding, Severity
+from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, delete_line, good
 
 WIDGET_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*")
@@ -42,6 +42,7 @@ class PageResidue(Rule):
     name = "page-residue"
     category = Category.RESIDUE
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad("Talks resume on Monday.\n\n[[Google News Follow 1]]\n", fixed="Talks resume on Monday.\n\n"),
         bad("The port reopened.\n\n[[Leave a Reply]]\n", fixed="The port reopened.\n\n"),
@@ -116,6 +117,7 @@ class RepeatedTitle(Rule):
     name = "repeated-title"
     category = Category.RESIDUE
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "Port strike ends after three weeks\n\nDockers voted to return.\n\n"

@@ -8,7 +8,7 @@ import regex
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
-from tqcheck.findings import Category, Finding, Severity
+from tqcheck.findings import Category, Evidence, Finding, FixAvailability, Severity
 from tqcheck.languages import SOURCE_LANGUAGES, identify
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import common_zipf, main_script, zipf
@@ -75,6 +75,7 @@ class ForeignScriptWord(Rule):
     name = "foreign-script-word"
     category = Category.ACCURACY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.NEVER
     examples = (
         bad("The minister of [[الداخلية]] said the border was closed."),
         bad("Le ministre a visité [[Москву]] lundi.", lang="fr"),
@@ -160,6 +161,7 @@ class UntranslatedWord(Rule):
     name = "untranslated-word"
     category = Category.ACCURACY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.NEVER
     languages = frozenset(LATIN_LANGUAGES)
     examples = (
         bad("Os pescadores recolheram os [[boats]] antes da tempestade.", lang="pt"),
@@ -212,6 +214,7 @@ class ForeignSentence(Rule):
     name = "foreign-sentence"
     category = Category.ACCURACY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.NEVER
     subsumes = frozenset({"TQ302", "TQ304", "TQ305"})
     examples = (
         bad(
@@ -236,7 +239,7 @@ class ForeignSentence(Rule):
                     sentence.start,
                     sentence.end,
                     f"This sentence is in {name}, not {SOURCE_LANGUAGES[ctx.lang]}: left untranslated.",
-                    evidence={"language": lang, "probability": round(probability, 3)},
+                    evidence=Evidence(language=lang, probability=round(probability, 3)),
                 )
 
 
@@ -288,6 +291,7 @@ class ForeignDigits(Rule):
     name = "foreign-digits"
     category = Category.LOCALE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "The strike began on 3 March [[٢٠٢٤]] and ended in April.",
@@ -312,7 +316,7 @@ class ForeignDigits(Rule):
                 match.start(),
                 match.end(),
                 f"Digits “{digits}” are not the digits this article uses; write “{fixed}”.",
-                [replace(match.start(), match.end(), fixed, 0.95)],
+                [replace(match.start(), match.end(), fixed, 0.95, safe=True)],
             )
 
 
@@ -337,6 +341,7 @@ class ForeignPunctuation(Rule):
     name = "foreign-punctuation"
     category = Category.LOCALE
     severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
     examples = (
         bad(
             "The minister[[،]] who arrived on Monday, left.",
@@ -374,5 +379,5 @@ class ForeignPunctuation(Rule):
             start,
             end,
             f"“{found}” belongs to another writing system here; write “{wanted}”.",
-            [replace(start, end, wanted, 0.9)],
+            [replace(start, end, wanted, 0.9, safe=True)],
         )

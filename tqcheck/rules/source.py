@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from tqcheck.align import Alignment, Pair
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence
-from tqcheck.findings import Category, Finding, Severity
+from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.languages import SOURCE_LANGUAGES, SUPPORTED, identify
 from tqcheck.numbers import Number, numbers_in, same
 from tqcheck.rule import Rule, bad, good
@@ -74,6 +74,7 @@ class NumberMismatch(Rule):
     name = "number-mismatch"
     category = Category.ACCURACY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.SOMETIMES
     needs = frozenset({"source"})
     examples = (
         bad(
@@ -141,7 +142,7 @@ class NumberMismatch(Rule):
     def _suggest(start: int, end: int, replacement: str):
         from tqcheck.rule import replace
 
-        return replace(start, end, replacement, 0.6)
+        return replace(start, end, replacement, 0.6, safe=False)
 
 
 def _written_like(value: float, original: Number, lang: str) -> str:
@@ -186,6 +187,7 @@ class MissingEntity(Rule):
     name = "missing-entity"
     category = Category.ACCURACY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.SOMETIMES
     needs = frozenset({"source"})
     examples = (
         bad(
@@ -475,7 +477,7 @@ def language_scripts(lang: str) -> list[str]:
 def _suggest(start: int, end: int, text: str):
     from tqcheck.rule import replace
 
-    return replace(start, end, text, 0.5)
+    return replace(start, end, text, 0.5, safe=False)
 
 
 def _contains_name(text: str, name: str) -> bool:
@@ -529,6 +531,7 @@ class UntranslatedSentence(Rule):
     name = "untranslated-sentence"
     category = Category.ACCURACY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.NEVER
     subsumes = frozenset({"TQ302", "TQ303", "TQ304", "TQ305"})
     needs = frozenset({"source"})
     examples = (
@@ -598,6 +601,7 @@ class Omission(Rule):
     name = "omission"
     category = Category.ACCURACY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.NEVER
     needs = frozenset({"source"})
     examples = (
         bad(
@@ -669,6 +673,7 @@ class Addition(Rule):
     name = "addition"
     category = Category.ACCURACY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.NEVER
     needs = frozenset({"source"})
     examples = (
         bad(
@@ -727,6 +732,7 @@ class StructureMismatch(Rule):
     name = "structure-mismatch"
     category = Category.ACCURACY
     severity = Severity.MINOR
+    fix_availability = FixAvailability.NEVER
     needs = frozenset({"source"})
     examples = (
         bad(

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
-from tqcheck.findings import Category, Finding, Origin, Severity, Suggestion
-from tqcheck.rule import Rule, bad, good
+from tqcheck.findings import Category, Finding, FixAvailability, Severity
+from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import is_capitalised, zipf
 
 FINAL = {".", "。", "．"}
@@ -41,11 +41,12 @@ class SplitEntity(Rule):
     name = "split-entity"
     category = Category.FLUENCY
     severity = Severity.MAJOR
+    fix_availability = FixAvailability.ALWAYS
     fluency_verdict = True
     examples = (
         bad(
-            "Fighting broke out in the disputed [[Upper region. Silesia.]] Both sides blamed each other.",
-            fixed="Fighting broke out in the disputed Upper-Silesia region. Both sides blamed each other.",
+            "Storms hit the south-western [[Baden region. Württemberg.]] Roads were closed.",
+            fixed="Storms hit the south-western Baden-Württemberg region. Roads were closed.",
         ),
         bad(
             "Shelling resumed near the Nagorno-Karabakh border. Clashes in the [[Nagorno region. Karabakh.]]",
@@ -164,8 +165,10 @@ class SplitEntity(Rule):
                 else candidate.removesuffix(final)
             )
             used_elsewhere = rank < len(joiners) and _occurs_outside(text, name, start, end)
+            # Safe only when the article itself writes the joined name: which join is right
+            # (hyphen or space) depends on the name.
             confidence = 0.9 if used_elsewhere else max(0.3, 0.6 - 0.1 * rank)
-            suggestions.append(Suggestion(candidate, start, end, confidence, Origin.RULE))
+            suggestions.append(replace(start, end, candidate, confidence, safe=used_elsewhere))
         suggestions.sort(key=lambda s: -s.confidence)
         message = (
             f"The name “{anchor.text} … {name_tail}” is split by a sentence boundary; "
@@ -189,12 +192,12 @@ class SplitEntity(Rule):
                 if zipf(left.text.lower(), ctx.lang) >= 3.0 or zipf(right.text.lower(), ctx.lang) >= 3.0:
                     continue
                 suggestions = [
-                    Suggestion(
-                        f"{left.text}{joiner}{right.text} {noun.text}",
+                    replace(
                         left.start,
                         right.end,
+                        f"{left.text}{joiner}{right.text} {noun.text}",
                         0.6 - 0.1 * rank,
-                        Origin.RULE,
+                        safe=False,
                     )
                     for rank, joiner in enumerate(joiners)
                 ]
