@@ -67,12 +67,13 @@ def run(folder: Path) -> dict[str, Any]:
     from tqcheck.config import settings_for
     from tqcheck.document import analyse, read_articles
     from tqcheck.engine import check_document, signature
+    from tqcheck.options import RunOptions
     from tqcheck.runner import with_progress
 
     work = []
     for lang in LANGS:
         path = folder / f"{lang}.jsonl"
-        settings = settings_for(path, None, lang=lang)  # what `check --lang L` would use
+        settings = settings_for(path, RunOptions(lang=lang))  # what `check --lang L` would use
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         splits = {row["id"]: row["split"] for row in rows}
         work += [(lang, splits[raw.record_id or ""], raw, settings) for raw in read_articles(path)]

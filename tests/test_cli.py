@@ -554,3 +554,29 @@ def test_eval_json() -> None:
     p, r = overall["precision"], overall["recall"]
     assert overall["f1"] == pytest.approx(2 * p * r / (p + r), abs=1e-3)
     assert data["by_lang"]["en"]["predicted"] == overall["predicted"]
+
+
+def test_check_fix_and_report_accept_the_same_shared_options(cli) -> None:
+    """One options object for all commands: every shared option is in each command's help."""
+    from tqcheck.cli import SHARED_OPTIONS
+
+    flags = ["--" + name.replace("_", "-") for name in SHARED_OPTIONS]
+    for command in ("check", "fix", "report"):
+        result = cli(command, "--help", env={"COLUMNS": "200"})
+        assert result.returncode == 0, result.stderr
+        missing = [flag for flag in flags if flag not in result.stdout]
+        assert not missing, (command, missing)
+
+
+def test_signature_names_the_languages_and_changes_with_their_data(cli, tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Officials said the talks would resume on Monday.\n", encoding="utf-8")
+    result = cli("check", str(article), "--lang", "en", "--no-lm", "--format", "json")
+    signature = json.loads(result.stdout)["signature"]
+    assert "|langs:en|" in signature
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("en\tceasefire\tcease-fire\n", encoding="utf-8")
+    with_glossary = cli(
+        "check", str(article), "--lang", "en", "--no-lm", "--format", "json", "--glossary", str(glossary)
+    )
+    assert json.loads(with_glossary.stdout)["signature"] != signature  # the glossary is data the run read

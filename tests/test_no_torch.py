@@ -89,9 +89,10 @@ def test_runner_without_model(articles: Path) -> None:
     data = run_python(
         f"""
         from pathlib import Path
-        from tqcheck.runner import CheckOptions, collect_paths, run_check
+        from tqcheck.options import RunOptions
+        from tqcheck.runner import collect_paths, run_check
         paths, errors = collect_paths([{str(articles)!r}])
-        report = run_check(paths, CheckOptions(overrides={{"use_model": False, "lang": "en"}}))
+        report = run_check(paths, RunOptions(use_model=False, lang="en"))
         code = 0
         output = [f.rule for f in report.findings]
         """,

@@ -6,16 +6,25 @@ error (one line on stderr, never a traceback).
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from tqcheck import __version__
 from tqcheck.errors import TqcheckError
+from tqcheck.options import RunOptions
+
+if TYPE_CHECKING:
+    from tqcheck.config import Settings
+    from tqcheck.lm import Scorer
 
 app = typer.Typer(
     name="tqcheck",
@@ -114,7 +123,12 @@ Config = Annotated[
 Encoding = Annotated[str | None, typer.Option("--encoding", help="Text encoding (default: detected).")]
 MinConfidence = Annotated[
     float | None,
-    typer.Option("--min-confidence", min=0.0, max=1.0, help="Suggestions at or above this are safe fixes."),
+    typer.Option(
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Offer only suggestions at least this confident (default 0: all); fix applies the safe ones.",
+    ),
 ]
 GlossaryOpt = Annotated[
     Path | None,
@@ -123,25 +137,85 @@ GlossaryOpt = Annotated[
 Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes (rules only).")]
 
 
-def _overrides(
-    lang: str | None,
-    source_lang: str | None,
-    select: list[str] | None,
-    ignore: list[str] | None,
-    **more: object,
-) -> dict[str, object]:
+# The options every checking command takes, defined once: `shared_options` adds them to a command's
+# signature and hands the command one RunOptions (tqcheck/options.py) built from them.
+SHARED_OPTIONS: dict[str, tuple[object, object]] = {
+    "lang": (Lang, None),
+    "source": (SourceFile, None),
+    "source_lang": (SourceLang, None),
+    "no_lm": (NoLM, False),
+    "model": (Model, None),
+    "device": (DeviceOpt, None),
+    "batch_size": (BatchSize, None),
+    "threads": (Threads, None),
+    "select": (Select, None),
+    "ignore": (Ignore, None),
+    "glossary": (GlossaryOpt, None),
+    "config": (Config, None),
+    "encoding": (Encoding, None),
+    "min_confidence": (MinConfidence, None),
+}
+
+
+def shared_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` the shared options; it receives them as `options: RunOptions`."""
+    own = inspect.signature(command, eval_str=True)  # typer reads the annotations as objects
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        for name, (annotation, default) in SHARED_OPTIONS.items()
+    ]
+    kept = [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY) if p.default is not p.empty else p
+        for p in own.parameters.values()
+        if p.name != "options"
+    ]
+
+    @functools.wraps(command)
+    def wrapper(**values: object) -> None:
+        shared = {name: values.pop(name) for name in SHARED_OPTIONS}
+        command(options=run_options(**shared), **values)  # type: ignore[arg-type]
+
+    wrapper.__signature__ = own.replace(parameters=kept + extra)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def run_options(
+    lang: str | None = None,
+    source: Path | None = None,
+    source_lang: str | None = None,
+    no_lm: bool = False,
+    model: str | None = None,
+    device: Device | None = None,
+    batch_size: int | None = None,
+    threads: int | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    glossary: Path | None = None,
+    config: Path | None = None,
+    encoding: str | None = None,
+    min_confidence: float | None = None,
+    fail_on: FailOn | None = None,
+) -> RunOptions:
+    """The command line's values, validated (language codes, the glossary file) and typed."""
     from tqcheck.languages import SOURCE_LANGUAGES, normalise_lang
 
-    values: dict[str, object] = {
-        "lang": normalise_lang(lang) if lang else None,
-        "source_lang": normalise_lang(source_lang, "--source-lang", SOURCE_LANGUAGES)
-        if source_lang
-        else None,
-        "select": tuple(select) if select else None,
-        "ignore": tuple(ignore) if ignore else None,
-    }
-    values.update(more)
-    return values
+    return RunOptions(
+        lang=normalise_lang(lang) if lang else None,
+        source=source,
+        source_lang=normalise_lang(source_lang, "--source-lang", SOURCE_LANGUAGES) if source_lang else None,
+        use_model=False if no_lm else None,
+        model=model,
+        device=str(device) if device else None,
+        batch_size=batch_size,
+        threads=threads,
+        select=tuple(select) if select else None,
+        ignore=tuple(ignore) if ignore else None,
+        glossary=_glossary_path(glossary),
+        encoding=encoding,
+        min_confidence=min_confidence,
+        fail_on=str(fail_on) if fail_on else None,
+        config=config,
+    )
 
 
 def _glossary_path(glossary: Path | None) -> Path | None:
@@ -152,17 +226,16 @@ def _glossary_path(glossary: Path | None) -> Path | None:
     return glossary.resolve()
 
 
-def _prepare(paths_arg: list[str], options, no_lm: bool):
+def _prepare(
+    paths_arg: list[str], options: RunOptions
+) -> tuple[list[Path], list[str], Settings, Scorer | None]:
     """What check, fix and report share: the files, the first file's settings, the model if wanted."""
     from tqcheck.config import settings_for
-    from tqcheck.runner import collect_paths, settings_for_path
+    from tqcheck.runner import collect_paths
 
     paths, errors = collect_paths(paths_arg)
-    if paths:
-        settings = settings_for_path(paths[0], options)
-    else:
-        settings = settings_for(None, options.config, **options.overrides)
-    scorer = _load_model(settings) if paths and settings.use_model and not no_lm else None
+    settings = settings_for(paths[0] if paths else None, options)
+    scorer = _load_model(settings) if paths and settings.use_model else None
     return paths, errors, settings, scorer
 
 
@@ -176,11 +249,10 @@ def _tell(report) -> None:
 
 
 @app.command()
+@shared_options
 def check(
     files: Files,
-    lang: Lang = None,
-    source: SourceFile = None,
-    source_lang: SourceLang = None,
+    options: RunOptions,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,
@@ -191,17 +263,6 @@ def check(
         FailOn | None,
         typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 (default: major)."),
     ] = None,
-    no_lm: NoLM = False,
-    model: Model = None,
-    device: DeviceOpt = None,
-    batch_size: BatchSize = None,
-    threads: Threads = None,
-    select: Select = None,
-    ignore: Ignore = None,
-    glossary: GlossaryOpt = None,
-    config: Config = None,
-    encoding: Encoding = None,
-    min_confidence: MinConfidence = None,
     jobs: Jobs = 1,
     baseline: Annotated[
         Path | None,
@@ -217,25 +278,11 @@ def check(
 ) -> None:
     """Check articles and report machine-translation artifacts."""
     from tqcheck.render import render
+    from tqcheck.runner import run_check
 
-    overrides = _overrides(
-        lang,
-        source_lang,
-        select,
-        ignore,
-        fail_on=str(fail_on) if fail_on else None,
-        model=model,
-        device=str(device) if device else None,
-        batch_size=batch_size,
-        threads=threads,
-        encoding=encoding,
-        min_confidence=min_confidence,
-        glossary=_glossary_path(glossary),
-    )
-    from tqcheck.runner import CheckOptions, run_check
-
-    options = CheckOptions(overrides=overrides, config=config, source=source)
-    paths, errors, settings, scorer = _prepare(files, options, no_lm)
+    if fail_on is not None:
+        options = replace(options, fail_on=str(fail_on))
+    paths, errors, settings, scorer = _prepare(files, options)
     report = run_check(paths, options, scorer=scorer, jobs=jobs)
     report.errors[:0] = errors
     _tell(report)
@@ -274,27 +321,16 @@ def exit_code(report, fail_on: str) -> int:
 
 
 @app.command()
+@shared_options
 def fix(
     files: Files,
+    options: RunOptions,
     write: Annotated[
         bool, typer.Option("--write", "-w", help="Apply the fixes to the files (default: print a diff).")
     ] = False,
     unsafe: Annotated[
         bool, typer.Option("--unsafe", help="Also apply unsafe fixes (low confidence, model proposals).")
     ] = False,
-    min_confidence: MinConfidence = None,
-    lang: Lang = None,
-    source: SourceFile = None,
-    source_lang: SourceLang = None,
-    no_lm: NoLM = False,
-    model: Model = None,
-    device: DeviceOpt = None,
-    threads: Threads = None,
-    select: Select = None,
-    ignore: Ignore = None,
-    glossary: GlossaryOpt = None,
-    config: Config = None,
-    encoding: Encoding = None,
 ) -> None:
     """Apply safe fixes: a unified diff by default, the files rewritten with --write.
 
@@ -302,22 +338,9 @@ def fix(
     2 on an input error.
     """
     from tqcheck.fixer import write_atomically
-    from tqcheck.runner import CheckOptions, fix_file
+    from tqcheck.runner import fix_file
 
-    overrides = _overrides(
-        lang,
-        source_lang,
-        select,
-        ignore,
-        model=model,
-        encoding=encoding,
-        threads=threads,
-        device=str(device) if device else None,
-        min_confidence=min_confidence,
-        glossary=_glossary_path(glossary),
-    )
-    options = CheckOptions(overrides=overrides, config=config, source=source)
-    paths, errors, _, scorer = _prepare(files, options, no_lm)
+    paths, errors, _, scorer = _prepare(files, options)
     changed = 0
     for path in paths:
         try:
@@ -344,44 +367,22 @@ def fix(
 
 
 @app.command()
+@shared_options
 def report(
     files: Files,
+    options: RunOptions,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The report: .html (self-contained) or .md.")
     ],
-    lang: Lang = None,
-    source: SourceFile = None,
-    source_lang: SourceLang = None,
-    no_lm: NoLM = False,
-    model: Model = None,
-    device: DeviceOpt = None,
-    threads: Threads = None,
-    select: Select = None,
-    ignore: Ignore = None,
-    glossary: GlossaryOpt = None,
-    config: Config = None,
-    encoding: Encoding = None,
 ) -> None:
     """Write a correction report a person reads: the article with every finding highlighted."""
-    from tqcheck.runner import CheckOptions, run_check
+    from tqcheck.runner import run_check
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         fail(f"{output}: the report must end in .html or .md")
-    overrides = _overrides(
-        lang,
-        source_lang,
-        select,
-        ignore,
-        model=model,
-        encoding=encoding,
-        threads=threads,
-        device=str(device) if device else None,
-        glossary=_glossary_path(glossary),
-    )
-    options = CheckOptions(overrides=overrides, config=config, source=source, heat=True)
-    paths, errors, settings, scorer = _prepare(files, options, no_lm)
-    result = run_check(paths, options, scorer=scorer, keep_documents=True)
+    paths, errors, settings, scorer = _prepare(files, options)
+    result = run_check(paths, options, scorer=scorer, keep_documents=True, heat=True)
     result.errors[:0] = errors
     _tell(result)
     if not paths:
@@ -476,11 +477,7 @@ def eval_command(
 
     if output_format not in ("text", "json"):
         fail(f"--format must be text or json, not {output_format!r}")
-    settings = settings_for(
-        None,
-        None,
-        **_overrides(None, None, select, ignore, model=model, device=str(device) if device else None),
-    )
+    settings = settings_for(None, run_options(select=select, ignore=ignore, model=model, device=device))
     if gold.is_dir() or gold.suffix.lower() == ".tsv":
         _eval_qe(gold, settings, no_lm, no_source, limit, output_format)
         return
@@ -556,17 +553,8 @@ def score(
 
     if output_format not in ("table", "json"):
         fail(f"--format must be table or json, not {output_format!r}")
-    overrides = _overrides(
-        lang,
-        None,
-        None,
-        None,
-        model=model,
-        encoding=encoding,
-        device=str(device) if device else None,
-        threads=threads,
-    )
-    settings = settings_for(file if file.exists() else None, None, **overrides)
+    options = run_options(lang=lang, model=model, encoding=encoding, device=device, threads=threads)
+    settings = settings_for(file if file.exists() else None, options)
     articles = read_articles(file, settings.encoding)
     if len(articles) != 1:
         fail(f"{file}: `score` takes one article; this file holds {len(articles)}")

@@ -7,7 +7,7 @@ The configuration file is found by walking up from the checked file's folder; th
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tqcheck.errors import ConfigError
 from tqcheck.findings import Severity
 from tqcheck.languages import SOURCE_LANGUAGES, normalise_lang
+from tqcheck.options import RunOptions
 
 if TYPE_CHECKING:
     from tqcheck.glossary import Glossary
@@ -60,11 +61,6 @@ class Settings:
         from tqcheck.glossary import load_glossary
 
         return load_glossary(self.glossary)
-
-    def with_overrides(self, **overrides: Any) -> Settings:
-        """Command-line values win over the file; None means 'not given'."""
-        given = {key: value for key, value in overrides.items() if value is not None}
-        return replace(self, **given)
 
 
 # Keys of the configuration file, as written there (kebab-case), and the Settings field they set.
@@ -183,9 +179,11 @@ def find_config(folder: Path) -> Path | None:
     return None
 
 
-def settings_for(path: Path | None, explicit: Path | None = None, **overrides: Any) -> Settings:
-    """Settings for checking `path`: its configuration file (or `explicit`), then the overrides."""
-    config_path = explicit
+def settings_for(path: Path | None, options: RunOptions | None = None) -> Settings:
+    """Settings for checking `path`: its configuration file (or the options' `config`), then the
+    options given on the command line."""
+    options = options or RunOptions()
+    config_path = options.config
     if config_path is None and path is not None:
         config_path = find_config(path.resolve().parent)
     values: dict[str, Any] = {}
@@ -195,6 +193,6 @@ def settings_for(path: Path | None, explicit: Path | None = None, **overrides: A
         values = read_config(config_path)
     known = {f.name for f in fields(Settings)}
     settings = Settings(**{k: v for k, v in values.items() if k in known}, config_path=config_path)
-    settings = settings.with_overrides(**overrides)
+    settings = options.apply(settings)
     settings.rules  # noqa: B018 - validates select/ignore now, as a one-line error
     return settings

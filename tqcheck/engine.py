@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tqcheck import __version__
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
 from tqcheck.findings import Applicability, Category, Finding, Severity, Suggestion, mqm_score
+from tqcheck.languages import SUPPORTED
 from tqcheck.model_view import learned_analysis, token_scores
+from tqcheck.resources import data_digest
 from tqcheck.rule import Rule
 
 if TYPE_CHECKING:
@@ -59,15 +63,21 @@ def signature(
     min_confidence: float,
     weights: str | None = None,
     qe_digest: str | None = None,
+    languages: Iterable[str] = (),
+    data_files: Iterable[Path] = (),
 ) -> str:
     """A reproducibility signature in sacrebleu's style: what produced these numbers.
 
-    `weights` is a digest of the model's weights: the same name with other weights scores otherwise;
-    `qe_digest` that of the quality-estimation head."""
+    `languages` are the target languages checked: the signature carries them and a digest of the
+    data files they read (with `data_files`, e.g. a glossary). `weights` is a digest of the
+    model's weights (the same name with other weights scores otherwise); `qe_digest` that of the
+    quality-estimation head."""
     rule_hash = hashlib.sha256(",".join(r.code for r in rules).encode()).hexdigest()[:8]
     model_part = f"{model}@{weights}" if model and weights else (model or "none")
+    langs = sorted(set(languages) & set(SUPPORTED))
     text = (
-        f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|model:{model_part}|min-conf:{min_confidence}"
+        f"tqcheck:{__version__}|rules:{len(rules)}:{rule_hash}|langs:{','.join(langs) or 'none'}"
+        f"|data:{data_digest(langs, data_files)}|model:{model_part}|min-conf:{min_confidence}"
     )
     return text + (f"|qe:{qe_digest}" if qe_digest else "")
 

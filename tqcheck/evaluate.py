@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,7 +154,7 @@ def check_report(record: GoldRecord, settings: Settings, scorer: Scorer | None) 
     if record.source:
         source_raw = RawDocument(record.id + " (source)", record.source, "txt", decoded)
         source = analyse(source_raw, record.source_lang)
-    run_settings = settings.with_overrides(lang=record.lang, source_lang=record.source_lang)
+    run_settings = replace(settings, lang=record.lang, source_lang=record.source_lang or settings.source_lang)
     return check_document(doc, run_settings, scorer=scorer, source=source)
 
 

@@ -12,11 +12,15 @@ Logic lives in the rules; what a rule looks for in a language lives here as data
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -25,6 +29,33 @@ from tqcheck.errors import ConfigError
 
 DATA = resources.files("tqcheck") / "data"
 MODEL_CONTEXT = "model"
+
+
+def data_digest(languages: Iterable[str], extra: Iterable[Path] = ()) -> str:
+    """A digest of the data files a run over these target languages reads (their folders, the
+    shared data, the language pairs into them) and of `extra` files (a glossary): the run
+    signature changes when any of them does."""
+    wanted = set(languages)
+    digest = hashlib.sha256()
+
+    def walk(node: Traversable, name: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            path = f"{name}/{child.name}"
+            if child.is_dir():
+                walk(child, path)
+            elif child.is_file() and not child.name.endswith((".pyc", ".npz", ".md")):
+                digest.update(path.encode() + b"\0" + child.read_bytes())
+
+    for folder in sorted(DATA.iterdir(), key=lambda c: c.name):
+        if folder.name in wanted or folder.name == "common":
+            walk(folder, folder.name)
+    pairs = DATA / "pairs"
+    for pair in sorted(pairs.iterdir(), key=lambda c: c.name):
+        if pair.is_dir() and pair.name.rpartition("-")[2] in wanted:
+            walk(pair, f"pairs/{pair.name}")
+    for path in extra:
+        digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def _read(*parts: str) -> str | None:

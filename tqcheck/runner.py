@@ -6,7 +6,6 @@ import glob
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from tqcheck.engine import FileReport, Report, check_document, signature
 from tqcheck.errors import InputError, TqcheckError
 from tqcheck.findings import Finding
 from tqcheck.fixer import FixResult, fix_text
+from tqcheck.options import RunOptions
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
@@ -49,23 +49,13 @@ def collect_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
     return unique, errors
 
 
-@dataclass
-class CheckOptions:
-    """What every file's check shares: command-line overrides and where configuration comes from."""
-
-    overrides: dict[str, Any]
-    config: Path | None = None
-    source: Path | None = None
-    heat: bool = False  # also score every token (for the report's heat map)
-
-
-def settings_for_path(path: Path, options: CheckOptions) -> Settings:
+def settings_for_path(path: Path, options: RunOptions) -> Settings:
     from tqcheck.config import settings_for
 
-    return settings_for(path, options.config, **options.overrides)
+    return settings_for(path, options)
 
 
-def read_source(options: CheckOptions, settings: Settings) -> RawDocument | None:
+def read_source(options: RunOptions, settings: Settings) -> RawDocument | None:
     if options.source is None:
         return None
     articles = read_articles(options.source, settings.encoding)
@@ -75,9 +65,10 @@ def read_source(options: CheckOptions, settings: Settings) -> RawDocument | None
 
 
 def check_file(
-    path: Path, options: CheckOptions, scorer: Scorer | None = None
+    path: Path, options: RunOptions, scorer: Scorer | None = None, heat: bool = False
 ) -> tuple[list[FileReport], list[str]]:
-    """Check every article in one file. Errors come back as one-line messages, never raised."""
+    """Check every article in one file. Errors come back as one-line messages, never raised.
+    `heat`: also keep every token's surprisal (the HTML report's heat map)."""
     reports: list[FileReport] = []
     errors: list[str] = []
     try:
@@ -102,9 +93,7 @@ def check_file(
         try:
             doc = analyse(raw, settings.lang)
             source = _source_document(raw, source_raw, settings)
-            reports.append(
-                check_document(doc, settings, scorer=scorer, source=source, want_heat=options.heat)
-            )
+            reports.append(check_document(doc, settings, scorer=scorer, source=source, want_heat=heat))
         except TqcheckError as error:
             where = f"{raw.path}#{raw.record_id}" if raw.record_id else raw.path
             errors.append(f"{where}: {error.message}" if not error.path else str(error))
@@ -122,7 +111,7 @@ def _source_document(raw: RawDocument, source_raw: RawDocument | None, settings:
     return analyse(source_raw, lang)
 
 
-def _check_file_job(args: tuple[Path, CheckOptions]) -> tuple[list[FileReport], list[str]]:
+def _check_file_job(args: tuple[Path, RunOptions]) -> tuple[list[FileReport], list[str]]:
     reports, errors = check_file(*args)
     for report in reports:
         report.doc = None  # documents stay in the worker; findings carry what renderers need
@@ -131,11 +120,12 @@ def _check_file_job(args: tuple[Path, CheckOptions]) -> tuple[list[FileReport], 
 
 def run_check(
     paths: list[Path],
-    options: CheckOptions,
+    options: RunOptions,
     scorer: Scorer | None = None,
     jobs: int = 1,
     progress: bool | None = None,
     keep_documents: bool = False,
+    heat: bool = False,
 ) -> Report:
     """Check files in order (in parallel with jobs > 1, without a model), with a progress bar."""
     report = Report()
@@ -145,7 +135,7 @@ def run_check(
         executor = ProcessPoolExecutor(max_workers=jobs)
         results = executor.map(_check_file_job, [(p, options) for p in paths], chunksize=4)
     else:
-        results = (check_file(p, options, scorer) for p in paths)
+        results = (check_file(p, options, scorer, heat) for p in paths)
     try:
         for reports, errors in with_progress(results, len(paths), progress):
             report.files.extend(reports)
@@ -162,6 +152,8 @@ def run_check(
             first.min_confidence,
             getattr(scorer, "weights_digest", None),
             heads.digest if heads else None,
+            languages={f.lang for f in report.files},
+            data_files=[first.glossary] if first.glossary else [],
         )
     return report
 
@@ -189,7 +181,7 @@ def with_progress(
             bar.advance(task)
 
 
-def fix_file(path: Path, options: CheckOptions, scorer: Scorer | None, unsafe: bool) -> FixResult:
+def fix_file(path: Path, options: RunOptions, scorer: Scorer | None, unsafe: bool) -> FixResult:
     """Work out the fixes for one file (re-checking after each pass). Raises TqcheckError."""
     settings = settings_for_path(path, options)
     articles = read_articles(path, settings.encoding)
