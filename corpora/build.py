@@ -20,9 +20,24 @@ SEVERITIES = {"minor", "major", "critical"}
 SPLITS = ("dev", "test")
 # What kind of MT artifact a span is, for per-kind recall on the held-out split (optional 5th field).
 KINDS = {
-    "residue", "repetition", "split-name", "name-variant", "heading-case", "literal-heading",
-    "locale-punctuation", "encoding", "untranslated", "wrong-sense", "calque", "omission",
-    "addition", "number", "spacing", "script-mix", "grammar", "other",
+    "residue",
+    "repetition",
+    "split-name",
+    "name-variant",
+    "heading-case",
+    "literal-heading",
+    "locale-punctuation",
+    "encoding",
+    "untranslated",
+    "wrong-sense",
+    "calque",
+    "omission",
+    "addition",
+    "number",
+    "spacing",
+    "script-mix",
+    "grammar",
+    "other",
 }
 DELETE = "∅"
 MARK = re.compile(r"\[\[(?P<body>.*?)\]\]", re.DOTALL)

@@ -29,12 +29,12 @@ from tqcheck.rules.script import (
 )
 from tqcheck.rules.source import (
     Addition,
-    MissingEntity,
     NumberMismatch,
     Omission,
     StructureMismatch,
     UntranslatedSentence,
 )
+from tqcheck.rules.source_names import MissingEntity
 from tqcheck.rules.structure import SplitEntity
 
 ALL: tuple[type[Rule], ...] = (

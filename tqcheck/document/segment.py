@@ -1,0 +1,107 @@
+"""Sentences and tokens: spaCy's blank pipelines per language, safe on pathological runs."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+import regex
+
+from tqcheck.document.model import OPENING_MARKS, WORD_CHAR, Document, Sentence, Token
+
+_PIPELINES: dict[str, object] = {}
+
+
+def _import_spacy():  # -> the spacy module
+    """Import spaCy without letting thinc pull in torch.
+
+    thinc, spaCy's ML layer, imports torch whenever it is installed, only to offer GPU layers that
+    blank pipelines never use; that would cost a second and break the promise that rules-only
+    runs never load torch. An entry of None in sys.modules makes `import torch` fail there.
+    """
+    hidden = [name for name in ("torch", "cupy", "tensorflow", "mxnet") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return spacy
+
+
+def pipeline(lang: str):  # -> spacy.language.Language
+    """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download)."""
+    if lang not in _PIPELINES:
+        spacy = _import_spacy()
+
+        if lang == "zh":
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+            # Chinese ends sentences with full-width marks; an ASCII "." is a decimal point or a URL's.
+            nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "!", "?", "…"]})
+        else:
+            nlp = spacy.blank(lang)
+            nlp.add_pipe("sentencizer")
+        _PIPELINES[lang] = nlp
+    return _PIPELINES[lang]
+
+
+# spaCy peels prefixes and suffixes off a token one at a time, searching the rest each time:
+# quadratic on a long run without spaces ("![![![…", "!!!!…"). Such a run is no prose; it is
+# handed to spaCy as one plain word of the same length, so offsets are unchanged.
+LONG_RUN = regex.compile(r"(?<!\S)\S{1000,}")  # from the start of a run only: linear
+LONG_SYMBOL_RUN = regex.compile(
+    r"(?<![^\s\p{L}\p{M}\p{N}])[^\s\p{L}\p{M}\p{N}]{1000,}"
+)  # Chinese runs text without spaces
+
+
+def _tame_long_runs(text: str, lang: str) -> str:
+    pattern = LONG_SYMBOL_RUN if lang == "zh" else LONG_RUN
+    return pattern.sub(lambda m: "x" * len(m.group(0)), text)
+
+
+def segment(doc: Document) -> None:
+    """Fill in sentences and tokens for every block, with absolute offsets into doc.text."""
+    nlp = pipeline(doc.lang)
+    texts = [_tame_long_runs(doc.text[b.start : b.end], doc.lang) for b in doc.blocks]
+    tokens: list[Token] = []
+    sentences: list[Sentence] = []
+    for block, parsed in zip(doc.blocks, nlp.pipe(texts, batch_size=64), strict=True):
+        groups: list[list[Token]] = []
+        for span in parsed.sents:
+            group = []
+            for tok in span:
+                start = block.start + tok.idx
+                end = start + len(tok.text)
+                text = doc.text[start:end]  # not tok.text: a long run was masked for spaCy
+                is_word = bool(WORD_CHAR.search(text)) and not tok.is_space
+                group.append(Token(start, end, text, is_word, tok.is_space))
+            # Sentences keep their own text, not trailing white space.
+            while group and group[-1].is_space:
+                group.pop()
+            if group:
+                groups.append(group)
+        # An opening mark ("¿", "¡", "«") belongs to the sentence it opens, not the one before.
+        for before, after in itertools.pairwise(groups):
+            while len(before) > 1 and before[-1].text in OPENING_MARKS:
+                after.insert(0, before.pop())
+                while before and before[-1].is_space:
+                    before.pop()
+        for group in groups:
+            if not group:
+                continue
+            first = len(tokens)
+            for token in group:
+                token.sentence = len(sentences)
+            tokens.extend(group)
+            sentences.append(
+                Sentence(group[0].start, group[-1].end, block.index, first, len(tokens), len(sentences))
+            )
+    doc.tokens = tokens
+    doc.sentences = sentences

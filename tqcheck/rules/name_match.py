@@ -1,0 +1,131 @@
+"""Matching a source's names in a translation, per script: Latin names by their rarity and a
+spelling skeleton, Chinese people by surname and pinyin, Arabic people by their consonants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+import regex
+from rapidfuzz import fuzz
+
+from tqcheck.rules._text import fold, zipf
+
+NAME_WORD_MAX_ZIPF = 4.6  # "Lewis" (4.5) can be a name word; "Foreign" (5.1) is an ordinary word
+RARE_NAME_ZIPF = 2.0  # rarer than this, a capitalised word is a proper name in any language
+LOOSE_NAME_ZIPF = 3.0  # a word this rare may be a name that a translation misspelt ("Redcar" → "Redcliff")
+NEAR_MISS_RATIO = 65  # "Redcar" → "Redcliff", "Valdoria" → "Valmoria"
+
+
+def name_word(word: str, source_lang: str, target_lang: str) -> bool:
+    """A word that a translation keeps as it is: very rare (a proper name), or about as frequent in
+    the target language as in the source (names: "Burke", "Callaghan"). Ordinary words that a
+    translation changes ("Danish", "University") are much rarer in the target language."""
+    in_source = zipf(word.lower(), source_lang)
+    if in_source < RARE_NAME_ZIPF:
+        return True
+    return in_source < NAME_WORD_MAX_ZIPF and zipf(word.lower(), target_lang) >= in_source - 1.0
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    from tqcheck.resources import DATA
+
+    text = DATA.joinpath("zh", "surnames.txt").read_text(encoding="utf-8")
+    return frozenset(c for line in text.splitlines() if not line.startswith("#") for c in line.split())
+
+
+def chinese_people(text: str) -> Iterator[tuple[str, str, str]]:
+    """Names of people in Chinese text (jieba's part-of-speech tags), with their pinyin surname and
+    given name; only names with a common Chinese surname, so foreign names in characters are skipped."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+    from pypinyin import lazy_pinyin
+
+    jieba.setLogLevel(logging.WARNING)
+    for word, flag in jieba.posseg.cut(text):
+        if flag == "nr" and 2 <= len(word) <= 3 and word[0] in _surnames():
+            syllables = lazy_pinyin(word)
+            yield word, syllables[0], "".join(syllables[1:])
+
+
+@lru_cache(maxsize=1)
+def _arabic_name_data() -> dict:
+    from tqcheck.resources import _load_toml
+
+    return _load_toml("ar", "names.toml")
+
+
+def arabic_people(text: str) -> Iterator[str]:
+    """Names after a verb of saying and before a comma and a title: "قالت ليلى حداد، المتحدثة"."""
+    data = _arabic_name_data()
+    verbs, titles = set(data.get("speech_verbs", [])), set(data.get("titles", []))
+    words = regex.findall(r"\p{Arabic}+|[،,]", text)
+    for i, word in enumerate(words):
+        if word not in verbs:
+            continue
+        for size in (1, 2, 3):
+            name = words[i + 1 : i + 1 + size]
+            after = words[i + 1 + size : i + 3 + size]
+            # A name has no comma and no title word in it ("وكيل الوزارة" is a title, not a name).
+            plain = not any(w in "،," or w in titles for w in name)
+            if len(name) == size and plain and len(after) == 2 and after[0] in "،," and after[1] in titles:
+                yield " ".join(name)
+                break
+
+
+def _collapse(consonants: str) -> str:
+    return regex.sub(r"(.)\1+", r"\1", consonants)
+
+
+def arabic_skeleton(word: str) -> str:
+    """Latin consonants of an Arabic word, attached particles and the article dropped."""
+    letters = _arabic_name_data().get("letters", {})
+    word = regex.sub(r"^(?:وال|ال|و|ف|ب|ل)(?=\p{Arabic}{3,})", "", word)
+    return _collapse("".join(letters.get(ch, "") for ch in word))
+
+
+LATIN_DIGRAPHS = (
+    ("kh", "k"),
+    ("sh", "s"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("q", "k"),
+    ("c", "k"),
+)
+
+
+def latin_skeleton(word: str) -> str:
+    """Consonants of a Latin-script name, with the sounds Arabic writes alike merged."""
+    plain = regex.sub(r"^(?:al|el|ad|an|ar|as|at|az)-", "", fold(word).lower())  # the article: "al-Attar"
+    for digraph, single in LATIN_DIGRAPHS:
+        plain = plain.replace(digraph, single)
+    return _collapse(regex.sub(r"[^bdfghjklmnprstvzx]", "", plain))
+
+
+def contains_name(text: str, name: str) -> bool:
+    """Each word of the name starts a word of the text, accents aside ("Andres" in "Andrés",
+    "Hartmann" in "Hartmanns")."""
+    folded = fold(text)
+    return all(regex.search(rf"(?<![\p{{L}}]){regex.escape(fold(word))}", folded) for word in name.split())
+
+
+def near_miss(text: str, word: str, source: str, target_lang: str) -> tuple[int, int] | None:
+    """A word of the text that looks like the name word but is not it: rare in the target language,
+    not itself in the source ("Redcliff" for "Redcar", "Mehra" for "Mehta")."""
+    best: tuple[float, int, int] | None = None
+    folded_source = fold(source)
+    for match in regex.finditer(r"\p{Lu}[\p{L}'’-]+", text):
+        candidate = match.group(0)
+        if fold(candidate) in folded_source or zipf(candidate.lower(), target_lang) >= RARE_NAME_ZIPF:
+            continue
+        ratio = fuzz.ratio(fold(candidate), fold(word))
+        if fold(candidate)[:4] == fold(word)[:4] and min(len(candidate), len(word)) >= 5:
+            ratio = max(ratio, NEAR_MISS_RATIO)  # same first four letters: "Redcar" → "Redcliff"
+        if NEAR_MISS_RATIO <= ratio < 100 and (best is None or ratio > best[0]):
+            best = (ratio, match.start(), match.end())
+    return (best[1], best[2]) if best else None
