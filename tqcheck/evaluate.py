@@ -3,6 +3,9 @@
 A predicted finding is correct when it overlaps a gold span; a gold span is found when a finding
 overlaps it. A first suggestion "equals the gold fix" when applying it gives the same text as
 applying the gold fix (white space normalised), so span boundaries need not agree exactly.
+
+Gold spans may carry a `kind` (what kind of MT artifact it is, see corpora/FORMAT.md); recall is
+then also reported per kind. A finding has no kind, so there is no precision per kind.
 """
 
 from __future__ import annotations
@@ -120,15 +123,46 @@ class Counts:
 
 
 @dataclass
+class KindCounts:
+    """Recall of the gold spans of one kind (spans without a kind are not counted here)."""
+
+    gold: int = 0
+    found: int = 0
+
+    def add(self, other: KindCounts) -> None:
+        self.gold += other.gold
+        self.found += other.found
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.gold if self.gold else None
+
+    def to_json(self) -> dict[str, Any]:
+        recall = self.recall
+        return {
+            "gold": self.gold,
+            "found": self.found,
+            "recall": None if recall is None else round(recall, 4),
+        }
+
+
+@dataclass
 class Evaluation:
     overall: Counts = field(default_factory=Counts)
     by_lang: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     by_rule: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     by_category: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    by_kind: dict[str, KindCounts] = field(default_factory=lambda: defaultdict(KindCounts))
     clean_major: dict[str, list[str]] = field(default_factory=dict)  # record id -> major findings
+    clean_records: int = 0
     missed: list[dict[str, Any]] = field(default_factory=list)
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
     records: int = 0
+
+    @property
+    def clean_majors(self) -> int:
+        """Major (or critical) findings on the clean articles, all together."""
+        return sum(len(majors) for majors in self.clean_major.values())
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -137,6 +171,9 @@ class Evaluation:
             "by_lang": {k: v.to_json() for k, v in sorted(self.by_lang.items())},
             "by_rule": {k: v.to_json() for k, v in sorted(self.by_rule.items())},
             "by_category": {k: v.to_json() for k, v in sorted(self.by_category.items())},
+            "by_kind": {k: v.to_json() for k, v in sorted(self.by_kind.items())},
+            "clean_records": self.clean_records,
+            "clean_majors": self.clean_majors,
             "clean_major": self.clean_major,
             "missed": self.missed,
             "false_alarms": self.false_alarms,
@@ -183,9 +220,14 @@ def score_record(record: GoldRecord, findings: list[Finding], evaluation: Evalua
         overlapping = [f for f in findings if _overlaps(f.start, f.end, gold["start"], gold["end"])]
         category = evaluation.by_category[gold.get("category", "?")]
         category.gold += 1
+        kind = evaluation.by_kind[gold["kind"]] if gold.get("kind") else None
+        if kind is not None:
+            kind.gold += 1
         if overlapping:
             local.found += 1
             category.found += 1
+            if kind is not None:
+                kind.found += 1
         else:
             evaluation.missed.append(
                 {
@@ -210,6 +252,7 @@ def score_record(record: GoldRecord, findings: list[Finding], evaluation: Evalua
     lang.add(local)
     evaluation.overall.add(local)
     if record.clean:
+        evaluation.clean_records += 1
         majors = [f"{f.rule} “{f.text}”" for f in findings if f.severity.rank >= Severity.MAJOR.rank]
         if majors:
             evaluation.clean_major[record.id] = majors
@@ -264,12 +307,32 @@ def render_text(evaluation: Evaluation, out: Any) -> None:
         dict(sorted(evaluation.by_rule.items())),
         recall=False,
     )
+    if evaluation.by_kind:
+        grid = Table(
+            title="By kind (recall of the gold spans that carry a kind)",
+            title_justify="left",
+            box=None,
+            header_style="bold",
+            pad_edge=False,
+        )
+        for column in ("", "gold", "found", "recall"):
+            grid.add_column(column, justify="right" if column else "left")
+        for key, kind in sorted(evaluation.by_kind.items()):
+            grid.add_row(key, str(kind.gold), str(kind.found), _fmt(kind.recall))
+        console.print(grid)
+        console.print()
     if evaluation.clean_major:
-        console.print("[bold]Major findings on clean articles[/bold]")
+        console.print(
+            f"[bold]Major findings on clean articles[/bold]: {evaluation.clean_majors} in "
+            f"{len(evaluation.clean_major)} of {evaluation.clean_records} clean articles"
+        )
         for record, findings in evaluation.clean_major.items():
             console.print(f"  {record}: {'; '.join(findings)}")
     else:
-        console.print(f"No major finding on the clean articles ({evaluation.records} articles checked).")
+        console.print(
+            f"No major finding on the {evaluation.clean_records} clean articles "
+            f"({evaluation.records} articles checked)."
+        )
 
 
 # ---- public word-level QE data: WMT MQM span files and MLQE-PE folders ---------------------------
