@@ -10,6 +10,7 @@ from tqcheck.config import Settings
 from tqcheck.context import CheckContext
 from tqcheck.document import load_text
 from tqcheck.engine import check_document
+from tqcheck.findings import FixAvailability
 from tqcheck.fixer import apply_suggestions
 from tqcheck.languages import SUPPORTED
 from tqcheck.resources import available_pairs, language_data, pair_confusions
@@ -60,6 +61,11 @@ def test_rule_example(rule: type[Rule], example: Example) -> None:
     if example.fixed is not None:
         fixed = apply_suggestions(text, [f.suggestions[0] for f in findings if f.suggestions])
         assert fixed == example.fixed
+    # What `tqcheck rules` says about the rule's fixes holds on its examples.
+    if rule.fix_availability == FixAvailability.ALWAYS:
+        assert all(f.suggestions for f in findings), f"{rule.code} declares a fix for every finding"
+    elif rule.fix_availability == FixAvailability.NEVER:
+        assert not any(f.suggestions for f in findings), f"{rule.code} declares it never fixes"
 
 
 def test_every_rule_has_docs_and_both_kinds_of_example() -> None:

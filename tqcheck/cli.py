@@ -2,6 +2,9 @@
 
 Exit codes: 0 no finding at or above --fail-on; 1 a finding at or above it; 2 a usage or input
 error (one line on stderr, never a traceback).
+
+Longer than 400 lines on purpose: each command's options and help text stand beside it, where a
+reader of `--help` output looks for them; the shared options are defined once (SHARED_OPTIONS).
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The transformers backend: the only module that imports torch and transformers.
 
+(Longer than 400 lines on purpose: keeping every torch call here is what lets `--no-lm` runs
+never import torch.)
+
 Speed comes from three things, none of which changes what is computed beyond rounding:
   * the decoder runs once per window and the vocabulary projection (60% of the work for Gemma's
     262k-token vocabulary) runs only on the positions whose probability is needed, in chunks, so

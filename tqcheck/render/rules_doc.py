@@ -20,6 +20,7 @@ def rule_info(rule: type[Rule]) -> dict[str, object]:
         "name": rule.name,
         "category": str(rule.category),
         "severity": str(rule.severity),
+        "fix": str(rule.fix_availability),
         "languages": sorted(rule.languages) if rule.languages else sorted(SUPPORTED),
         "needs": sorted(rule.needs),
         "preview": rule.preview,
@@ -33,13 +34,20 @@ def render_table(out: TextIO, output_format: str = "text") -> None:
         out.write("\n")
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("code", "name", "category", "severity", "languages"):
+    for column in ("code", "name", "category", "severity", "fix", "languages"):
         table.add_column(column)
     for rule in ALL:
         languages = "all" if rule.languages is None else " ".join(sorted(rule.languages))
         needs = f" (needs {', '.join(sorted(rule.needs))})" if rule.needs else ""
         needs += " (preview: only when selected)" if rule.preview else ""
-        table.add_row(rule.code, rule.name, str(rule.category), str(rule.severity), languages + needs)
+        table.add_row(
+            rule.code,
+            rule.name,
+            str(rule.category),
+            str(rule.severity),
+            str(rule.fix_availability),
+            languages + needs,
+        )
     # Wide enough for every rule name when piped; a terminal sets its own width.
     Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 200).print(table)
 
@@ -57,7 +65,8 @@ def render_rule(rule: type[Rule], out: TextIO, output_format: str = "text") -> N
     lines = [
         f"# {rule.code} {rule.name}",
         "",
-        f"Category: {rule.category} · default severity: {rule.severity} · languages: "
+        f"Category: {rule.category} · default severity: {rule.severity} · fix: "
+        f"{rule.fix_availability} · languages: "
         f"{'all' if rule.languages is None else ', '.join(sorted(rule.languages))}",
         "",
         rule.doc(),

@@ -1,4 +1,7 @@
-"""Locale punctuation: spacing around punctuation, quotation marks, balance, doubled spaces."""
+"""Locale punctuation: spacing around punctuation, quotation marks, balance, doubled spaces.
+
+Eight rules (TQ501–TQ508), each with its docs and examples, in one module as ruff groups a rule
+family: they share the locale's punctuation data and its helpers."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """Source-aware accuracy checks: the translation compared with its aligned source (--source).
 
-The names of the source and their spellings are checked by TQ702 in source_names.py."""
+The names of the source and their spellings are checked by TQ702 in source_names.py. Five rules
+(TQ701, TQ703–TQ706) with their docs and examples share the alignment helpers here, hence the
+length."""
 
 from __future__ import annotations
 
