@@ -11,7 +11,7 @@ from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Evidence, Finding, FixAvailability, Severity
 from tqcheck.languages import SOURCE_LANGUAGES, identify
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules._text import common_zipf, main_script, zipf
+from tqcheck.rules._text import common_zipf, main_script, scripts_in, zipf
 from tqcheck.text import frequent_words
 
 # Letters of another script that make up this share of a sentence make it a foreign sentence
@@ -83,6 +83,7 @@ class ForeignScriptWord(Rule):
         bad("政府表示，[[government]]将在周一作出决定。", lang="zh"),
         good("Министр посетил штаб-квартиру NATO и встретился с CEO компании Apple.", lang="ru"),
         good("The word “سلام” means peace, the teacher explained to the class."),
+        good("救助儿童会（Save the Children）周一发布了报告。", lang="zh"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -100,6 +101,8 @@ class ForeignScriptWord(Rule):
             if _quoted(doc, foreign[0], foreign[-1]):
                 continue
             for group in _groups(doc, foreign):
+                if _bracketed(doc, group[0], group[-1]):
+                    continue  # an original name or unit glossed in brackets: "救助儿童会（Save the Children）"
                 start, end = group[0].start, group[-1].end
                 script = main_script(doc.text[start:end])
                 yield self.finding(
@@ -116,6 +119,25 @@ def _groups(doc: Document, tokens: list[Token]) -> Iterator[list[Token]]:
         group.append(token)
     if group:
         yield group
+
+
+BRACKET_REACH = 80  # characters: a gloss is a name or a unit, not a paragraph
+
+
+def _bracketed(doc: Document, first: Token, last: Token) -> bool:
+    """The words stand in brackets that hold only text of their own script: a gloss of an original
+    name or unit ("救助儿童会（Save the Children）", "800 公里（497 mph）")."""
+    text = doc.text
+    low, high = max(0, first.start - BRACKET_REACH), min(len(text), last.end + BRACKET_REACH)
+    opening = max(text.rfind("(", low, first.start), text.rfind("（", low, first.start))
+    closes = [i for i in (text.find(")", last.end, high), text.find("）", last.end, high)) if i >= 0]
+    if opening < 0 or not closes:
+        return False
+    inner = text[opening + 1 : min(closes)]
+    if any(mark in text[opening + 1 : first.start] for mark in ")）"):
+        return False
+    letters = scripts_in(inner)
+    return set(letters) <= {main_script(text[first.start : last.end])}
 
 
 def _quoted(doc: Document, first: Token, last: Token) -> bool:

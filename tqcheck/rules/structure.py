@@ -24,7 +24,8 @@ class SplitEntity(Rule):
     ## What it does
     Looks for a "sentence" of one or two name-like words (capitalised in cased languages, rare per
     wordfreq in all) that follows a sentence ending in another name part, within the last three
-    words. It proposes the joined forms ("Nagorno-Karabakh region.", "Nagorno Karabakh region.")
+    words; and for any sentence boundary between two words that the article writes as one name
+    elsewhere ("in Port. Elizabeth" where the title says "Port Elizabeth"), with no name list. It proposes the joined forms ("Nagorno-Karabakh region.", "Nagorno Karabakh region.")
     and the plain merge; a joined form used elsewhere in the article ranks first, and with a
     language model the candidates are ranked by how much they improve the text.
 
@@ -62,7 +63,13 @@ class SplitEntity(Rule):
             "The floods hit the [[Tsuri region Kalo]], officials said.",
             fixed="The floods hit the Tsuri-Kalo region, officials said.",
         ),
+        bad(
+            "Port Elizabeth dock workers strike\n\nDock workers in [[Port. Elizabeth]] walked out on Monday.",
+            fixed="Port Elizabeth dock workers strike\n\nDock workers in Port Elizabeth walked out on Monday.",
+        ),
         good("The minister arrived in Paris. Yes. The talks went well."),
+        good("El acuerdo con EE. UU. entrará en vigor en enero.", lang="es"),
+        good("Officials met in Geneva. Brussels sent an envoy. Geneva and Brussels agreed."),
         good("He was born in Lyon. Paris came later in his life."),
         good("The vote was held in Bavaria. Turnout was high."),
     )
@@ -74,6 +81,8 @@ class SplitEntity(Rule):
             sentences = list(doc.block_sentences(block))
             for first, second in itertools.pairwise(sentences):
                 finding = self._split(doc, ctx, first, second, cased, joiners)
+                if finding is None:
+                    finding = self._joined_elsewhere(doc, first, second, cased, joiners)
                 if finding:
                     yield finding
         if cased and ctx.data.locale.get("entity_nouns"):
@@ -88,7 +97,7 @@ class SplitEntity(Rule):
         if not 1 <= len(words) <= 3 or len(tokens) - len(words) > 1 + sum(t.is_space for t in tokens):
             return None
         standalone = {w.lower() for w in ctx.data.locale.get("standalone_words", [])}
-        if any(w.text.isdigit() or w.text.lower() in standalone for w in words):
+        if any(w.text.isdigit() or w.text.lower() in standalone or _abbreviation(w.text) for w in words):
             return None
         if not ctx.data.cased:
             return words  # no capitals to go by: _split asks for a rare word instead
@@ -140,6 +149,8 @@ class SplitEntity(Rule):
         if anchor_index is None:
             return None
         anchor = tail[anchor_index]
+        if _abbreviation(anchor.text):
+            return None  # "los EE. UU.": an abbreviation's periods, not a split name
         between = tail[anchor_index + 1 :]
         if cased and any(is_capitalised(t.text) for t in between):
             return None
@@ -176,6 +187,35 @@ class SplitEntity(Rule):
         )
         return self.finding(doc, start, end, message, suggestions)
 
+    def _joined_elsewhere(
+        self, doc: Document, first: Sentence, second: Sentence, cased: bool, joiners: list[str]
+    ) -> Finding | None:
+        """A sentence boundary between the two parts of a name that the article writes whole
+        elsewhere (in its title, in another paragraph): "… in Port. Elizabeth officials said" where
+        "Port Elizabeth" appears too. No name list: the article is the evidence."""
+        tokens = doc.sentence_tokens(first)
+        if len(tokens) < 2 or tokens[-1].text not in FINAL or not tokens[-2].is_word:
+            return None
+        left = tokens[-2]
+        right = next((t for t in doc.sentence_tokens(second) if not t.is_space), None)
+        if right is None or not right.is_word or doc.text[left.end : tokens[-1].start]:
+            return None
+        if cased and not (is_capitalised(left.text) and is_capitalised(right.text)):
+            return None
+        text = doc.text
+        for joiner in joiners if cased else ["", *joiners]:
+            joined = f"{left.text}{joiner}{right.text}"
+            if _occurs_as_words(text, joined, left.start, right.end):
+                return self.finding(
+                    doc,
+                    left.start,
+                    right.end,
+                    f"The name “{joined}” is split by a sentence boundary; the article writes it "
+                    "whole elsewhere.",
+                    [replace(left.start, right.end, joined, 0.9, safe=True)],
+                )
+        return None
+
     def _reordered(self, doc: Document, ctx: CheckContext, joiners: list[str]) -> Iterator[Finding]:
         nouns = {n.lower() for n in ctx.data.locale.get("entity_nouns", [])}
         for sentence in doc.sentences:
@@ -206,6 +246,27 @@ class SplitEntity(Rule):
                     "the noun belongs after the whole name."
                 )
                 yield self.finding(doc, left.start, right.end, message, suggestions)
+
+
+def _abbreviation(word: str) -> bool:
+    """Capital letters only, at most three ("EE", "UU", "U"): a part of an abbreviation with
+    periods ("EE. UU.", "FF. AA."), not a word of a name."""
+    return word.isupper() and len(word) <= 3
+
+
+def _occurs_as_words(text: str, name: str, start: int, end: int) -> bool:
+    """Whether `name` occurs outside [start, end) as whole words (not inside a longer word)."""
+    position = text.find(name)
+    while position != -1:
+        after = position + len(name)
+        outside = after <= start or position >= end
+        bounded = (position == 0 or not text[position - 1].isalnum()) and (
+            after == len(text) or not text[after].isalnum() or not text[after - 1].isalpha()
+        )
+        if outside and bounded:
+            return True
+        position = text.find(name, position + 1)
+    return False
 
 
 def _occurs_outside(text: str, name: str, start: int, end: int) -> bool:
