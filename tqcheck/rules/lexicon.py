@@ -34,11 +34,16 @@ def cue_in(context: str, cues: frozenset[str], lang: str) -> str | None:
     words = CONTEXT_WORD.findall(lowered)
     # Elided articles stay on their word ("l'armée"); the word after the apostrophe counts too.
     words += [part for word in words for part in regex.split(r"['’]", word)[1:] if part]
-    single = sorted(c for c in cues if " " not in c)
+    # "stem*" matches the words that start with the stem; a plain cue only the word itself (so
+    # "war" is no cue in "warning", nor "firefight" in "firefighters").
+    stems = sorted(c[:-1] for c in cues if c.endswith("*") and " " not in c)
+    exact = {c for c in cues if not c.endswith("*") and " " not in c}
     for word in words:
-        for cue in single:
-            if word.startswith(cue):
-                return cue
+        if word in exact:
+            return word
+        for stem in stems:
+            if word.startswith(stem):
+                return stem
     return _earliest(lowered, frozenset(c for c in cues if " " in c))
 
 
@@ -95,6 +100,8 @@ class LiteralSense(Rule):
             fixed="Patrols were stepped up at the border's flashpoints.",
         ),
         good("A traffic accident closed the motorway for two hours."),
+        # Cues are whole words unless written "stem*": "firefight" is no cue in "firefighters".
+        good("Firefighters reached the accident on the motorway after a storm warning."),
         good("The accident at the chemical plant injured four workers."),
     )
 
