@@ -212,4 +212,4 @@ def test_learned_quality_ranks_a_calqued_paragraph_below_a_fluent_one(scorer) ->
     assert reports[0].findings, "nothing flagged in the calqued paragraph"
     for finding in reports[0].findings:
         assert finding.text == calqued[finding.start : finding.end]
-        assert 0 < finding.evidence["probability"] < 1
+        assert finding.evidence.probability is not None and 0 < finding.evidence.probability < 1
