@@ -125,7 +125,7 @@ def run(folder: Path) -> dict[str, Any]:
             "majors_per_1k": per_1k(sum(r["majors"] for r in rows), total_words),
         }
     first = work[0][3]
-    result["signature"] = signature(first.rules, None, first.min_confidence)
+    result["signature"] = signature(first.rules, None, first.min_confidence, languages=LANGS)
     return result
 
 

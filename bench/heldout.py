@@ -64,7 +64,7 @@ def evaluate_split(path: Path) -> tuple[Evaluation, dict[str, Evaluation], str]:
     from tqcheck.engine import signature
     from tqcheck.runner import with_progress
 
-    settings = settings_for(None, None)  # what `tqcheck eval` uses with no option
+    settings = settings_for(None)  # what `tqcheck eval` uses with no option
     records = read_gold(path)
     pooled, per_lang = Evaluation(), {}
     for record in with_progress(iter(records), len(records), None, path.parent.name):
@@ -72,7 +72,8 @@ def evaluate_split(path: Path) -> tuple[Evaluation, dict[str, Evaluation], str]:
         for evaluation in (pooled, per_lang.setdefault(record.lang, Evaluation())):
             score_record(record, findings, evaluation)
             evaluation.records += 1
-    return pooled, dict(sorted(per_lang.items())), signature(settings.rules, None, settings.min_confidence)
+    run_signature = signature(settings.rules, None, settings.min_confidence, languages=per_lang)
+    return pooled, dict(sorted(per_lang.items())), run_signature
 
 
 def rule_owned(evaluation: Evaluation) -> KindCounts:

@@ -154,10 +154,7 @@ class MissingEntity(Rule):
             yield from self._chinese_names(doc, ctx, alignment)
         if source.lang == "ar":
             yield from self._arabic_names(doc, ctx, alignment)
-        for index, pair in enumerate(alignment.pairs):
-            if not pair.source or not pair.target:
-                continue
-            start, end = pair_span(doc, pair)
+        for index, pair, (start, end) in _translated_pairs(doc, alignment):
             window = nearby_text(doc, alignment, index)
             cited = quote(source_text(ctx, pair))
             for name, words, loose in self._names(ctx, pair, doc.lang):
@@ -187,12 +184,7 @@ class MissingEntity(Rule):
 
     def _chinese_names(self, doc: Document, ctx: CheckContext, alignment: Alignment) -> Iterator[Finding]:
         """People named in a Chinese source must appear in pinyin ("王振宇" → "Wang Zhenyu")."""
-        source = ctx.source
-        assert source is not None
-        for index, pair in enumerate(alignment.pairs):
-            if not pair.source or not pair.target:
-                continue
-            start, end = pair_span(doc, pair)
+        for index, pair, (start, end) in _translated_pairs(doc, alignment):
             window = fold(nearby_text(doc, alignment, index))
             window = regex.sub(r"[\s-]+", "", window)
             for name, surname, given in chinese_people(source_text(ctx, pair)):
@@ -209,12 +201,7 @@ class MissingEntity(Rule):
     def _arabic_names(self, doc: Document, ctx: CheckContext, alignment: Alignment) -> Iterator[Finding]:
         """People an Arabic source introduces ("قالت ليلى حداد، المتحدثة ...") must appear in the
         translation; names are compared by their consonants ("حداد" and "Haddad": "hd")."""
-        source = ctx.source
-        assert source is not None
-        for index, pair in enumerate(alignment.pairs):
-            if not pair.source or not pair.target:
-                continue
-            start, end = pair_span(doc, pair)
+        for index, pair, (start, end) in _translated_pairs(doc, alignment):
             window = nearby_text(doc, alignment, index)
             kept = {latin_skeleton(word) for word in regex.findall(r"\p{Lu}[\p{L}'’-]+", window)}
             for name in arabic_people(source_text(ctx, pair)):
@@ -252,3 +239,10 @@ class MissingEntity(Rule):
                 loose = [w for w in parts if len(w) > 3 and zipf(w.lower(), source.lang) < LOOSE_NAME_ZIPF]
                 if strict or loose:
                     yield name, strict, loose
+
+
+def _translated_pairs(doc: Document, alignment: Alignment) -> Iterator[tuple[int, Pair, tuple[int, int]]]:
+    """The aligned pairs with both a source and a translation, and the translation's span."""
+    for index, pair in enumerate(alignment.pairs):
+        if pair.source and pair.target:
+            yield index, pair, pair_span(doc, pair)
