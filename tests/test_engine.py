@@ -19,13 +19,14 @@ from tqcheck.engine import (
     signature,
     to_source,
 )
+from tqcheck.errors import TqcheckError
 from tqcheck.findings import Applicability, Category, Finding, Severity, Suggestion
 from tqcheck.lm import CandidateRequest, CandidateScore, TokenScores
 from tqcheck.rules import select
 
 
-def document(source: str, fmt: str, lang: str = "en") -> Document:
-    return analyse(RawDocument(f"article.{fmt}", source, fmt, Decoded(source, "utf-8")), lang)
+def document(source: str, fmt: str, lang: str = "en", path: str | None = None) -> Document:
+    return analyse(RawDocument(path or f"article.{fmt}", source, fmt, Decoded(source, "utf-8")), lang)
 
 
 def raw_findings(doc: Document) -> list[Finding]:
@@ -187,15 +188,13 @@ def test_to_source_on_plain_text_keeps_the_offsets() -> None:
     assert placed.suggestions[0].applicability == Applicability.SAFE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: deleting a residue line in Markdown crosses the analysed text's block separator",
-)
 def test_page_residue_in_markdown_can_be_deleted_by_fix() -> None:
     source = "# Port workers end strike\n\nThe strike at the port ended on Tuesday.\n\nLeave a Reply\n\nThe union was pleased.\n"
     (residue,) = [f for f in reported(document(source, "md")) if f.rule == "TQ101"]
-    assert residue.suggestions[0].applicability == Applicability.SAFE
+    (deletion,) = residue.suggestions
+    assert deletion.applicability == Applicability.SAFE
+    # The line and one of the blank lines around it: the neighbours stay one blank line apart.
+    assert source[deletion.start : deletion.end] == "Leave a Reply\n\n"
 
 
 def test_page_residue_in_plain_text_is_deleted_safely() -> None:
@@ -356,3 +355,49 @@ def test_signature_does_not_depend_on_the_order_rules_were_selected_in() -> None
     one = Settings(select=("TQ202", "TQ101")).rules
     other = Settings(select=("TQ101", "TQ202")).rules
     assert signature(one, None, 0.0) == signature(other, None, 0.0)
+
+
+# ---- suppression comments by rule name, next line, and unknown rules (issue 12) -----------------
+
+NAMED = """# Port workers end strike
+
+<!-- tqcheck: disable repeated-word -->
+A deal with the the management was signed.
+<!-- tqcheck: enable repeated-word -->
+
+A deal with the the workers was signed.
+
+Leave a Reply
+
+<!-- tqcheck: disable-next-line TQ202 -->
+A deal with the the board was signed.
+A deal with the the owners was signed.
+
+<!-- tqcheck: disable TQ1, TQ202 -->
+Leave a Reply
+<!-- tqcheck: enable TQ202 -->
+A deal with the the unions was signed.
+
+Leave a Reply
+"""
+
+
+def test_suppression_by_rule_name_and_next_line_is_scoped() -> None:
+    doc = document(NAMED, "md")
+    found = [(f.rule, NAMED[f.start :].split("\n")[0]) for f in reported(doc)]
+    assert found == [
+        ("TQ202", "the the workers was signed."),
+        ("TQ101", "Leave a Reply"),  # a rule name switches off that rule, not every rule
+        ("TQ202", "the the owners was signed."),  # disable-next-line: one line only
+        ("TQ202", "the the unions was signed."),  # `enable TQ202` ends TQ202's region only
+    ]
+
+
+@pytest.mark.parametrize(
+    "comment", ["<!-- tqcheck: disable TQ999 -->", "<!-- tqcheck: disable-next-line repeated-wrod -->"]
+)
+def test_unknown_rule_in_suppression_is_an_error(comment: str) -> None:
+    with pytest.raises(
+        TqcheckError, match=r"^x\.md: line 3: unknown rule '.*' in a tqcheck suppression comment"
+    ):
+        document(f"# T\n\n{comment}\nText with the the word.\n", "md", path="x.md")

@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -214,7 +215,9 @@ def test_fix_without_write_prints_a_diff(seed: dict) -> None:
         seed["text"].splitlines(keepends=True),
         seed["after"]["write"].decode("utf-8").splitlines(keepends=True),
     )
-    assert lines[2:] == list(expected)[2:]
+    # A last line without a newline carries git's marker (see test_diff_without_final_newline_applies).
+    marked = [line if line.endswith("\n") else line + "\n" for line in expected]
+    assert [line for line in lines[2:] if not line.startswith("\\")] == marked[2:]
     assert "-calls for restraint\n" in lines and "+Calls for restraint\n" in lines
 
 
@@ -387,3 +390,59 @@ def test_insertion_inside_a_replacement_is_dropped() -> None:
 
 def test_apply_nothing() -> None:
     assert apply_suggestions(TEXT, []) == TEXT
+
+
+@pytest.mark.parametrize("ending", ["", "\n"])
+def test_diff_without_final_newline_applies(cli, tmp_path: Path, ending: str) -> None:
+    # `tqcheck fix FILE > p; git apply --check p`: a file without a final newline needs the
+    # "\\ No newline at end of file" marker or git calls the patch corrupt.
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    (tmp_path / "a.txt").write_text("Prices rose  sharply.\n\nThe end came fast ." + ending, encoding="utf-8")
+    subprocess.run([git, "init", "-q"], cwd=tmp_path, check=True)
+    result = cli("fix", "--no-lm", "a.txt", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert ("\\ No newline at end of file\n" in result.stdout) == (ending == "")
+    (tmp_path / "p.diff").write_text(result.stdout, encoding="utf-8")
+    check = subprocess.run([git, "apply", "--check", "p.diff"], cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    subprocess.run([git, "apply", "p.diff"], cwd=tmp_path, check=True)
+    assert (tmp_path / "a.txt").read_text(
+        encoding="utf-8"
+    ) == "Prices rose sharply.\n\nThe end came fast." + ending
+
+
+@pytest.mark.parametrize(
+    ("fmt", "article", "fixed"),
+    [
+        (
+            "md",
+            "# Port strike\n\nThe strike ended on Tuesday.\n\n**Leave a Reply**\n\nThe union said so.\n",
+            "# Port strike\n\nThe strike ended on Tuesday.\n\nThe union said so.\n",
+        ),
+        (
+            "html",
+            "<html><body>\n<h1>Port strike</h1>\n<p>The strike ended on Tuesday.</p>\n"
+            '<p><a href="#c">Leave a Reply</a></p>\n<p>The union said so.</p>\n</body></html>\n',
+            "<html><body>\n<h1>Port strike</h1>\n<p>The strike ended on Tuesday.</p>\n"
+            "<p>The union said so.</p>\n</body></html>\n",
+        ),
+    ],
+)
+def test_residue_lines_are_deleted_in_markdown_and_html(
+    cli, tmp_path: Path, fmt: str, article: str, fixed: str
+) -> None:
+    path = tmp_path / f"a.{fmt}"
+    path.write_text(article, encoding="utf-8")
+    result = cli("fix", "--no-lm", "--select", "TQ101", "--write", str(path))
+    assert result.returncode == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == fixed
+
+
+def test_residue_sharing_a_line_with_article_text_stays_display_only(cli, tmp_path: Path) -> None:
+    path = tmp_path / "a.html"
+    page = "<p>The strike ended on Tuesday.</p><p>Leave a Reply</p>\n"
+    path.write_text(page, encoding="utf-8")
+    cli("fix", "--no-lm", "--select", "TQ101", "--write", str(path))
+    assert path.read_text(encoding="utf-8") == page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -161,6 +162,9 @@ def to_source(doc: Document, finding: Finding) -> Finding:
 
 
 def _suggestion_to_source(doc: Document, suggestion: Suggestion) -> Suggestion:
+    whole = _block_deletion(doc, suggestion)
+    if whole is not None:
+        return replace(suggestion, start=whole[0], end=whole[1])
     start, end = doc.to_source(suggestion.start, suggestion.end)
     applicability = (
         suggestion.applicability
@@ -168,6 +172,56 @@ def _suggestion_to_source(doc: Document, suggestion: Suggestion) -> Suggestion:
         else Applicability.DISPLAY_ONLY
     )
     return replace(suggestion, start=start, end=end, applicability=applicability)
+
+
+# The markup a Markdown or HTML line may hold around a block that is deleted with its line: list and
+# heading markers, emphasis, a link's target; tags opened before the text and closed after it.
+MD_BEFORE = re.compile(r"[ \t]*(?:(?:#{1,6}|>|[*+-]|\d{1,9}[.)])[ \t]+)*[*_~`\[]*")
+MD_AFTER = re.compile(r"(?:[*_~`]+|\]\([^)\n]*\))*[ \t]*#*[ \t]*\r?\n?")
+HTML_BEFORE = re.compile(r"[ \t]*((?:<[a-zA-Z][^<>]*>[ \t]*)*)")
+HTML_AFTER = re.compile(r"((?:[ \t]*</[a-zA-Z][^<>]*>)*)[ \t]*\r?\n?")
+TAG_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
+
+
+def _block_deletion(doc: Document, suggestion: Suggestion) -> tuple[int, int] | None:
+    """The source lines to delete when a suggestion deletes a whole Markdown or HTML block (page
+    residue): the block's lines with their markup, when they hold nothing else. Mapped character by
+    character the deletion would cross markup and be display-only, so `fix` could never remove it."""
+    if suggestion.replacement or doc.content_map is None or doc.is_verbatim(suggestion.start, suggestion.end):
+        return None
+    block = doc.block_at(suggestion.start) or doc.block_at(suggestion.start + 1)
+    if block is None or doc.text[suggestion.start : block.start].strip() or suggestion.end < block.end:
+        return None
+    if doc.text[block.end : suggestion.end].strip():
+        return None
+    source = doc.source
+    start, end = doc.to_source(block.start, block.end)
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", end)
+    line_end = len(source) if line_end < 0 else line_end + 1
+    before, after = source[line_start:start], source[end:line_end]
+    if doc.format == "md":
+        if not (MD_BEFORE.fullmatch(before) and MD_AFTER.fullmatch(after)):
+            return None
+    else:
+        opened, closed = HTML_BEFORE.fullmatch(before), HTML_AFTER.fullmatch(after)
+        if not (opened and closed):
+            return None
+        names = [n.lower() for n in TAG_NAME.findall(opened.group(1))]
+        if names[::-1] != [n.lower() for n in TAG_NAME.findall(closed.group(1))]:
+            return None  # a tag opened or closed here that belongs to something else
+    starts = doc.content_map.source_start
+    outside = range(0, block.start), range(block.end, len(doc.text))
+    if any(line_start <= starts[i] < line_end and not doc.text[i].isspace() for r in outside for i in r):
+        return None  # other words of the article share these lines
+    # Between blank lines, also take one of them: the neighbours stay one blank line apart.
+    previous_blank = line_start == 0 or source[: line_start - 1].rsplit("\n", 1)[-1].strip() == ""
+    following = source.find("\n", line_end)
+    if previous_blank and following >= 0 and not source[line_end:following].strip():
+        line_end = following + 1
+    elif previous_blank and line_start and not source[line_end:].strip():  # the last block: no blank tail
+        line_start = source.find("\n", len(source[:line_start].rstrip())) + 1
+    return line_start, line_end
 
 
 def _configured(finding: Finding, settings: Settings) -> Finding:

@@ -85,7 +85,11 @@ class FixResult:
         before = self.original.splitlines(keepends=True)
         after = self.fixed.splitlines(keepends=True)
         name = self.path.lstrip("/")
-        return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
+        lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")
+        # A last line without a newline needs git's marker, or `git apply` rejects the patch as corrupt.
+        return "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+        )
 
 
 CheckText = Callable[[str], list[Finding]]
