@@ -580,3 +580,116 @@ def test_signature_names_the_languages_and_changes_with_their_data(cli, tmp_path
         "check", str(article), "--lang", "en", "--no-lm", "--format", "json", "--glossary", str(glossary)
     )
     assert json.loads(with_glossary.stdout)["signature"] != signature  # the glossary is data the run read
+
+
+# ---- compare: sentence BLEU and Chinese (issue 12) ------------------------------------------
+
+
+def test_compare_segments_use_effective_order_like_sacrebleu_sl(tmp_path: Path) -> None:
+    hypothesis, reference = tmp_path / "hyp.txt", tmp_path / "ref.txt"
+    # Short segments: without effective order the missing 4-grams make sentence BLEU 0.
+    hypothesis.write_text("Truce held.\nSoldiers were killed on Tuesday.\nTalks resume.\n", encoding="utf-8")
+    reference.write_text(
+        "The truce held.\nSeveral soldiers were killed on Tuesday.\nTalks resume soon.\n", encoding="utf-8"
+    )
+    result = run_cli("compare", str(hypothesis), "--ref", str(reference), "--segments", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "effective_order" not in result.stderr and not result.stderr.strip()  # no warning per segment
+    got = [row["BLEU"] for row in json.loads(result.stdout)["segments"]]
+    expected = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sacrebleu",
+            str(reference),
+            "-i",
+            str(hypothesis),
+            "-m",
+            "bleu",
+            "-sl",
+            "-b",
+            "-w",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert got == pytest.approx([float(x) for x in expected], abs=1e-3)
+    assert min(got) > 0
+
+
+def test_compare_chinese_without_lang_uses_the_zh_tokenizer(tmp_path: Path) -> None:
+    hypothesis, reference = tmp_path / "hyp.txt", tmp_path / "ref.txt"
+    hypothesis.write_text("停火协议周三在该地区继续有效。\n几名士兵在周二的冲突中丧生。\n", encoding="utf-8")
+    reference.write_text(
+        "官员说，停火协议周三在该地区继续有效。\n数名士兵在周二的冲突中丧生。\n", encoding="utf-8"
+    )
+    result = run_cli("compare", str(hypothesis), "--ref", str(reference), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "tok:zh" in data["signatures"]["BLEU"]
+    expected = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sacrebleu",
+            str(reference),
+            "-i",
+            str(hypothesis),
+            "-m",
+            "bleu",
+            "-tok",
+            "zh",
+            "-b",
+            "-w",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert data["scores"]["BLEU"] == pytest.approx(float(expected), abs=0.01)
+    assert data["scores"]["BLEU"] > 10
+
+
+# ---- results (issue 12) ------------------------------------------------------------------------
+
+
+def test_source_lang_gives_one_literal_sense_finding_per_span(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Paris supporte la résolution présentée au Conseil de sécurité.\n", encoding="utf-8")
+    result = run_cli(
+        "check", str(article), "--no-lm", "-l", "fr", "--source-lang", "en", "-f", "json", "--select", "TQ301"
+    )
+    (entry,) = json.loads(result.stdout)["files"]
+    assert [(f["rule"], f["text"]) for f in entry["findings"]] == [("TQ301", "supporte la résolution")]
+    alone = run_cli("check", str(article), "--no-lm", "-l", "fr", "-f", "json", "--select", "TQ301")
+    assert entry["score"] == json.loads(alone.stdout)["files"][0]["score"]  # counted once
+
+
+def test_summary_labels_pooled_and_mean_scores(tmp_path: Path) -> None:
+    (tmp_path / "long.txt").write_text(MINOR_ARTICLE, encoding="utf-8")
+    (tmp_path / "short.txt").write_text("The vote.\n\nLeave a Reply\n", encoding="utf-8")
+    result = run_cli("check", str(tmp_path), "--no-lm", "-l", "en")
+    lines = result.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["files", "words"])
+    assert lines[header].split() == ["files", "words", "minor", "major", "critical", "score", "file-mean"]
+    _, words, minor, major, critical, pooled, mean = lines[header + 1].split()
+    penalty = int(minor) + 5 * int(major) + 25 * int(critical)
+    assert float(pooled) == pytest.approx(100 * (1 - penalty / int(words)), abs=0.051)  # the totals' score
+    assert float(mean) != float(pooled)
+    assert (
+        "over all the words (pooled)" in result.stdout
+        and "file-mean = the mean of the files' scores" in result.stdout
+    )
+
+
+def test_nothing_checked_is_not_a_score_of_100(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
+    result = run_cli("check", str(tmp_path / "empty.txt"), "--no-lm", "-l", "en")
+    assert result.returncode == 0
+    summary = result.stdout.splitlines()
+    row = summary[next(i for i, line in enumerate(summary) if line.startswith("files")) + 1].split()
+    assert row[0] == "0" and row[-1] == "–" and "100" not in row
+    assert "nothing checked: no score" in result.stdout

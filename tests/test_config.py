@@ -288,3 +288,52 @@ def test_jobs_give_the_same_findings(cli, tmp_path: Path) -> None:
     assert len(one["files"]) == 6
     assert sum(len(entry["findings"]) for entry in one["files"]) >= 8
     assert one["files"] == two["files"]
+
+
+def test_baseline_run_says_how_many_it_hid_and_survives_edits_in_the_paragraph(cli, tmp_path: Path) -> None:
+    paragraph = "Officials said on Monday that the the talks went well, and the mayor thanked the unions."
+    article = tmp_path / "article.txt"
+    article.write_text(f"Talks end in Geneva\n\n{paragraph}\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    cli("check", str(article), "--no-lm", "--lang", "en", "--baseline", str(baseline), "--update-baseline")
+    result = cli("check", str(article), "--no-lm", "--lang", "en", "--baseline", str(baseline))
+    assert result.returncode == 0, result.stderr
+    assert "1 finding(s) hidden by the baseline" in result.stderr
+    assert "0 finding(s), 1 more hidden by the baseline" in result.stdout
+    # An edit elsewhere in the same paragraph (one line here) keeps the finding hidden.
+    article.write_text(
+        "Talks end in Geneva\n\n"
+        + paragraph.replace("the mayor thanked", "the new mayor warmly thanked")
+        + "\n",
+        encoding="utf-8",
+    )
+    result, report = run_check(cli, str(article), "--lang", "en", "--baseline", str(baseline))
+    assert report["files"][0]["findings"] == [] and result.returncode == 0
+    # An edit next to it brings it back: it is no longer the same finding for certain.
+    article.write_text(
+        "Talks end in Geneva\n\nOfficials said that the the talks went well.\n", encoding="utf-8"
+    )
+    _, report = run_check(cli, str(article), "--lang", "en", "--baseline", str(baseline))
+    assert [f["rule"] for f in report["files"][0]["findings"]] == ["TQ202"]
+
+
+def test_baseline_of_an_older_format_is_a_one_line_error(cli, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("A text with the the word.\n", encoding="utf-8")
+    old = tmp_path / "old.json"
+    old.write_text(
+        json.dumps({"tqcheck": "0.1.0", "baseline": 1, "files": {"a.txt": ["x:1"]}}), encoding="utf-8"
+    )
+    result = cli("check", str(tmp_path / "a.txt"), "--no-lm", "--baseline", str(old))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "older tqcheck; record it again with --update-baseline" in result.stderr
+
+
+def test_unknown_rule_in_a_suppression_comment_is_a_one_line_error(cli, tmp_path: Path) -> None:
+    page = tmp_path / "a.md"
+    page.write_text("# Title\n\n<!-- tqcheck: disable TQ999 -->\nText with the the word.\n", encoding="utf-8")
+    result = cli("check", str(page), "--no-lm")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"tqcheck: error: {page}: line 3: unknown rule 'TQ999' in a tqcheck suppression comment; "
+        "`tqcheck rules` lists them"
+    ]

@@ -190,7 +190,7 @@ def test_sarif_results_point_to_the_right_lines(workdir: Path) -> None:
         assert line[region["startColumn"] - 1 : region["endColumn"] - 1] == finding["text"]
         assert ARTICLE[region["charOffset"] : region["charOffset"] + region["charLength"]] == finding["text"]
         assert result["properties"]["category"] == finding["category"]
-    fingerprints = [r["partialFingerprints"]["tqcheckFindingHash/v1"] for r in results]
+    fingerprints = [r["partialFingerprints"]["tqcheckFindingHash/v2"] for r in results]
     assert len(set(fingerprints)) == len(fingerprints)
 
 
@@ -214,7 +214,7 @@ def test_sarif_fingerprint_survives_edits_elsewhere(tmp_path: Path) -> None:
         (tmp_path / "a.txt").write_text(text, encoding="utf-8")
         result = run("check", "a.txt", "--lang", "en", "--no-lm", "--format", "sarif", cwd=tmp_path)
         results = json.loads(result.stdout)["runs"][0]["results"]
-        return {r["ruleId"]: r["partialFingerprints"]["tqcheckFindingHash/v1"] for r in results}
+        return {r["ruleId"]: r["partialFingerprints"]["tqcheckFindingHash/v2"] for r in results}
 
     before = fingerprints("Talks in Geneva\n\nOfficials said the the talks went well.\n")
     after = fingerprints(

@@ -11,6 +11,9 @@ from tqcheck.engine import FileReport, Report
 from tqcheck.errors import ConfigError
 from tqcheck.fingerprint import fingerprints
 
+# 2: fingerprints read a few words around the finding instead of its whole line (tqcheck/fingerprint.py).
+FORMAT = 2
+
 
 def _key(baseline: Path, report: FileReport) -> str:
     """The file's path relative to the baseline's folder, so the baseline travels with the repository."""
@@ -37,7 +40,7 @@ def write_baseline(baseline: Path, report: Report) -> None:
         for f in report.files
         if f.findings
     }
-    data = {"tqcheck": __version__, "baseline": 1, "files": entries}
+    data = {"tqcheck": __version__, "baseline": FORMAT, "files": entries}
     temporary = baseline.with_name(f".{baseline.name}.tmp")
     try:
         temporary.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -55,6 +58,8 @@ def apply_baseline(baseline: Path, report: Report) -> int:
         raise ConfigError(f"{baseline}: no such baseline (create it with --update-baseline)") from error
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise ConfigError(f"{baseline}: not a tqcheck baseline file") from error
+    if data.get("baseline") != FORMAT:  # its fingerprints would match nothing: every finding back
+        raise ConfigError(f"{baseline}: written by an older tqcheck; record it again with --update-baseline")
     hidden = 0
     for file_report in report.files:
         recorded = known.get(_key(baseline, file_report), set())

@@ -296,7 +296,9 @@ def check(
             write_baseline(baseline, report)
             typer.echo(f"tqcheck: recorded {len(report.findings)} finding(s) in {baseline}", err=True)
             raise typer.Exit(2 if report.errors else 0)
-        apply_baseline(baseline, report)
+        report.hidden = apply_baseline(baseline, report)
+        if report.hidden:
+            typer.echo(f"tqcheck: {report.hidden} finding(s) hidden by the baseline {baseline}", err=True)
     if output is not None:
         with _open_output(output) as out:
             render(str(output_format), report, out, settings)

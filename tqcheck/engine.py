@@ -53,9 +53,28 @@ class Report:
     errors: list[str] = field(default_factory=list)
     signature: str = ""
 
+    hidden: int = 0  # findings a baseline hid
+
     @property
     def findings(self) -> list[Finding]:
         return [f for report in self.files for f in report.findings]
+
+    @property
+    def checked(self) -> list[FileReport]:
+        return [f for f in self.files if not f.note]
+
+    def pooled_score(self) -> float | None:
+        """The MQM score of all the findings over all the words checked (what the totals give);
+        None when nothing was checked, which is no evidence of quality."""
+        checked = self.checked
+        if not checked:
+            return None
+        return mqm_score(self.findings, sum(f.words for f in checked))
+
+    def mean_score(self) -> float | None:
+        """The mean of the files' own scores (each file counts once, whatever its length)."""
+        scores = [f.score for f in self.checked]
+        return round(sum(scores) / len(scores), 2) if scores else None
 
 
 def signature(

@@ -39,11 +39,28 @@ class Comparison:
         return data
 
 
+TOKENIZERS = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}
+
+
 def _metrics(lang: str | None):
     from sacrebleu.metrics import BLEU, CHRF, TER
 
-    tokenizer = {"zh": "zh", "ja": "ja-mecab", "ko": "ko-mecab"}.get(lang or "")
-    return {"BLEU": BLEU(tokenize=tokenizer, trg_lang=lang or ""), "chrF": CHRF(), "TER": TER()}
+    return {
+        "BLEU": BLEU(tokenize=TOKENIZERS.get(lang or ""), trg_lang=lang or ""),
+        "chrF": CHRF(),
+        "TER": TER(),
+    }
+
+
+def _detected_cjk(hypotheses: list[str]) -> str | None:
+    """The hypotheses' language when it needs its own tokenizer (zh): 13a splits Chinese on spaces
+    only, so without --lang BLEU would be near 0."""
+    from tqcheck.languages import detect_language
+
+    sample = "\n".join(hypotheses[:200])
+    if not sample.strip():
+        return None
+    return "zh" if detect_language(sample) == "zh" else None
 
 
 def compare(
@@ -54,6 +71,8 @@ def compare(
             raise InputError(
                 f"reference {index} has {len(reference)} segments, the hypothesis {len(hypotheses)}"
             )
+    if lang is None:
+        lang = _detected_cjk(hypotheses)
     metrics = _metrics(lang)
     scores: dict[str, float] = {}
     signatures: dict[str, str] = {}
@@ -63,6 +82,11 @@ def compare(
         signatures[name] = str(metric.get_signature())
     comparison = Comparison(scores, signatures)
     if segments:
+        from sacrebleu.metrics import BLEU
+
+        # Sentence BLEU as `sacrebleu -sl` scores it: with effective order, so a segment shorter
+        # than four words is not 0 (and sacrebleu does not warn once per segment).
+        metrics["BLEU"] = BLEU(tokenize=TOKENIZERS.get(lang or ""), trg_lang=lang or "", effective_order=True)
         for index, hypothesis in enumerate(hypotheses):
             refs = [reference[index] for reference in references]
             row: dict[str, Any] = {"segment": index + 1}

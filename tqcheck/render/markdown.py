@@ -68,15 +68,28 @@ def _summary(report: Report) -> list[str]:
     checked = [f for f in report.files if not f.note]
     findings = report.findings
     by_severity = _counts(findings)
-    scores = [f.score for f in checked]
-    mean = sum(scores) / len(scores) if scores else 100.0
+    pooled, mean = report.pooled_score(), report.mean_score()
+    several = len(checked) > 1
     lines = [
-        "| files | words | findings | " + " | ".join(str(s) for s in SEVERITY_ORDER) + " | score |",
-        "|---:|---:|---:|" + "---:|" * len(SEVERITY_ORDER) + "---:|",
+        "| files | words | findings | "
+        + " | ".join(str(s) for s in SEVERITY_ORDER)
+        + " | score |"
+        + (" mean of files |" if several else ""),
+        "|---:|---:|---:|" + "---:|" * len(SEVERITY_ORDER) + "---:|" + ("---:|" if several else ""),
         f"| {len(checked)} | {sum(f.words for f in checked)} | {len(findings)} | "
         + " | ".join(str(by_severity.get(str(s), 0)) for s in SEVERITY_ORDER)
-        + f" | {mean:.1f} |",
+        + f" | {'–' if pooled is None else f'{pooled:.1f}'} |"
+        + (f" {mean:.1f} |" if several and mean is not None else ""),
     ]
+    if pooled is None:
+        lines += ["", "Nothing was checked: no score."]
+    elif several:
+        lines += [
+            "",
+            "Score: over all the words of all the files (pooled); mean of files: each file counts once.",
+        ]
+    if report.hidden:
+        lines += ["", f"{report.hidden} finding(s) hidden by the baseline."]
     by_category = Counter(str(f.category) for f in findings)
     if by_category:
         parts = ", ".join(f"{c} {by_category[str(c)]}" for c in Category if by_category.get(str(c)))

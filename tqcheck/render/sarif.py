@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/tqcheck/"
 LEVEL = {Severity.MINOR: "note", Severity.MAJOR: "warning", Severity.CRITICAL: "error"}
-FINGERPRINT_KEY = "tqcheckFindingHash/v1"
+FINGERPRINT_KEY = "tqcheckFindingHash/v2"  # v2: a context window, not the whole line
 
 
 # ---- positions ----------------------------------------------------------------------------

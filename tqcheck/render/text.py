@@ -60,11 +60,15 @@ def _summary(console: Console, report: Report) -> None:
     for severity in SEVERITY_ORDER:
         table.add_column(str(severity), justify="right", style=STYLE[str(severity)])
     table.add_column("score", justify="right")
-    scores = [f.score for f in checked]
-    mean = sum(scores) / len(scores) if scores else 100.0
+    pooled, mean = report.pooled_score(), report.mean_score()
+    several = len(checked) > 1
+    if several:
+        table.add_column("file-mean", justify="right")
     qualities = [f.quality for f in checked if f.quality is not None]
     cells = [str(len(checked)), str(words), *(str(by_severity.get(str(s), 0)) for s in SEVERITY_ORDER)]
-    cells.append(f"{mean:.1f}")
+    cells.append("–" if pooled is None else f"{pooled:.1f}")
+    if several and mean is not None:
+        cells.append(f"{mean:.1f}")
     if qualities:
         table.add_column("quality", justify="right")
         cells.append(f"{sum(qualities) / len(qualities):.1f}")
@@ -74,9 +78,14 @@ def _summary(console: Console, report: Report) -> None:
     if by_category:
         parts = ", ".join(f"{c}: {by_category[str(c)]}" for c in Category if by_category.get(str(c)))
         console.print(f"by category: {parts}")
+    hidden = f", {report.hidden} more hidden by the baseline" if report.hidden else ""
+    if pooled is None:
+        console.print(f"[dim]nothing checked: no score{hidden}[/dim]")
+        return
+    pooled_note = "; file-mean = the mean of the files' scores" if several else ""
     console.print(
-        f"[dim]{len(findings)} finding(s); MQM score = 100 × (1 − penalty/words), "
-        f"penalty minor 1, major 5, critical 25[/dim]"
+        f"[dim]{len(findings)} finding(s){hidden}; score = 100 × (1 − penalty/words) over all the words "
+        f"(pooled), penalty minor 1, major 5, critical 25{pooled_note}[/dim]"
     )
     if qualities:
         console.print(

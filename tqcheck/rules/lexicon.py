@@ -109,13 +109,22 @@ class LiteralSense(Rule):
         text = doc.text
         starts = {t.start for t in doc.tokens}
         ends = {t.end for t in doc.tokens}
+        found: list[Finding] = []
         for entry in applicable_entries(ctx):
             for match in entry.pattern.finditer(text):
                 if match.start() not in starts or match.end() not in ends:
                     continue  # inside a longer word ("事故" in "交通事故" as one word)
                 finding = self._judge(doc, ctx, entry, match.start(), match.end())
                 if finding is not None:
-                    yield finding
+                    found.append(finding)
+        # One finding per wrong word: with --source-lang the pair's lexicon and the target's may both
+        # match it ("supporte la résolution", "supporte"); the pair's entry knows the source, so it wins.
+        paired = [f for f in found if f.evidence.pair]
+        for finding in found:
+            if finding.evidence.pair or not any(
+                p.start < finding.end and finding.start < p.end for p in paired
+            ):
+                yield finding
 
     def judged(self, finding: Finding, verdict: Verdict) -> Finding | None:
         kept = super().judged(finding, verdict)
