@@ -744,6 +744,37 @@ def score(
     render_score(report, sys.stdout, output_format)
 
 
+@app.command()
+def server(
+    lang: Lang = None,
+    lm: Annotated[
+        bool,
+        typer.Option(
+            "--lm/--no-lm",
+            help="Load the language model once at start and use it for every check (default: rules only).",
+        ),
+    ] = False,
+    model: Model = None,
+    device: DeviceOpt = None,
+    select: Select = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Findings at or above it are shown as errors.")
+    ] = FailOn.major,
+) -> None:
+    """Language server over stdio for editors (diagnostics and quick fixes); needs tqcheck[server]."""
+    from importlib.util import find_spec
+
+    if find_spec("pygls") is None:
+        fail("the language server needs pygls: pip install 'tqcheck[server]'")
+    from tqcheck.config import settings_for
+    from tqcheck.server import serve
+
+    options = run_options(lang=lang, model=model, device=device, select=select)
+    settings = settings_for(None, options)
+    scorer = _load_model(settings) if lm else None
+    serve(options.lang, scorer, options.select, str(fail_on))
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv) and return its exit code: user errors
     become one line and exit code 2, bugs one line and exit code 3."""
