@@ -400,4 +400,4 @@ def test_unknown_rule_in_suppression_is_an_error(comment: str) -> None:
     with pytest.raises(
         TqcheckError, match=r"^x\.md: line 3: unknown rule '.*' in a tqcheck suppression comment"
     ):
-        document(f"# T\n\n{comment}\nText with the the word.\n", "md", path="x.md")
+        reported(document(f"# T\n\n{comment}\nText with the the word.\n", "md", path="x.md"))

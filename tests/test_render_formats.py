@@ -157,7 +157,7 @@ def test_sarif_describes_every_rule_and_the_run(workdir: Path) -> None:
     assert driver["version"]
     rules = driver["rules"]
     assert [r["id"] for r in rules] == [rule.code for rule in ALL]
-    levels = {"minor": "note", "major": "warning", "critical": "error"}
+    levels = {"minor": "note", "major": "error", "critical": "error"}  # the default gate: major
     for descriptor, rule in zip(rules, ALL, strict=True):
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] == rule.summary()
@@ -174,7 +174,7 @@ def test_sarif_results_point_to_the_right_lines(workdir: Path) -> None:
     findings = json_findings(workdir)
     assert len(results) == len(findings)
     lines = ARTICLE.split("\n")
-    levels = {"minor": "note", "major": "warning", "critical": "error"}
+    levels = {"minor": "note", "major": "error", "critical": "error"}  # the default gate: major
     for result, finding in zip(results, findings, strict=True):
         assert result["ruleId"] == finding["rule"]
         assert rules[result["ruleIndex"]]["id"] == finding["rule"]
@@ -243,7 +243,7 @@ def test_github_lines_are_workflow_commands(workdir: Path) -> None:
     lines = output(workdir, "github").splitlines()
     findings = json_findings(workdir)
     assert len(lines) == len(findings)
-    commands = {"minor": "notice", "major": "warning", "critical": "error"}
+    commands = {"minor": "notice", "major": "error", "critical": "error"}  # the default gate: major
     for line, finding in zip(lines, findings, strict=True):
         match = WORKFLOW_COMMAND.fullmatch(line)
         assert match, line

@@ -86,20 +86,31 @@ def main_options(
 
 # ---- shared options -------------------------------------------------------------------------
 Files = Annotated[
-    list[str], typer.Argument(help="Articles (.txt, .md, .html, .jsonl), directories or globs.")
+    list[str],
+    typer.Argument(
+        help="Articles (.txt, .md, .html, .jsonl), directories or globs; - reads standard input.",
+        metavar="FILE",
+        show_default=False,
+    ),
 ]
 Lang = Annotated[
     str | None,
     typer.Option(
-        "--lang", "-l", help="Target language (en, fr, de, es, pt, ru, ar, zh); detected when not given."
+        "--lang",
+        "-l",
+        metavar="LANG",
+        help="Target language (en, fr, de, es, pt, ru, ar, zh); detected when not given.",
     ),
 ]
 SourceFile = Annotated[
-    Path | None, typer.Option("--source", help="The source text the article was translated from.")
+    Path | None,
+    typer.Option("--source", metavar="FILE", help="The source text the article was translated from."),
 ]
 SourceLang = Annotated[
     str | None,
-    typer.Option("--source-lang", help="Language of the source; enables the language pair's lexicon."),
+    typer.Option(
+        "--source-lang", metavar="LANG", help="Language of the source; enables the language pair's lexicon."
+    ),
 ]
 NoLM = Annotated[bool, typer.Option("--no-lm", help="Do not load the language model (fast, rules only).")]
 Model = Annotated[
@@ -107,37 +118,60 @@ Model = Annotated[
     typer.Option(
         "--model",
         envvar="TQCHECK_MODEL",
+        metavar="MODEL",
         help="Hugging Face causal LM id or local directory (default: embedded Gemma 3 270M).",
     ),
 ]
 DeviceOpt = Annotated[Device | None, typer.Option("--device", help="Where the model runs.")]
-BatchSize = Annotated[int | None, typer.Option("--batch-size", min=1, help="Texts scored per model call.")]
-Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for the model.")]
-Select = Annotated[
-    list[str] | None, typer.Option("--select", help="Only these rules (code prefix or name); repeatable.")
+BatchSize = Annotated[
+    int | None, typer.Option("--batch-size", min=1, metavar="N", help="Texts scored per model call.")
 ]
-Ignore = Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules; repeatable.")]
+Threads = Annotated[
+    int | None, typer.Option("--threads", min=1, metavar="N", help="CPU threads for the model.")
+]
+Select = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        metavar="RULES",
+        help="Only these rules (code, prefix or name; comma-separated or repeated): --select TQ2,TQ101.",
+    ),
+]
+Ignore = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", metavar="RULES", help="Skip these rules (comma-separated or repeated)."),
+]
 Config = Annotated[
     Path | None,
     typer.Option(
-        "--config", help="Configuration file (default: tqcheck.toml or pyproject.toml found upwards)."
+        "--config",
+        metavar="FILE",
+        help="Configuration file (default: tqcheck.toml or pyproject.toml found upwards).",
     ),
 ]
-Encoding = Annotated[str | None, typer.Option("--encoding", help="Text encoding (default: detected).")]
+Encoding = Annotated[
+    str | None, typer.Option("--encoding", metavar="NAME", help="Text encoding (default: detected).")
+]
 MinConfidence = Annotated[
     float | None,
     typer.Option(
         "--min-confidence",
         min=0.0,
         max=1.0,
+        metavar="X",
         help="Offer only suggestions at least this confident (default 0: all); fix applies the safe ones.",
     ),
 ]
 GlossaryOpt = Annotated[
     Path | None,
-    typer.Option("--glossary", help="Term base (CSV/TSV: lang, preferred, forbidden) to enforce."),
+    typer.Option(
+        "--glossary", metavar="FILE", help="Term base (CSV/TSV: lang, preferred, forbidden) to enforce."
+    ),
 ]
-Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes (rules only).")]
+Jobs = Annotated[
+    int,
+    typer.Option("--jobs", "-j", min=0, metavar="N", help="Parallel processes (rules only); 0: all cores."),
+]
 
 
 # The options every checking command takes, defined once: `shared_options` adds them to a command's
@@ -211,14 +245,24 @@ def run_options(
         device=str(device) if device else None,
         batch_size=batch_size,
         threads=threads,
-        select=tuple(select) if select else None,
-        ignore=tuple(ignore) if ignore else None,
+        select=_rule_list(select),
+        ignore=_rule_list(ignore),
         glossary=_glossary_path(glossary),
         encoding=encoding,
         min_confidence=min_confidence,
         fail_on=str(fail_on) if fail_on else None,
         config=config,
     )
+
+
+def _rule_list(values: list[str] | None) -> tuple[str, ...] | None:
+    """`--select TQ2,TQ101 --select split-entity`: commas and repetition both list rules."""
+    names = tuple(name.strip() for value in values or () for name in value.split(",") if name.strip())
+    return names or None
+
+
+def _jobs(jobs: int) -> int:
+    return (os.cpu_count() or 1) if jobs == 0 else jobs
 
 
 def _glossary_path(glossary: Path | None) -> Path | None:
@@ -242,13 +286,48 @@ def _prepare(
     return paths, errors, settings, scorer
 
 
-def _tell(report) -> None:
-    """Errors and notes go to stderr, one line each."""
+def _tell(report, quiet: bool = False) -> None:
+    """Errors and notes go to stderr, one line each (--quiet: errors only)."""
     for message in report.errors:
         typer.echo(f"tqcheck: error: {message}", err=True)
+    if quiet:
+        return
     for file_report in report.files:
         if file_report.note:
             typer.echo(f"tqcheck: note: {file_report.path}: {file_report.note}", err=True)
+
+
+FORMATS_HELP = "text, json, jsonl, sarif, github, markdown"
+
+
+def _formats(values: list[str], output: Path | None) -> list[tuple[str, Path | None]]:
+    """`--format github --format sarif=tq.sarif`: each format with the file it goes to; the one
+    without `=FILE` goes to --output or standard output. One run, one check, several outputs."""
+    chosen: list[tuple[str, Path | None]] = []
+    for value in values or ["text"]:
+        name, _, target = value.partition("=")
+        if name not in OutputFormat.__members__:
+            fail(f"--format: unknown format {name!r}; choose from {FORMATS_HELP}")
+        if _ and not target:
+            fail(f"--format {value}: name the file after '='")
+        chosen.append((name, Path(target) if target else None))
+    to_stdout = [name for name, target in chosen if target is None]
+    if len(to_stdout) > 1:
+        fail(
+            f"--format: only one format can go to {'--output' if output else 'standard output'}; "
+            "give the others a file (--format sarif=tq.sarif)"
+        )
+    return [(name, target or output) for name, target in chosen]
+
+
+StdinFilename = Annotated[
+    str | None,
+    typer.Option(
+        "--stdin-filename",
+        metavar="NAME",
+        help="With - : the name the text read from standard input stands for (its suffix picks the format).",
+    ),
+]
 
 
 @app.command()
@@ -257,19 +336,42 @@ def check(
     files: Files,
     options: RunOptions,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.text,
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT[=FILE]",
+            help=f"Output format ({FORMATS_HELP}); repeat it with =FILE to write several from one run.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the output to this file.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the output to this file.")
     ] = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 (default: major)."),
     ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when findings reach --fail-on (errors still 2).")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only the findings: no summary, no notes.")
+    ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print how many findings each rule made, instead of them.")
+    ] = False,
+    show_source: Annotated[
+        bool,
+        typer.Option("--show-source", help="Text format: show each finding's line with a caret under it."),
+    ] = False,
     jobs: Jobs = 1,
+    stdin_filename: StdinFilename = None,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="Report only findings not recorded in this baseline file."),
+        typer.Option(
+            "--baseline", metavar="FILE", help="Report only findings not recorded in this baseline file."
+        ),
     ] = None,
     update_baseline: Annotated[
         bool,
@@ -279,16 +381,24 @@ def check(
         ),
     ] = False,
 ) -> None:
-    """Check articles and report machine-translation artifacts."""
+    """Check articles and report machine-translation artifacts.
+
+    Examples: tqcheck check docs/ --no-lm; tqcheck check a.md -f github -f sarif=tq.sarif;
+    cat a.txt | tqcheck check - --stdin-filename a.txt
+    """
     from tqcheck.render import render
     from tqcheck.runner import run_check
 
     if fail_on is not None:
         options = replace(options, fail_on=str(fail_on))
-    paths, errors, settings, scorer = _prepare(files, options)
-    report = run_check(paths, options, scorer=scorer, jobs=jobs)
-    report.errors[:0] = errors
-    _tell(report)
+    outputs = _formats(output_format or [], output)
+    if "-" in files:
+        report, settings = _check_stdin(files, options, stdin_filename)
+    else:
+        paths, errors, settings, scorer = _prepare(files, options)
+        report = run_check(paths, options, scorer=scorer, jobs=_jobs(jobs))
+        report.errors[:0] = errors
+    _tell(report, quiet)
     if baseline is not None:
         from tqcheck.baseline import apply_baseline, write_baseline
 
@@ -297,14 +407,56 @@ def check(
             typer.echo(f"tqcheck: recorded {len(report.findings)} finding(s) in {baseline}", err=True)
             raise typer.Exit(2 if report.errors else 0)
         report.hidden = apply_baseline(baseline, report)
-        if report.hidden:
+        if report.hidden and not quiet:
             typer.echo(f"tqcheck: {report.hidden} finding(s) hidden by the baseline {baseline}", err=True)
-    if output is not None:
-        with _open_output(output) as out:
-            render(str(output_format), report, out, settings)
-    else:
-        render(str(output_format), report, sys.stdout, settings)
-    raise typer.Exit(exit_code(report, settings.fail_on))
+    view = {"quiet": quiet, "show_source": show_source}
+    for name, target in outputs:
+        if statistics and target is None:
+            _statistics(report, sys.stdout)
+        elif target is not None:
+            with _open_output(target) as out:
+                render(name, report, out, settings, **view)
+        else:
+            render(name, report, sys.stdout, settings, **view)
+    code = exit_code(report, settings.fail_on)
+    raise typer.Exit(0 if exit_zero and code == 1 else code)
+
+
+def _check_stdin(files: list[str], options: RunOptions, name: str | None):
+    """`-`: the article on standard input, checked as if it were the file `--stdin-filename`."""
+    from tqcheck.config import settings_for
+    from tqcheck.document import RawDocument, analyse, decode_bytes
+    from tqcheck.engine import Report, check_document
+
+    if files != ["-"]:
+        fail("- (standard input) cannot be combined with other files")
+    path = Path(name) if name else None
+    settings = settings_for(path, options)
+    suffix = path.suffix.lower() if path else ""
+    file_format = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(suffix, "txt")
+    shown = name or "-"
+    decoded = decode_bytes(sys.stdin.buffer.read(), shown, settings.encoding)
+    scorer = _load_model(settings) if settings.use_model else None
+    report = Report()
+    source = None
+    if options.source is not None:
+        from tqcheck.runner import _source_document, read_source
+
+        raw_source = read_source(options, settings)
+        source = _source_document(RawDocument(shown, "", file_format, decoded), raw_source, settings)
+    if decoded.text.strip():
+        doc = analyse(RawDocument(shown, decoded.text, file_format, decoded), settings.lang)
+        report.files.append(check_document(doc, settings, scorer=scorer, source=source))
+    return report, settings
+
+
+def _statistics(report, out) -> None:
+    """ruff's --statistics: one line per rule, most frequent first."""
+    from collections import Counter
+
+    counts = Counter((f.rule, f.name) for f in report.findings)
+    for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        out.write(f"{count:>5}  {code}  {name}\n")
 
 
 def _open_output(path: Path):
@@ -377,8 +529,16 @@ def report(
     files: Files,
     options: RunOptions,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The report: .html (self-contained) or .md.")
+        Path,
+        typer.Option("--output", "-o", metavar="FILE", help="The report: .html (self-contained) or .md."),
     ],
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a finding is at or above this severity (default: exit 0 once written).",
+        ),
+    ] = None,
 ) -> None:
     """Write a correction report a person reads: the article with every finding highlighted."""
     from tqcheck.runner import run_check
@@ -402,7 +562,8 @@ def report(
 
             render_html(result, out, settings)
     typer.echo(f"tqcheck: wrote {output}", err=True)
-    raise typer.Exit(2 if result.errors else 0)
+    # The report is written either way; the gate lets one run both publish it and fail the job.
+    raise typer.Exit(exit_code(result, str(fail_on)) if fail_on is not None else (2 if result.errors else 0))
 
 
 @app.command()
@@ -434,6 +595,9 @@ def rules(
 ) -> None:
     """List every rule, or print one rule's documentation and examples."""
     from tqcheck.render.rules_doc import render_rule, render_table
+
+    if output_format not in ("text", "json"):
+        fail(f"--format must be text or json, not {output_format!r}")
 
     if code is None:
         render_table(sys.stdout, output_format)
@@ -528,14 +692,23 @@ def _eval_qe(
 def _load_model(settings):
     from tqcheck.lm import load_scorer
 
-    return load_scorer(
-        settings.model,
-        device=settings.device,
-        batch_size=settings.batch_size,
-        threads=settings.threads,
-        precision=settings.precision,
-        qe_head=settings.qe_head,
-    )
+    def load():
+        return load_scorer(
+            settings.model,
+            device=settings.device,
+            batch_size=settings.batch_size,
+            threads=settings.threads,
+            precision=settings.precision,
+            qe_head=settings.qe_head,
+        )
+
+    if not sys.stderr.isatty():  # no spinner in logs and pipes
+        return load()
+    from rich.console import Console
+
+    # Loading takes seconds to a minute (a first run converts the model): say what is happening.
+    with Console(stderr=True).status("tqcheck: loading the language model…", spinner="dots"):
+        return load()
 
 
 @app.command()
@@ -569,6 +742,37 @@ def score(
     doc = analyse(articles[0], settings.lang)
     report = surprisal_report(doc, _load_model(settings), settings, top)
     render_score(report, sys.stdout, output_format)
+
+
+@app.command()
+def server(
+    lang: Lang = None,
+    lm: Annotated[
+        bool,
+        typer.Option(
+            "--lm/--no-lm",
+            help="Load the language model once at start and use it for every check (default: rules only).",
+        ),
+    ] = False,
+    model: Model = None,
+    device: DeviceOpt = None,
+    select: Select = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Findings at or above it are shown as errors.")
+    ] = FailOn.major,
+) -> None:
+    """Language server over stdio for editors (diagnostics and quick fixes); needs tqcheck[server]."""
+    from importlib.util import find_spec
+
+    if find_spec("pygls") is None:
+        fail("the language server needs pygls: pip install 'tqcheck[server]'")
+    from tqcheck.config import settings_for
+    from tqcheck.server import serve
+
+    options = run_options(lang=lang, model=model, device=device, select=select)
+    settings = settings_for(None, options)
+    scorer = _load_model(settings) if lm else None
+    serve(options.lang, scorer, options.select, str(fail_on))
 
 
 def run(argv: list[str] | None = None) -> int:

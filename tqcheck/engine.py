@@ -260,6 +260,17 @@ def suppressed(doc: Document, finding: Finding) -> bool:
     )
 
 
+def _suppressions(doc: Document) -> list[tuple[int, int, frozenset[str] | None]]:
+    from tqcheck.document.suppress import find_suppressions
+    from tqcheck.errors import InputError
+    from tqcheck.rules import ALL
+
+    try:
+        return find_suppressions(doc.source, [(rule.code, rule.name) for rule in ALL])
+    except InputError as error:  # name the file: the comment's line alone is not enough
+        raise InputError(error.message, doc.path) from None
+
+
 def check_document(
     doc: Document,
     settings: Settings,
@@ -268,6 +279,8 @@ def check_document(
     want_heat: bool = False,
 ) -> FileReport:
     """Check one analysed document with the selected rules; rank suggestions with the model if any."""
+    if doc.format in ("md", "html"):
+        doc.suppressions = _suppressions(doc)
     ctx = CheckContext.for_document(
         doc,
         source_lang=settings.source_lang or (source.lang if source else None),

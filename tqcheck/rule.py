@@ -105,11 +105,33 @@ class Rule:
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
-    def summary(cls) -> str:
+    def intro(cls) -> str:
+        """The docstring's first paragraph, on one line."""
+        paragraph: list[str] = []
         for line in cls.doc().splitlines():
-            if line.strip() and not line.startswith("#"):
-                return line.strip()
-        return ""
+            if not line.strip() or line.startswith("#"):
+                if paragraph:
+                    break
+                continue
+            paragraph.append(line.strip())
+        return " ".join(paragraph)
+
+    @classmethod
+    def summary(cls) -> str:
+        """The docstring's first sentence, whole (SARIF's shortDescription, `tqcheck rules`): it
+        ends at a full stop outside quotes and brackets ("… region. Karabakh" is an example)."""
+        text = cls.intro()
+        depth = 0
+        for i, char in enumerate(text):
+            if char in "(“[«":
+                depth += 1
+            elif char in ")”]»":
+                depth = max(0, depth - 1)
+            elif char == '"':
+                depth += -1 if depth and text[i - 1 : i] not in (" ", "(") else 1
+            elif char in ".!?" and depth == 0 and text[i + 1 : i + 2] in (" ", ""):
+                return text[: i + 1]
+        return text
 
     def applies_to(self, lang: str) -> bool:
         return self.languages is None or lang in self.languages

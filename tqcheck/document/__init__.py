@@ -11,8 +11,6 @@ from tqcheck.document.model import Block, BlockSpan, ContentMap, Document, Sente
 from tqcheck.document.plain import classify_plain_blocks, plain_blocks
 from tqcheck.document.readers import TEXT_SUFFIXES, RawDocument, read_articles
 from tqcheck.document.segment import segment
-from tqcheck.document.suppress import find_suppressions
-from tqcheck.errors import InputError
 from tqcheck.languages import SUPPORTED, detect_language, normalise_lang
 
 
@@ -42,10 +40,6 @@ def analyse(raw: RawDocument, lang: str | None) -> Document:
     )
     if raw.format in ("md", "html"):
         doc.blocks = _blocks_from_spans(text, spans)
-        try:
-            doc.suppressions = find_suppressions(source)
-        except InputError as error:  # name the file: the comment's line alone is not enough
-            raise InputError(error.message, raw.path) from None
     else:
         doc.blocks = classify_plain_blocks(text, plain_blocks(text), chosen)
     for i, block in enumerate(doc.blocks):

@@ -12,6 +12,7 @@ fail to, silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tqcheck.errors import InputError
 
@@ -21,17 +22,17 @@ SUPPRESS = re.compile(
 Region = tuple[int, int, frozenset[str] | None]
 
 
-def _rules(selectors: str, source: str, at: int) -> frozenset[str]:
+def _rules(selectors: str, source: str, at: int, rules: Sequence[tuple[str, str]]) -> frozenset[str]:
     """The rule codes a comment names; every code when it names none."""
-    from tqcheck.rules import ALL
-
     names = [name for name in re.split(r"[\s,]+", selectors.strip()) if name]
     if not names:
-        return frozenset(rule.code for rule in ALL)
+        return frozenset(code for code, _ in rules)
     codes: set[str] = set()
     for name in names:
         chosen = {
-            r.code for r in ALL if r.code.startswith(name.upper()) or r.name == name.lower() or name == "ALL"
+            code
+            for code, rule_name in rules
+            if code.startswith(name.upper()) or rule_name == name.lower() or name.upper() == "ALL"
         }
         if not chosen:
             line = source.count("\n", 0, at) + 1
@@ -48,8 +49,11 @@ def _line_span(source: str, at: int) -> tuple[int, int]:
     return start, len(source) if end < 0 else end + 1
 
 
-def find_suppressions(source: str) -> list[Region]:
-    """Where each rule is switched off: (start, end, rule codes), in offsets of `source`."""
+def find_suppressions(source: str, rules: Sequence[tuple[str, str]]) -> list[Region]:
+    """Where each rule is switched off: (start, end, rule codes), in offsets of `source`.
+
+    `rules` are the (code, name) pairs a comment may name (the engine passes the rule table:
+    the document layer does not import the rules)."""
     spans: dict[tuple[int, int], set[str]] = {}
     open_at: dict[str, int] = {}  # rule code → where its disable region began
 
@@ -59,7 +63,7 @@ def find_suppressions(source: str) -> list[Region]:
 
     for match in SUPPRESS.finditer(source):
         kind = match.group(1).lower()
-        codes = _rules(match.group(2), source, match.start())
+        codes = _rules(match.group(2), source, match.start(), rules)
         if kind == "disable":
             for code in codes - open_at.keys():
                 open_at[code] = match.end()

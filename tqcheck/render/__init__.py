@@ -19,5 +19,18 @@ FORMATS = {
 }
 
 
-def render(format_name: str, report: Report, out: TextIO, settings: Settings) -> None:
-    import_module(FORMATS[format_name]).render(report, out, settings)
+def render(
+    format_name: str,
+    report: Report,
+    out: TextIO,
+    settings: Settings,
+    quiet: bool = False,
+    show_source: bool = False,
+) -> None:
+    """Write `report` in a format; `quiet` and `show_source` shape the text format only (the others
+    are read by programs, which want every field)."""
+    module = import_module(FORMATS[format_name])
+    if format_name == "text":
+        module.render(report, out, settings, quiet=quiet, show_source=show_source)
+    else:
+        module.render(report, out, settings)

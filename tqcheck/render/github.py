@@ -2,7 +2,8 @@
 
     ::warning file=news/a.txt,line=5,col=241,endLine=5,endColumn=266,title=TQ201 split-entity::MESSAGE → fix
 
-critical → error, major → warning, minor → notice. Data is escaped as the Actions runner
+A finding at or above the --fail-on gate is an `error` (it fails the job); below it, major and
+critical are warnings, minor a notice. Data is escaped as the Actions runner
 expects (the toolkit's escapeData/escapeProperty): in the message `%`, CR and LF; in property
 values also `:` and `,`. Columns are given only for a single-line span, as GitHub annotates
 columns on one line only. For a JSONL record the annotation points at the record's line of the
@@ -21,7 +22,15 @@ if TYPE_CHECKING:
     from tqcheck.engine import Report
     from tqcheck.findings import Finding
 
-COMMAND = {Severity.MINOR: "notice", Severity.MAJOR: "warning", Severity.CRITICAL: "error"}
+COMMAND = {Severity.MINOR: "notice", Severity.MAJOR: "warning", Severity.CRITICAL: "warning"}
+
+
+def command(severity: Severity, fail_on: str) -> str:
+    if fail_on != "never" and severity.rank >= Severity(fail_on).rank:
+        return "error"
+    return COMMAND[severity]
+
+
 SUGGESTION_LIMIT = 120
 
 
@@ -57,7 +66,7 @@ def annotation(
     message = finding.message + _suggestion(finding, settings)
     if record is not None:
         message = f"[record {record}, line {finding.line}, column {finding.column}] {message}"
-    return f"::{COMMAND[finding.severity]} {fields}::{escape_data(message)}"
+    return f"::{command(finding.severity, settings.fail_on)} {fields}::{escape_data(message)}"
 
 
 def render(report: Report, out: TextIO, settings: Settings) -> None:

@@ -30,8 +30,24 @@ if TYPE_CHECKING:
     from tqcheck.rule import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/tqcheck/"
-LEVEL = {Severity.MINOR: "note", Severity.MAJOR: "warning", Severity.CRITICAL: "error"}
+INFORMATION_URI = "https://github.com/tqcheck/tqcheck"
+# Below the --fail-on gate; at or above it every finding is an error, since it fails the job.
+LEVEL = {Severity.MINOR: "note", Severity.MAJOR: "warning", Severity.CRITICAL: "warning"}
+# The rules' documentation, one anchor per rule (docs/rules.md is generated from the rules).
+DOCS_URL = "https://github.com/tqcheck/tqcheck/blob/main/docs/rules.md"
+
+
+def level(severity: Severity, fail_on: str) -> str:
+    """SARIF's level for a finding: `error` when it fails the gate, else by severity."""
+    if fail_on != "never" and severity.rank >= Severity(fail_on).rank:
+        return "error"
+    return LEVEL[severity]
+
+
+def help_uri(rule: type[Rule]) -> str:
+    return f"{DOCS_URL}#{rule.code.lower()}"
+
+
 FINGERPRINT_KEY = "tqcheckFindingHash/v2"  # v2: a context window, not the whole line
 
 
@@ -132,19 +148,7 @@ def artifact_uri(path: str) -> str:
 # ---- the log ------------------------------------------------------------------------------
 
 
-def _intro(rule: type[Rule]) -> str:
-    """The rule's first paragraph (its docstring before the first section), on one line."""
-    paragraph = []
-    for line in rule.doc().splitlines():
-        if not line.strip() or line.startswith("#"):
-            if paragraph:
-                break
-            continue
-        paragraph.append(line.strip())
-    return " ".join(paragraph) or rule.summary()
-
-
-def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+def rule_descriptor(rule: type[Rule], fail_on: str = "major") -> dict[str, Any]:
     from tqcheck.languages import SUPPORTED
 
     tags = ["translation-quality", f"mqm-{rule.category}"]
@@ -157,9 +161,10 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary()},
-        "fullDescription": {"text": _intro(rule)},
+        "fullDescription": {"text": rule.intro() or rule.summary()},
+        "helpUri": help_uri(rule),
         "help": {"text": doc, "markdown": doc},
-        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "defaultConfiguration": {"level": level(rule.severity, fail_on)},
         "properties": {
             "category": str(rule.category),
             "severity": str(rule.severity),
@@ -232,7 +237,7 @@ def result(
     data: dict[str, Any] = {"ruleId": finding.rule}
     if finding.rule in rule_index:
         data["ruleIndex"] = rule_index[finding.rule]
-    data.update(level=LEVEL[finding.severity], message={"text": finding.message})
+    data.update(level=level(finding.severity, settings.fail_on), message={"text": finding.message})
     location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
     record = file_report.record_id
     if record is None:
@@ -280,7 +285,7 @@ def log(report: Report, settings: Settings) -> dict[str, Any]:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [rule_descriptor(rule) for rule in ALL],
+                "rules": [rule_descriptor(rule, settings.fail_on) for rule in ALL],
             }
         },
         "invocations": [invocation],

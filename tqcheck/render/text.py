@@ -23,13 +23,44 @@ def _shorten(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def render(report: Report, out: TextIO, settings: Settings) -> None:
+# --show-source: this many characters either side of a span; a paragraph is one line in these
+# articles, and column 549 of it must be findable without printing the whole paragraph.
+EXCERPT = 40
+
+
+def excerpt(text: str, start: int, end: int) -> tuple[str, str]:
+    """The span's line, cut to a window around it, and a caret line under the span."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_end = len(text)
+    for ch in "\r\n":
+        found = text.find(ch, start)
+        if 0 <= found < line_end:
+            line_end = found
+    end = max(start + 1, min(end, line_end))
+    left, right = max(line_start, start - EXCERPT), min(line_end, end + EXCERPT)
+    prefix = "…" if left > line_start else ""
+    suffix = "…" if right < line_end else ""
+    shown = prefix + text[left:right].replace("\t", " ") + suffix
+    caret = " " * (len(prefix) + start - left) + "^" * max(1, min(end, right) - start)
+    return shown, caret
+
+
+def render(
+    report: Report, out: TextIO, settings: Settings, quiet: bool = False, show_source: bool = False
+) -> None:
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
+    sources = None
+    if show_source:
+        from tqcheck.render.sarif import Sources
+
+        sources = Sources(settings)
     for file_report in report.files:
         name = file_report.path + (f"#{file_report.record_id}" if file_report.record_id else "")
         if file_report.note:
-            console.print(f"[dim]{escape(name)}: {escape(file_report.note)}[/dim]")
+            if not quiet:
+                console.print(f"[dim]{escape(name)}: {escape(file_report.note)}[/dim]")
             continue
+        source = sources.get(file_report) if sources is not None and file_report.findings else None
         for finding in file_report.findings:
             severity = str(finding.severity)
             line = (
@@ -44,8 +75,12 @@ def render(report: Report, out: TextIO, settings: Settings) -> None:
                 applicability = best.applicability
                 if applicability != "safe":
                     line += f" [dim]({applicability.replace('-', ' ')})[/dim]"
+            if source is not None and file_report.record_id is None:
+                shown, caret = excerpt(source.text, finding.start, finding.end)
+                line += f"\n    {escape(shown)}\n    [red]{caret}[/red]"
             console.print(line)
-    _summary(console, report)
+    if not quiet:
+        _summary(console, report)
 
 
 def _summary(console: Console, report: Report) -> None:
