@@ -40,15 +40,8 @@ def test_rules_and_lower_layers_never_import_the_engine_runner_or_cli() -> None:
     assert not {k: v for k, v in offenders.items() if v}
 
 
-# Suppression comments name rules ("disable repeated-word"), so reading them needs the rule table:
-# the one documented exception (docs/architecture.md).
-RULE_TABLE_READERS = {"document/suppress.py"}
-
-
 def test_document_findings_and_context_never_import_rules() -> None:
     for path in modules("document", "findings.py", "context.py"):
-        if str(path.relative_to(PACKAGE)) in RULE_TABLE_READERS:
-            continue
         assert not any(n.startswith("tqcheck.rules") for n in imports_of(path)), path
 
 
