@@ -205,7 +205,7 @@ class SplitEntity(Rule):
         text = doc.text
         for joiner in joiners if cased else ["", *joiners]:
             joined = f"{left.text}{joiner}{right.text}"
-            if _occurs_as_words(text, joined, left.start, right.end):
+            if _occurs_outside(text, joined, left.start, right.end, whole_words=True):
                 return self.finding(
                     doc,
                     left.start,
@@ -254,27 +254,19 @@ def _abbreviation(word: str) -> bool:
     return word.isupper() and len(word) <= 3
 
 
-def _occurs_as_words(text: str, name: str, start: int, end: int) -> bool:
-    """Whether `name` occurs outside [start, end) as whole words (not inside a longer word)."""
+def _occurs_outside(text: str, name: str, start: int, end: int, whole_words: bool = False) -> bool:
+    """Whether `name` occurs in `text` outside [start, end) (as whole words, not inside a longer
+    word, with `whole_words`), without copying the text (a copy per finding is quadratic on a long
+    article)."""
     position = text.find(name)
     while position != -1:
         after = position + len(name)
         outside = after <= start or position >= end
-        bounded = (position == 0 or not text[position - 1].isalnum()) and (
-            after == len(text) or not text[after].isalnum() or not text[after - 1].isalpha()
+        bounded = not whole_words or (
+            (position == 0 or not text[position - 1].isalnum())
+            and (after == len(text) or not text[after].isalnum() or not text[after - 1].isalpha())
         )
         if outside and bounded:
-            return True
-        position = text.find(name, position + 1)
-    return False
-
-
-def _occurs_outside(text: str, name: str, start: int, end: int) -> bool:
-    """Whether `name` occurs in `text` outside [start, end), without copying the text (a copy per
-    finding is quadratic on a long article)."""
-    position = text.find(name)
-    while position != -1:
-        if position + len(name) <= start or position >= end:
             return True
         position = text.find(name, position + 1)
     return False
