@@ -104,7 +104,21 @@ Lang = Annotated[
 ]
 SourceFile = Annotated[
     Path | None,
-    typer.Option("--source", metavar="FILE", help="The source text the article was translated from."),
+    typer.Option(
+        "--source",
+        metavar="FILE|DIR",
+        help="The source text the article was translated from; a folder: each article's source is "
+        "found there by --source-pattern.",
+    ),
+]
+SourcePattern = Annotated[
+    str | None,
+    typer.Option(
+        "--source-pattern",
+        metavar="PATTERN",
+        help="How a source is named from its article (default {stem}.src.{lang}{suffix}: "
+        "port.txt → port.src.ar.txt); alone, sources are looked for beside each article.",
+    ),
 ]
 SourceLang = Annotated[
     str | None,
@@ -180,6 +194,7 @@ SHARED_OPTIONS: dict[str, tuple[object, object]] = {
     "lang": (Lang, None),
     "source": (SourceFile, None),
     "source_lang": (SourceLang, None),
+    "source_pattern": (SourcePattern, None),
     "no_lm": (NoLM, False),
     "model": (Model, None),
     "device": (DeviceOpt, None),
@@ -220,6 +235,7 @@ def run_options(
     lang: str | None = None,
     source: Path | None = None,
     source_lang: str | None = None,
+    source_pattern: str | None = None,
     no_lm: bool = False,
     model: str | None = None,
     device: Device | None = None,
@@ -235,10 +251,12 @@ def run_options(
 ) -> RunOptions:
     """The command line's values, validated (language codes, the glossary file) and typed."""
     from tqcheck.languages import SOURCE_LANGUAGES, normalise_lang
+    from tqcheck.sources import check_pattern
 
     return RunOptions(
         lang=normalise_lang(lang) if lang else None,
         source=source,
+        source_pattern=check_pattern(source_pattern) if source_pattern is not None else None,
         source_lang=normalise_lang(source_lang, "--source-lang", SOURCE_LANGUAGES) if source_lang else None,
         use_model=False if no_lm else None,
         model=model,
@@ -274,13 +292,23 @@ def _glossary_path(glossary: Path | None) -> Path | None:
 
 
 def _prepare(
-    paths_arg: list[str], options: RunOptions
+    paths_arg: list[str], options: RunOptions, quiet: bool = False
 ) -> tuple[list[Path], list[str], Settings, Scorer | None]:
     """What check, fix and report share: the files, the first file's settings, the model if wanted."""
     from tqcheck.config import settings_for
     from tqcheck.runner import collect_paths
+    from tqcheck.sources import DEFAULT_SOURCE_PATTERN
 
-    paths, errors = collect_paths(paths_arg)
+    notes: list[str] = []
+    paths, errors = collect_paths(paths_arg, options.source_pattern or DEFAULT_SOURCE_PATTERN, notes)
+    for note in [] if quiet else notes:
+        typer.echo(f"tqcheck: note: {note}", err=True)
+    if options.source is not None and not options.source.is_dir() and len(paths) > 1:
+        fail(
+            f"--source {options.source}: one source file pairs with one article, and {len(paths)} were "
+            "given; name sources like the article (port.txt → port.src.ar.txt) and give --source DIR "
+            "or --source-pattern"
+        )
     settings = settings_for(paths[0] if paths else None, options)
     scorer = _load_model(settings) if paths and settings.use_model else None
     return paths, errors, settings, scorer
@@ -366,6 +394,15 @@ def check(
         typer.Option("--show-source", help="Text format: show each finding's line with a caret under it."),
     ] = False,
     jobs: Jobs = 1,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Only the articles git says changed since REV (from where it and HEAD meet, "
+            "uncommitted and untracked files included): --changed-since origin/main.",
+        ),
+    ] = None,
     stdin_filename: StdinFilename = None,
     baseline: Annotated[
         Path | None,
@@ -395,7 +432,15 @@ def check(
     if "-" in files:
         report, settings = _check_stdin(files, options, stdin_filename)
     else:
-        paths, errors, settings, scorer = _prepare(files, options)
+        if changed_since is not None:
+            files = _changed(files, changed_since, options, quiet)
+        paths, errors, settings, scorer = _prepare(files, options, quiet)
+        if scorer is not None and _jobs(jobs) > 1 and len(paths) > 1 and not quiet:
+            typer.echo(
+                f"tqcheck: note: --jobs {jobs} does not apply with the language model: one loaded model "
+                "checks the files in turn (--no-lm checks them in parallel)",
+                err=True,
+            )
         report = run_check(paths, options, scorer=scorer, jobs=_jobs(jobs))
         report.errors[:0] = errors
     _tell(report, quiet)
@@ -422,32 +467,27 @@ def check(
     raise typer.Exit(0 if exit_zero and code == 1 else code)
 
 
+def _changed(files: list[str], rev: str, options: RunOptions, quiet: bool) -> list[str]:
+    """--changed-since: the articles among `files` that git lists as changed since `rev`."""
+    from tqcheck.changed import changed_articles
+    from tqcheck.sources import DEFAULT_SOURCE_PATTERN
+
+    changed = changed_articles(files, rev, options.source_pattern or DEFAULT_SOURCE_PATTERN)
+    if not changed and not quiet:
+        typer.echo(f"tqcheck: note: no article changed since {rev}", err=True)
+    return [str(path) for path in changed]
+
+
 def _check_stdin(files: list[str], options: RunOptions, name: str | None):
     """`-`: the article on standard input, checked as if it were the file `--stdin-filename`."""
     from tqcheck.config import settings_for
-    from tqcheck.document import RawDocument, analyse, decode_bytes
-    from tqcheck.engine import Report, check_document
+    from tqcheck.runner import check_stdin
 
     if files != ["-"]:
         fail("- (standard input) cannot be combined with other files")
-    path = Path(name) if name else None
-    settings = settings_for(path, options)
-    suffix = path.suffix.lower() if path else ""
-    file_format = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(suffix, "txt")
-    shown = name or "-"
-    decoded = decode_bytes(sys.stdin.buffer.read(), shown, settings.encoding)
+    settings = settings_for(Path(name) if name else None, options)
     scorer = _load_model(settings) if settings.use_model else None
-    report = Report()
-    source = None
-    if options.source is not None:
-        from tqcheck.runner import _source_document, read_source
-
-        raw_source = read_source(options, settings)
-        source = _source_document(RawDocument(shown, "", file_format, decoded), raw_source, settings)
-    if decoded.text.strip():
-        doc = analyse(RawDocument(shown, decoded.text, file_format, decoded), settings.lang)
-        report.files.append(check_document(doc, settings, scorer=scorer, source=source))
-    return report, settings
+    return check_stdin(sys.stdin.buffer.read(), name, options, scorer, settings), settings
 
 
 def _statistics(report, out) -> None:
