@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from tqcheck import __version__
-from tqcheck.errors import TqcheckError
+from tqcheck.errors import ConfigError, TqcheckError
 from tqcheck.options import RunOptions
 
 if TYPE_CHECKING:
@@ -33,10 +34,64 @@ app = typer.Typer(
     name="tqcheck",
     help="Find machine-translation artifacts in articles, fix them safely, report on them.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion and --show-completion, as typer users expect
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+class PlainCommand(TyperCommand):
+    """typer's command with the usage and errors users of ruff or git expect: an argument shown
+    by its metavar alone (`FILE...`, not `{FILE}...` and `FILE <list[str]>`), and a bad option
+    one line in plain words (not pydantic's "Value error, …") that the caller prints, exit 2."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for param in self.params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                shown = param.metavar + ("..." if param.nargs != 1 else "")
+                usage = shown if param.required else f"[{shown}]"
+                # typer >= 0.25 draws these two itself; older ones read the metavar alone
+                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+                param._usage_display_name = lambda usage=usage: usage  # type: ignore[method-assign]
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+        try:
+            return super().parse_args(ctx, args)
+        except typer.BadParameter as error:
+            if not error.message:  # a missing argument or option: click words it well
+                raise self._usage(error.format_message()) from None
+            name = error.param.opts[0] if error.param is not None and error.param.opts else "value"
+            if isinstance(error.param, TyperArgument) and error.param.metavar:
+                name = error.param.metavar
+            raise self._usage(f"{name}: {plain_words(error.message)}") from None
+        except USAGE_ERROR as error:
+            raise self._usage(error.format_message()) from None
+
+    def _usage(self, message: str) -> ConfigError:
+        return ConfigError(f"{message.rstrip('.')} (see tqcheck {self.name} --help)")
+
+
+# click's UsageError, which typer >= 0.25 vendors without exporting it (BadParameter derives from it)
+USAGE_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+# pydantic's wording, as typer >= 0.25 reports a bad value, in a user's words
+PLAIN_WORDS = (
+    (r"^Value error, ", ""),
+    (r"Input should be a valid integer.*", "expects a whole number"),
+    (r"Input should be a valid number.*", "expects a number"),
+    (r"Input should be greater than or equal to (\S+)", r"must be at least \1"),
+    (r"Input should be less than or equal to (\S+)", r"must be at most \1"),
+    (r"Input should be greater than (\S+)", r"must be more than \1"),
+)
+
+
+def plain_words(message: str) -> str:
+    import re
+
+    for pattern, words in PLAIN_WORDS:
+        message = re.sub(pattern, words, message)
+    return message
 
 
 class OutputFormat(StrEnum):
@@ -358,7 +413,7 @@ StdinFilename = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @shared_options
 def check(
     files: Files,
@@ -420,8 +475,14 @@ def check(
 ) -> None:
     """Check articles and report machine-translation artifacts.
 
-    Examples: tqcheck check docs/ --no-lm; tqcheck check a.md -f github -f sarif=tq.sarif;
-    cat a.txt | tqcheck check - --stdin-filename a.txt
+    Examples:
+
+    \b
+      tqcheck check docs/ --no-lm
+      tqcheck check a.md -f github -f sarif=tq.sarif
+      cat a.txt | tqcheck check - --stdin-filename a.txt
+      tqcheck check docs/ --source-pattern '{stem}.src.{lang}{suffix}'
+      tqcheck check docs/ --changed-since origin/main
     """
     from tqcheck.render import render
     from tqcheck.runner import run_check
@@ -517,7 +578,7 @@ def exit_code(report, fail_on: str) -> int:
     return 1 if any(f.severity.rank >= threshold for f in report.findings) else 0
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @shared_options
 def fix(
     files: Files,
@@ -533,6 +594,13 @@ def fix(
 
     Exit code: 0 when nothing is left to fix (or --write applied it), 1 when a diff was printed,
     2 on an input error.
+
+    Examples:
+
+    \b
+      tqcheck fix a.txt --no-lm > a.patch
+      tqcheck fix docs/ --write
+      tqcheck fix a.md --write --unsafe
     """
     from tqcheck.fixer import write_atomically
     from tqcheck.runner import fix_file
@@ -563,7 +631,7 @@ def fix(
     raise typer.Exit(2 if errors else (1 if changed and not write else 0))
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @shared_options
 def report(
     files: Files,
@@ -580,7 +648,14 @@ def report(
         ),
     ] = None,
 ) -> None:
-    """Write a correction report a person reads: the article with every finding highlighted."""
+    """Write a correction report a person reads: the article with every finding highlighted.
+
+    Examples:
+
+    \b
+      tqcheck report a.txt -o report.html
+      tqcheck report docs/ -o pr-comment.md --fail-on major
+    """
     from tqcheck.runner import run_check
 
     suffix = output.suffix.lower()
@@ -606,18 +681,40 @@ def report(
     raise typer.Exit(exit_code(result, str(fail_on)) if fail_on is not None else (2 if result.errors else 0))
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def compare(
-    hypothesis: Annotated[Path, typer.Argument(help="The translation to score: one segment per line.")],
-    ref: Annotated[list[Path], typer.Option("--ref", "-r", help="A reference translation (repeatable).")],
+    hypothesis: Annotated[
+        Path,
+        typer.Argument(
+            metavar="HYPOTHESIS", help="The translation to score: one segment per line.", show_default=False
+        ),
+    ],
+    ref: Annotated[
+        list[Path],
+        typer.Option("--ref", "-r", metavar="FILE", help="A reference translation (repeatable)."),
+    ],
     segments: Annotated[bool, typer.Option("--segments", help="Also score each segment.")] = False,
     lang: Annotated[
-        str | None, typer.Option("--lang", "-l", help="Target language (zh picks sacrebleu's zh tokenizer).")
+        str | None,
+        typer.Option(
+            "--lang", "-l", metavar="LANG", help="Target language (zh picks sacrebleu's zh tokenizer)."
+        ),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of the files.")] = "utf-8",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")
+    ] = "table",
+    encoding: Annotated[
+        str, typer.Option("--encoding", metavar="NAME", help="Encoding of the files.")
+    ] = "utf-8",
 ) -> None:
-    """BLEU, chrF and TER against one or more references (sacrebleu, with its signatures)."""
+    """BLEU, chrF and TER against one or more references (sacrebleu, with its signatures).
+
+    Examples:
+
+    \b
+      tqcheck compare mt.txt -r ref.txt
+      tqcheck compare mt.txt -r a.txt -r b.txt --segments -f json
+    """
     from tqcheck.metric import compare as run_compare
     from tqcheck.metric import read_segments, render
 
@@ -628,12 +725,24 @@ def compare(
     render(run_compare(hypotheses, references, lang, segments), sys.stdout, output_format)
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def rules(
-    code: Annotated[str | None, typer.Argument(help="A rule code (TQ201) or name (split-entity).")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    code: Annotated[
+        str | None, typer.Argument(metavar="RULE", help="A rule code (TQ201) or name (split-entity).")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")
+    ] = "text",
 ) -> None:
-    """List every rule, or print one rule's documentation and examples."""
+    """List every rule, or print one rule's documentation and examples.
+
+    Examples:
+
+    \b
+      tqcheck rules
+      tqcheck rules TQ201
+      tqcheck rules split-entity -f json
+    """
     from tqcheck.render.rules_doc import render_rule, render_table
 
     if output_format not in ("text", "json"):
@@ -647,23 +756,28 @@ def rules(
         render_rule(lookup(code), sys.stdout, output_format)
 
 
-@app.command("eval")
+@app.command("eval", cls=PlainCommand)
 def eval_command(
     gold: Annotated[
         Path,
         typer.Argument(
+            metavar="GOLD",
+            show_default=False,
             help="Annotated records (JSONL: id, lang, text, source?, spans), a WMT MQM span file (.tsv) "
-            "or an MLQE-PE post-editing folder."
+            "or an MLQE-PE post-editing folder.",
         ),
     ],
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")
+    ] = "text",
     no_lm: NoLM = False,
     model: Model = None,
     device: DeviceOpt = None,
     select: Select = None,
     ignore: Ignore = None,
     lang: Annotated[
-        list[str] | None, typer.Option("--lang", "-l", help="Only records in these languages.")
+        list[str] | None,
+        typer.Option("--lang", "-l", metavar="LANG", help="Only records in these languages (repeatable)."),
     ] = None,
     details: Annotated[
         bool, typer.Option("--details", help="Also list missed spans and false alarms.")
@@ -675,10 +789,18 @@ def eval_command(
         bool, typer.Option("--no-source", help="WMT/MLQE-PE: judge the translations without their sources.")
     ] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="WMT/MLQE-PE: only the first N segments.")
+        int | None,
+        typer.Option("--limit", min=1, metavar="N", help="WMT/MLQE-PE: only the first N segments."),
     ] = None,
 ) -> None:
-    """Precision, recall and fix accuracy of the checker against gold spans."""
+    """Precision, recall and fix accuracy of the checker against gold spans.
+
+    Examples:
+
+    \b
+      tqcheck eval corpora/dev/gold.jsonl --no-lm
+      tqcheck eval 2022_en-de_dev_processed.tsv --select TQ306 --limit 300
+    """
     import json
 
     from tqcheck.config import settings_for
@@ -751,20 +873,32 @@ def _load_model(settings):
         return load()
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def score(
-    file: Annotated[Path, typer.Argument(help="An article (.txt, .md, .html).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="An article (.txt, .md, .html).", show_default=False)
+    ],
     lang: Lang = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")
+    ] = "table",
     top: Annotated[
-        int, typer.Option("--top", min=1, help="How many surprising words and phrases to list.")
+        int,
+        typer.Option("--top", min=1, metavar="N", help="How many surprising words and phrases to list."),
     ] = 10,
     model: Model = None,
     device: DeviceOpt = None,
     threads: Threads = None,
     encoding: Encoding = None,
 ) -> None:
-    """Language-model surprisal: per-sentence perplexity and the most surprising words."""
+    """Language-model surprisal: per-sentence perplexity and the most surprising words.
+
+    Examples:
+
+    \b
+      tqcheck score article.txt
+      tqcheck score article.md --top 20 -f json
+    """
     from tqcheck.config import settings_for
     from tqcheck.document import analyse, read_articles
     from tqcheck.surprisal import render_score, surprisal_report
@@ -784,7 +918,7 @@ def score(
     render_score(report, sys.stdout, output_format)
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def server(
     lang: Lang = None,
     lm: Annotated[
@@ -801,7 +935,14 @@ def server(
         FailOn, typer.Option("--fail-on", help="Findings at or above it are shown as errors.")
     ] = FailOn.major,
 ) -> None:
-    """Language server over stdio for editors (diagnostics and quick fixes); needs tqcheck[server]."""
+    """Language server over stdio for editors (diagnostics and quick fixes); needs tqcheck[server].
+
+    Examples:
+
+    \b
+      tqcheck server
+      tqcheck server --lm --lang fr (editor settings: README, "In editors")
+    """
     from importlib.util import find_spec
 
     if find_spec("pygls") is None:
