@@ -918,6 +918,36 @@ def score(
     render_score(report, sys.stdout, output_format)
 
 
+class SchemaName(StrEnum):
+    output = "output"
+    config = "config"
+
+
+@app.command(cls=PlainCommand)
+def schema(
+    which: Annotated[
+        SchemaName,
+        typer.Argument(
+            metavar="output|config", help="The JSON output, or the configuration.", show_default=False
+        ),
+    ] = SchemaName.output,
+) -> None:
+    """Print the JSON Schema of `check --format json` (output) or of the configuration (config).
+
+    The same files are in the repository as docs/schema/output.schema.json and config.schema.json.
+
+    Examples:
+
+    \b
+      tqcheck schema > tqcheck-output.schema.json
+      tqcheck schema config
+    """
+    from importlib import resources
+
+    schema_file = resources.files("tqcheck") / "data" / "schema" / f"{which.value}.schema.json"
+    sys.stdout.write(schema_file.read_text(encoding="utf-8"))
+
+
 @app.command(cls=PlainCommand)
 def server(
     lang: Lang = None,
