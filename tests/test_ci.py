@@ -66,6 +66,19 @@ def test_sarif_rules_have_whole_first_sentences_and_help_uris(article: Path) -> 
         assert descriptor["helpUri"].startswith(driver["informationUri"]) and f'<a id="{anchor}"></a>' in page
 
 
+def test_the_project_url_is_written_in_one_place() -> None:
+    from tqcheck import PROJECT_URL
+
+    package = ROOT / "tqcheck"
+    holders = [
+        str(p.relative_to(ROOT))
+        for p in package.rglob("*.py")
+        if PROJECT_URL in p.read_text(encoding="utf-8")
+        or "github.com/tqcheck" in p.read_text(encoding="utf-8")
+    ]
+    assert holders == ["tqcheck/__init__.py"]
+
+
 def test_rules_page_is_current() -> None:
     # Regenerate with `python -m tqcheck.render.rules_doc` after changing a rule's docstring.
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_page()
