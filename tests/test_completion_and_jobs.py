@@ -50,3 +50,9 @@ def test_jobs_with_the_model_says_it_runs_in_turn(two: list[str], monkeypatch: p
     # The model's ranking was used: the fake scorer's preferred candidate comes first.
     assert json.loads(serial.stdout)["files"][0]["findings"][0]["suggestions"][0]["replacement"] == "incident"
     assert run_cli("check", *two, "-j", "2", "--no-lm", "-q").stderr == ""
+
+
+def test_output_file_is_ruffs_spelling_of_output(two: list[str], tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    result = run_cli("check", two[0], "--no-lm", "-f", "json", "--output-file", str(target))
+    assert result.stdout == "" and json.loads(target.read_text(encoding="utf-8"))["files"][0]["findings"]

@@ -429,7 +429,10 @@ def check(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the output to this file.")
+        Path | None,
+        typer.Option(
+            "--output", "--output-file", "-o", metavar="FILE", help="Write the output to this file."
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
