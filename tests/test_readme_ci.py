@@ -108,3 +108,16 @@ def test_pre_commit_hooks_install_without_torch_and_skip_sources(tmp_path: Path)
     result = run_cli(*check["entry"].split()[1:], "-f", "json", *files, cwd=tmp_path)
     assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["port.txt"]
     assert result.returncode == 1
+
+
+def test_the_language_server_is_documented_for_neovim_and_vs_code() -> None:
+    section = README.split("## In editors\n", 1)[1].split("\n## ", 1)[0]
+    neovim = section.split("```lua\n", 1)[1].split("```", 1)[0]
+    assert 'cmd = { "tqcheck", "server" }' in neovim and 'vim.lsp.enable("tqcheck")' in neovim
+    manifest = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    assert manifest["main"] == "extension.js" and "vscode-languageclient" in manifest["dependencies"]
+    extension = section.split("```js\n", 1)[1].split("```", 1)[0]
+    assert '{ command: "tqcheck", args: ["server"] }' in extension
+    # the options the settings mention are the server's
+    help_text = run_cli("server", "--help").stdout
+    assert all(option in help_text for option in ("--lm", "--lang", "--select", "--fail-on"))
