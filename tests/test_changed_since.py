@@ -77,6 +77,11 @@ def test_nothing_changed_is_a_note_and_exit_0(repo: Path) -> None:
     assert result.returncode == 1  # the untracked and modified files before the stash
 
 
+def test_with_standard_input_is_one_line(repo: Path) -> None:
+    result = run_cli("check", "-", "--no-lm", "--changed-since", "main", cwd=repo, input_text=CLEAN)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "standard input" in result.stderr
+
+
 @pytest.mark.parametrize("rev", ["no-such-branch", "--output=x"])
 def test_a_bad_revision_is_one_line(repo: Path, rev: str) -> None:
     result = run_cli("check", "news", "--no-lm", f"--changed-since={rev}", cwd=repo)

@@ -494,6 +494,8 @@ def check(
         options = replace(options, fail_on=str(fail_on))
     outputs = _formats(output_format or [], output)
     if "-" in files:
+        if changed_since is not None:
+            fail("--changed-since lists files from git; it cannot be combined with - (standard input)")
         report, settings = _check_stdin(files, options, stdin_filename)
     else:
         if changed_since is not None:
