@@ -9,7 +9,10 @@ each file `fix --write` runs in process (rules only, `--lang` given) and is audi
   outside-spans   the written bytes differ from the original bytes outside the edited spans
   undecodable     the written file does not decode strictly in the encoding it was read with
   second-run      a second `fix` run on the written file still changes it
-  new-finding     a finding in a span a fix wrote, of a rule that had none there before
+  new-finding     a finding in a span a fix wrote, of a rule that had none there before: split
+                  into `within` (the finding lies inside the written text: the fix wrote it) and
+                  `around` (it spans text beyond the edit, which the fix made readable: a
+                  sentence now identified as foreign, a residue line whose letters were repaired)
 
     python bench/fuzz_fix.py [--files 2000] [--seed 0] [--jobs 2] [--show 5] [--keep DIR]
 """
@@ -283,9 +286,10 @@ def audit(seed: int, folder: str) -> Audit:
                 continue
             if any(b.rule == finding.rule and b.start <= hi and b.end >= lo for b in before):
                 continue
-            result_audit.problems.append("new-finding")
+            within = start <= finding.start and finding.end <= end
+            result_audit.problems += ["new-finding", "new-finding within" if within else "new-finding around"]
             result_audit.details.append(
-                f"{finding.rule} {finding.start}-{finding.end} {result.fixed[finding.start : finding.end]!r} "
+                f"{'within' if within else 'around'} {finding.rule} {finding.start}-{finding.end} {result.fixed[finding.start : finding.end]!r} "
                 f"after writing {result.fixed[start:end]!r} over "
                 f"{result.original[lo:hi]!r}"
             )
@@ -328,11 +332,14 @@ def main() -> None:
     counts = Counter(problem for a in audits for problem in set(a.problems))
     fixed = sum(a.fixed for a in audits)
     print(f"files {len(audits)}  changed by fix {fixed}")
-    for problem in ("outside-spans", "undecodable", "second-run", "new-finding"):
+    for problem in ("outside-spans", "undecodable", "second-run", "new-finding within", "new-finding around"):
         print(f"{problem:<14} {counts.get(problem, 0):5d}")
         shown = [a for a in audits if problem in a.problems][: args.show]
         for a in shown:
             print(f"    {a.name}: {'; '.join(a.details)[:400]}")
+    print(f"new-finding (either) {counts.get('new-finding', 0)}")
+    rules = Counter(d.split()[1] for a in audits for d in a.details if d.startswith(("within", "around")))
+    print("new findings by rule:", dict(rules.most_common()))
     errors = [a for a in audits if a.details and not a.problems and a.details[0].startswith("not fixed")]
     print(f"not fixable (input errors) {len(errors)}")
 

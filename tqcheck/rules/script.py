@@ -148,6 +148,8 @@ def _quoted(doc: Document, first: Token, last: Token) -> bool:
 
 
 LATIN_LANGUAGES = ("en", "fr", "es", "de", "pt")
+# The rules that apply the target language's typographic conventions.
+LOCALE_CONVENTIONS = ("TQ501", "TQ502", "TQ503", "TQ504", "TQ507", "TQ508")
 # A word another language uses every day and the target hardly knows ("workers": 4.95 in English,
 # 2.76 in German, where web text carries some English). Loanwords are common in the target too.
 RARE_IN_TARGET_ZIPF = 3.0
@@ -237,7 +239,10 @@ class ForeignSentence(Rule):
     category = Category.ACCURACY
     severity = Severity.MAJOR
     fix_availability = FixAvailability.NEVER
-    subsumes = frozenset({"TQ302", "TQ304", "TQ305"})
+    # A sentence in another language needs translating; the target's locale conventions
+    # (spacing, quotation marks, digits, punctuation) do not apply to it, and "fixing" them
+    # would rewrite another language's punctuation by this one's rules.
+    subsumes = frozenset({"TQ302", "TQ304", "TQ305", *LOCALE_CONVENTIONS})
     examples = (
         bad(
             "El ministro llegó a Lima el lunes. [[The government will announce new measures next week.]] "
