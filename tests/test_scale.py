@@ -72,12 +72,14 @@ WORDS = ["Port", "Elizabeth", "port", "Nagorno", "Karabakh", "7", "a1", "Ã‰", "å
 @settings(max_examples=300, deadline=None)
 def test_one_pass_name_lookup_agrees_with_searching_the_text(parts: list[str], left: str, right: str) -> None:
     """TQ201's one-pass lookup answers as a search of the whole text would, for every joiner."""
-    from tqcheck.rules.structure import _occurs_outside, _WholeWordOccurrences
+    from tqcheck.rules.structure import _NameOccurrences, _occurs_outside
 
     text = "".join(parts)
     names = [f"{left}{joiner}{right}" for joiner in ("", "-", " ")]
-    occurrences = _WholeWordOccurrences(text, names)
+    occurrences = _NameOccurrences(text, names)
     for name in names:
         for start, end in ((0, 0), (0, len(text) // 2), (len(text) // 3, len(text))):
             expected = _occurs_outside(text, name, start, end, whole_words=True)
             assert occurrences.outside(name, start, end) == expected, (text, name, start, end)
+            expected = _occurs_outside(text, name, start, end)
+            assert occurrences.anywhere_outside(name, start, end) == expected, (text, name, start, end)

@@ -89,9 +89,9 @@ class SplitEntity(Rule):
             for left, right in [words]
             for joiner in (joiners if cased else ["", *joiners])
         )
-        occurrences = _WholeWordOccurrences(doc.text, names)
+        occurrences = _NameOccurrences(doc.text, names)
         for first, second in pairs:
-            finding = self._split(doc, ctx, first, second, cased, joiners)
+            finding = self._split(doc, ctx, first, second, cased, joiners, occurrences)
             if finding is None:
                 finding = self._joined_elsewhere(doc, first, second, cased, joiners, occurrences)
             if finding:
@@ -139,6 +139,7 @@ class SplitEntity(Rule):
         second: Sentence,
         cased: bool,
         joiners: list[str],
+        occurrences: _NameOccurrences,
     ) -> Finding | None:
         fragment = self._fragment_words(doc, second, ctx)
         if fragment is None:
@@ -186,7 +187,7 @@ class SplitEntity(Rule):
                 if noun
                 else candidate.removesuffix(final)
             )
-            used_elsewhere = rank < len(joiners) and _occurs_outside(text, name, start, end)
+            used_elsewhere = rank < len(joiners) and occurrences.anywhere_outside(name, start, end)
             # Safe only when the article itself writes the joined name: which join is right
             # (hyphen or space) depends on the name.
             confidence = 0.9 if used_elsewhere else max(0.3, 0.6 - 0.1 * rank)
@@ -205,7 +206,7 @@ class SplitEntity(Rule):
         second: Sentence,
         cased: bool,
         joiners: list[str],
-        occurrences: _WholeWordOccurrences,
+        occurrences: _NameOccurrences,
     ) -> Finding | None:
         """A sentence boundary between the two parts of a name that the article writes whole
         elsewhere (in its title, in another paragraph): "… in Port. Elizabeth officials said" where
@@ -286,9 +287,10 @@ def _boundary_words(
 WORD_RUN = regex.compile(r"[\p{L}\p{N}]+")
 
 
-class _WholeWordOccurrences:
-    """Answers "does this name occur as whole words outside this span?" for a known set of names,
-    from one pass over the text (`_occurs_outside(..., whole_words=True)` for each name, linear).
+class _NameOccurrences:
+    """Answers "does this name occur outside this span?" on a long text without searching all of
+    it per question (what `_occurs_outside` would answer). As whole words, for a known set of
+    names, from one pass over the text; anywhere, by searching each name once.
 
     A whole-word occurrence starts a run of letters and digits, and that run is the name's own
     first run (or the whole name, when the name is one run); the pass records where the first
@@ -302,6 +304,7 @@ class _WholeWordOccurrences:
             if run.group() in wanted:
                 self._starts.setdefault(run.group(), []).append(run.start())
         self._found: dict[str, list[int]] = {}
+        self._anywhere: dict[str, list[int]] = {}
 
     @staticmethod
     def _key(name: str) -> str | None:
@@ -324,6 +327,18 @@ class _WholeWordOccurrences:
                 if self.text.startswith(name, position) and _bounded(self.text, name, position)
             ]
         return any(p + len(name) <= start or p >= end for p in self._found[name])
+
+    def anywhere_outside(self, name: str, start: int, end: int) -> bool:
+        """Whether `name` occurs anywhere outside [start, end), even inside a word. Each name's
+        occurrences are searched once and kept: a search per question is quadratic when the
+        same name is asked about all along a long text."""
+        if name not in self._anywhere:
+            positions, position = [], self.text.find(name)
+            while position != -1:
+                positions.append(position)
+                position = self.text.find(name, position + 1)
+            self._anywhere[name] = positions
+        return any(p + len(name) <= start or p >= end for p in self._anywhere[name])
 
 
 def _bounded(text: str, name: str, position: int) -> bool:
