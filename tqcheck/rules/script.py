@@ -347,13 +347,24 @@ class ForeignDigits(Rule):
             )
 
 
+def _after_foreign_letter(text: str, position: int, scripts: list[str]) -> bool:
+    """Whether the mark at `position` follows (past one closing quote or bracket) a letter of a
+    script the language does not use: it then punctuates text in that script."""
+    before = position - 1
+    if before > 0 and text[before] in '"”’)）」':
+        before -= 1
+    if before < 0 or not text[before].isalpha():
+        return False
+    return main_script(text[before]) not in scripts
+
+
 class ForeignPunctuation(Rule):
     """Flags punctuation from another writing system: the Arabic comma (،) or question mark (؟) in
     a Latin-script article, a Latin comma in Arabic, half-width punctuation in Chinese.
 
     ## What it does
     Two tables in `locale.toml`: `punctuation.foreign` (characters the language never uses, with
-    their replacement) and `punctuation.native` (ASCII characters that, right after a letter of
+    their replacement; not after a letter of another script, whose text they punctuate) and `punctuation.native` (ASCII characters that, right after a letter of
     the language's own script, should be the native form: "," → "，" after a Han character).
 
     ## Why is this bad?
@@ -378,6 +389,7 @@ class ForeignPunctuation(Rule):
         bad("قال الوزير[[,]] إن الهدنة صامدة.", lang="ar", fixed="قال الوزير، إن الهدنة صامدة."),
         good("政府表示，停火仍在维持。GDP增长3.5%。", lang="zh"),
         good("قال الوزير، إن الهدنة صامدة منذ 3,5 أيام.", lang="ar"),
+        good("The sign read 港口关闭，请绕行 in red letters."),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -388,6 +400,8 @@ class ForeignPunctuation(Rule):
         text = doc.text
         if foreign:
             for match in regex.finditer("|".join(regex.escape(c) for c in foreign), text):
+                if _after_foreign_letter(text, match.start(), scripts):
+                    continue  # "，" after a Han character belongs to a Chinese phrase, not to this text
                 yield self._report(doc, match.start(), match.group(0), foreign[match.group(0)])
         if native:
             script_class = "".join(rf"\p{{Script={s}}}" for s in scripts)
