@@ -5,13 +5,16 @@
 The folder is made from the corpus articles (all eight languages), copied under new names.
 With --old (a checkout of an earlier commit), the old code runs the same folder alternately with
 the new in the same run (through bench/_launch.py, so both pay the same start), and each line
-gives the median of --rounds and the ratio of new to old.
+gives the median of --rounds and the ratio of new to old. First it prints the machine's parallel
+headroom: two CPU-bound loops run one after the other, then in two processes at once. On a
+machine whose cores are busy with other work the second is no faster, and neither can --jobs 2 be.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import shutil
 import statistics
 import subprocess
@@ -31,6 +34,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     roots = {"new": ROOT, **({"old": args.old} if args.old else {})}
+    print(json.dumps(headroom()), flush=True)
     sources = [p for p in sorted(ROOT.glob("corpora/dev/*/*.txt")) if ".src." not in p.name]
     results = []
     with tempfile.TemporaryDirectory() as folder:
@@ -59,6 +63,29 @@ def main() -> None:
                 if name == "new" and "old" in roots:
                     results[-1]["new_over_old_time"] = round(median / statistics.median(times["old"]), 2)
                 print(json.dumps(results[-1]), flush=True)
+
+
+def _spin(count: int) -> int:
+    total = 0
+    for i in range(count):
+        total += i
+    return total
+
+
+def headroom(count: int = 10_000_000) -> dict[str, float]:
+    """Seconds for two CPU-bound loops in one process, and in two processes at once."""
+    started = time.perf_counter()
+    _spin(count), _spin(count)
+    serial = time.perf_counter() - started
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_spin, [count, count])
+    parallel = time.perf_counter() - started
+    return {
+        "headroom_serial_s": round(serial, 2),
+        "headroom_2_processes_s": round(parallel, 2),
+        "speedup_available": round(serial / parallel, 2),
+    }
 
 
 def _run(root: Path, folder: str, jobs: int) -> tuple[float, int | None]:
