@@ -115,3 +115,17 @@ def test_an_unwritable_cache_still_identifies(tmp_path: Path, monkeypatch: pytes
         assert languages.identify("Le port a rouvert mardi après une longue grève.")[0] == "fr"
     finally:
         languages._identifier.cache_clear()
+
+
+def test_a_damaged_identifier_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TQCHECK_CACHE", str(tmp_path))
+    languages._identifier.cache_clear()
+    try:
+        languages._identifier()
+        (cached,) = (tmp_path / "langid").glob("*.npz")
+        cached.write_bytes(cached.read_bytes()[:1000])  # a copy cut short
+        languages._identifier.cache_clear()
+        assert languages.identify("Der Hafen wurde am Dienstag wieder geöffnet.")[0] == "de"
+        assert cached.stat().st_size > 1000
+    finally:
+        languages._identifier.cache_clear()

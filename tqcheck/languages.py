@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from array import array
 from functools import lru_cache
 from pathlib import Path
@@ -82,7 +83,7 @@ def _identifier():  # -> py3langid.langid.LanguageIdentifier over SOURCE_LANGUAG
     try:
         with np.load(cached, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # missing or damaged: rebuild
         identifier = LanguageIdentifier.from_model_file(model, norm_probs=True)
         identifier.set_languages(languages)
         arrays = {
