@@ -51,6 +51,11 @@ PATHOLOGICAL = {
     "100 KB of spaces in a line": ("txt", "The port reopened." + " " * 100_000 + "Trade resumed.\n"),
     "40,000 letters without a space": ("txt", "The port reopened. " + "a" * 40_000 + " Trade resumed.\n"),
     "Markdown line with 20,000 `![`": ("md", "# Port strike\n\nThe port reopened " + "![" * 20_000 + "\n"),
+    "Markdown page, 4,000 residue lines": (
+        "md",
+        "# Port strike\n\n"
+        + "".join(f"The port reopened on day {i}.\n\nShare on Facebook\n\n" for i in range(4000)),
+    ),
 }
 
 

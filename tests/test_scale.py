@@ -83,3 +83,14 @@ def test_one_pass_name_lookup_agrees_with_searching_the_text(parts: list[str], l
             assert occurrences.outside(name, start, end) == expected, (text, name, start, end)
             expected = _occurs_outside(text, name, start, end)
             assert occurrences.anywhere_outside(name, start, end) == expected, (text, name, start, end)
+
+
+def test_a_long_markdown_page_loses_every_residue_line_and_keeps_its_paragraphs() -> None:
+    """Each residue block is deleted with its line, however many there are (looked up from the
+    lines' own characters, not by scanning the page per block)."""
+    import tqcheck
+
+    paragraphs = [f"The port reopened on day {i} after the strike ended." for i in range(150)]
+    page = "# Port strike\n\n" + "".join(f"{p}\n\nShare on Facebook\n\n" for p in paragraphs)
+    fixed = tqcheck.fix(page, lang="en", model=False, format="md").text
+    assert fixed == "# Port strike\n\n" + "".join(f"{p}\n\n" for p in paragraphs)
