@@ -364,8 +364,9 @@ class ForeignPunctuation(Rule):
 
     ## What it does
     Two tables in `locale.toml`: `punctuation.foreign` (characters the language never uses, with
-    their replacement; not after a letter of another script, whose text they punctuate) and `punctuation.native` (ASCII characters that, right after a letter of
-    the language's own script, should be the native form: "," → "，" after a Han character).
+    their replacement; not after a letter of another script, whose text they punctuate) and
+    `punctuation.native` (ASCII characters that, right after a letter of the language's own
+    script, should be the native form: "," → "，" after a Han character).
 
     ## Why is this bad?
     MT and copy-paste carry the source's punctuation over; it looks wrong and breaks the
