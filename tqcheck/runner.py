@@ -164,13 +164,21 @@ def run_check(
     return report
 
 
+# How many files are read ahead to find the languages to warm: enough to meet each language of a
+# mixed folder, few enough that a folder of 100,000 files does not wait for a pass over all.
+WARM_SCAN = 200
+
+
 def _first_file_per_language(paths: list[Path], options: RunOptions) -> list[int]:
-    """The index of the first file of each target language (as configured, or identified from
-    the file's text: a hint for warming, so the raw text is good enough)."""
-    from tqcheck.languages import detect_language
+    """The index of the first file of each target language among the first WARM_SCAN files (as
+    configured, or identified from the file's text: a hint for warming, so the raw text is good
+    enough). A language first met later is loaded by the workers themselves."""
+    from tqcheck.languages import SUPPORTED, detect_language
 
     first: dict[str, int] = {}
-    for index, path in enumerate(paths):
+    for index, path in enumerate(paths[:WARM_SCAN]):
+        if len(first) == len(SUPPORTED):
+            break
         try:
             settings = settings_for_path(path, options)
             articles = read_articles(path, settings.encoding)
