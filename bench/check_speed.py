@@ -1,6 +1,12 @@
 """Rules-only speed: a 2,000-word article with --no-lm, in-process and as a command.
 
-    python bench/check_speed.py [--repeat 20]
+    python bench/check_speed.py [--repeat 20] [--old DIR] [--rounds 7]
+
+With --old (a checkout of an earlier commit: `git worktree add /tmp/old <commit>`), also the
+start-up figure of issue 13: the wall time of `tqcheck check ARTICLE --no-lm` on a 400-word
+article (corpora/dev/en/mt-port-strike.txt), with and without --lang, for the old and the new
+code alternately in the same run (medians of --rounds), and their ratio. Both go through
+bench/_launch.py, so each pays the same interpreter start.
 
 In-process: the time of reading, segmenting and checking once the pipelines are loaded (what a
 long-running service or `--jobs` worker pays per article), and the first, cold check. As a
@@ -37,7 +43,11 @@ def article(words: int = 2000) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--old", type=Path, help="an older checkout to compare start-up with")
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
+    if args.old:
+        startup(args.old, args.rounds)
     text = article()
     from tqcheck.config import Settings
     from tqcheck.document import load_text
@@ -82,6 +92,28 @@ def main() -> None:
         "torch_imported": "torch" in sys.modules,
     }
     print(json.dumps(report))
+
+
+def startup(old: Path, rounds: int) -> None:
+    """Median wall time of one short `check --no-lm` in a new process, old code against new."""
+    article_path = ROOT / "corpora" / "dev" / "en" / "mt-port-strike.txt"
+    launcher = ROOT / "bench" / "_launch.py"
+    for extra in (["--lang", "en"], []):
+        times: dict[str, list[float]] = {"old": [], "new": []}
+        for _ in range(rounds):
+            for name, root in (("old", old), ("new", ROOT)):
+                command = [sys.executable, str(launcher), str(root), "check", str(article_path), "--no-lm"]
+                started = time.perf_counter()
+                subprocess.run([*command, *extra], capture_output=True, check=False)
+                times[name].append(time.perf_counter() - started)
+        old_s, new_s = statistics.median(times["old"]), statistics.median(times["new"])
+        label = "with --lang en" if extra else "language detected"
+        print(
+            f"start-up, 400-word article, {label}: old {old_s:.3f} s, new {new_s:.3f} s "
+            f"(median of {rounds}; new/old {new_s / old_s:.2f}; "
+            f"new range {min(times['new']):.3f}–{max(times['new']):.3f} s)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

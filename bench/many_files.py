@@ -1,15 +1,22 @@
 """Rules-only throughput on a folder of 200 articles: articles per second with --jobs 1 and 2.
 
-    python bench/many_files.py [--articles 200] [--jobs 1,2]
+    python bench/many_files.py [--articles 200] [--jobs 1,2] [--old DIR] [--rounds 3]
 
 The folder is made from the corpus articles (all eight languages), copied under new names.
+With --old (a checkout of an earlier commit), the old code runs the same folder alternately with
+the new in the same run (through bench/_launch.py, so both pay the same start), and each line
+gives the median of --rounds and the ratio of new to old. First it prints the machine's parallel
+headroom: two CPU-bound loops run one after the other, then in two processes at once. On a
+machine whose cores are busy with other work the second is no faster, and neither can --jobs 2 be.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +30,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--old", type=Path, help="an older checkout to compare with")
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
+    roots = {"new": ROOT, **({"old": args.old} if args.old else {})}
+    print(json.dumps(headroom()), flush=True)
     sources = [p for p in sorted(ROOT.glob("corpora/dev/*/*.txt")) if ".src." not in p.name]
     results = []
     with tempfile.TemporaryDirectory() as folder:
@@ -31,37 +42,60 @@ def main() -> None:
             source = sources[i % len(sources)]
             shutil.copy(source, Path(folder, f"{i:03d}-{source.parent.name}-{source.name}"))
         for jobs in [int(j) for j in args.jobs.split(",")]:
-            started = time.perf_counter()
-            run = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "tqcheck",
-                    "check",
-                    folder,
-                    "--no-lm",
-                    "--jobs",
-                    str(jobs),
-                    "--format",
-                    "json",
-                    "--fail-on",
-                    "never",
-                ],
-                capture_output=True,
-                text=True,
-            )
-            elapsed = time.perf_counter() - started
-            files = len(json.loads(run.stdout)["files"]) if run.returncode == 0 else None
-            results.append(
-                {
-                    "jobs": jobs,
-                    "articles": files,
-                    "seconds": round(elapsed, 2),
-                    "articles_per_s": round(args.articles / elapsed, 1),
-                    "exit_code": run.returncode,
-                }
-            )
-            print(json.dumps(results[-1]), flush=True)
+            times: dict[str, list[float]] = {name: [] for name in roots}
+            counts: dict[str, int | None] = {}
+            for _ in range(args.rounds):
+                for name, root in roots.items():
+                    seconds, counts[name] = _run(root, folder, jobs)
+                    times[name].append(seconds)
+            for name in roots:
+                median = statistics.median(times[name])
+                results.append(
+                    {
+                        "code": name,
+                        "jobs": jobs,
+                        "articles": counts[name],
+                        "seconds": round(median, 2),
+                        "articles_per_s": round(args.articles / median, 1),
+                        "rounds": [round(t, 2) for t in times[name]],
+                    }
+                )
+                if name == "new" and "old" in roots:
+                    results[-1]["new_over_old_time"] = round(median / statistics.median(times["old"]), 2)
+                print(json.dumps(results[-1]), flush=True)
+
+
+def _spin(count: int) -> int:
+    total = 0
+    for i in range(count):
+        total += i
+    return total
+
+
+def headroom(count: int = 10_000_000) -> dict[str, float]:
+    """Seconds for two CPU-bound loops in one process, and in two processes at once."""
+    started = time.perf_counter()
+    _spin(count), _spin(count)
+    serial = time.perf_counter() - started
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_spin, [count, count])
+    parallel = time.perf_counter() - started
+    return {
+        "headroom_serial_s": round(serial, 2),
+        "headroom_2_processes_s": round(parallel, 2),
+        "speedup_available": round(serial / parallel, 2),
+    }
+
+
+def _run(root: Path, folder: str, jobs: int) -> tuple[float, int | None]:
+    """Wall time of one `check FOLDER --no-lm --jobs N`, and how many files it reported."""
+    command = [sys.executable, str(ROOT / "bench" / "_launch.py"), str(root), "check", folder, "--no-lm"]
+    command += ["--jobs", str(jobs), "--format", "json", "--fail-on", "never"]
+    started = time.perf_counter()
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    return elapsed, len(json.loads(run.stdout)["files"]) if run.returncode == 0 else None
 
 
 if __name__ == "__main__":

@@ -6,12 +6,17 @@ spaces, a long run of letters without a space, a Markdown line of many `![`. Eac
 its own `tqcheck check` process; peak memory is that process's maximum resident set size.
 Figures are printed, never asserted.
 
-    python bench/scale.py [--lang en] [--sizes 1 4 10] [--timeout 900] [--only realistic|pathological]
+    python bench/scale.py [--lang en] [--sizes 1 4 10 50] [--timeout 900] [--only realistic|pathological]
+
+After the realistic sizes it prints the growth between consecutive sizes as an exponent
+(time ∝ size^k: 1 is linear; n log n from 10 to 50 MB is about 1.1) and seconds per MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import math
 import os
 import subprocess
 import sys
@@ -46,11 +51,16 @@ PATHOLOGICAL = {
     "100 KB of spaces in a line": ("txt", "The port reopened." + " " * 100_000 + "Trade resumed.\n"),
     "40,000 letters without a space": ("txt", "The port reopened. " + "a" * 40_000 + " Trade resumed.\n"),
     "Markdown line with 20,000 `![`": ("md", "# Port strike\n\nThe port reopened " + "![" * 20_000 + "\n"),
+    "Markdown page, 4,000 residue lines": (
+        "md",
+        "# Port strike\n\n"
+        + "".join(f"The port reopened on day {i}.\n\nShare on Facebook\n\n" for i in range(4000)),
+    ),
 }
 
 
-def run(path: Path, lang: str, timeout: float) -> tuple[str, str]:
-    """Wall time and peak RSS of one `tqcheck check` process, as printable strings."""
+def run(path: Path, lang: str, timeout: float) -> tuple[str, str, float | None]:
+    """Wall time and peak RSS of one `tqcheck check` process, as printable strings, and the time."""
     command = [
         sys.executable,
         "-m",
@@ -73,35 +83,46 @@ def run(path: Path, lang: str, timeout: float) -> tuple[str, str]:
         if time.perf_counter() > deadline:
             process.kill()
             os.wait4(process.pid, 0)
-            return f"> {timeout:.0f} s (stopped)", "–"
+            return f"> {timeout:.0f} s (stopped)", "–", None
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / 1024  # kilobytes on Linux
     note = "" if code in (0, 1) else f" (exit {code}: {process.stderr.read().decode()[-200:].strip()})"
-    return f"{elapsed:8.1f} s{note}", f"{peak:7.0f} MB"
+    return f"{elapsed:8.1f} s{note}", f"{peak:7.0f} MB", elapsed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="en")
-    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 4, 10], help="sizes in MB")
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 4, 10, 50], help="sizes in MB")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per case")
     parser.add_argument("--only", choices=("realistic", "pathological"))
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = []
+    timed: list[tuple[float, float]] = []  # (MB, seconds) of the realistic runs
     with tempfile.TemporaryDirectory(prefix="tqcheck-scale-") as folder:
         if args.only != "pathological":
             for size in args.sizes:
                 path = Path(folder) / f"{args.lang}-{size:g}mb.txt"
                 path.write_text(realistic(args.lang, int(size * MB)), encoding="utf-8")
-                rows.append((f"{size:g} MB of {args.lang} articles", *run(path, args.lang, args.timeout)))
+                *shown, seconds = run(path, args.lang, args.timeout)
+                rows.append((f"{size:g} MB of {args.lang} articles", *shown))
+                if seconds is not None:
+                    timed.append((size, seconds))
                 print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>10}", flush=True)
+            for (small, fast), (large, slow) in itertools.pairwise(timed):
+                exponent = math.log(slow / fast) / math.log(large / small)
+                print(
+                    f"growth {small:g} → {large:g} MB: time ×{slow / fast:.2f} for size ×{large / small:g} "
+                    f"(exponent {exponent:.2f}); {fast / small:.1f} → {slow / large:.1f} s per MB",
+                    flush=True,
+                )
         if args.only != "realistic":
             for name, (suffix, text) in PATHOLOGICAL.items():
                 path = Path(folder) / f"case.{suffix}"
                 path.write_text(text, encoding="utf-8")
-                rows.append((name, *run(path, "en", args.timeout)))
+                rows.append((name, *run(path, "en", args.timeout)[:2]))
                 print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>10}", flush=True)
 
 

@@ -94,8 +94,21 @@ def test_subsumes_drops_the_named_rules_inside_an_untranslated_sentence() -> Non
 def test_subsumes_does_not_reach_outside_the_span() -> None:
     sentence = made("TQ303", 10, 50, Category.ACCURACY)
     inside, outside = made("TQ305", 20, 27, Category.ACCURACY), made("TQ305", 60, 67, Category.ACCURACY)
-    unrelated = made("TQ501", 20, 27)
+    unrelated = made("TQ202", 20, 27)
     assert drop_subsumed([sentence, inside, outside, unrelated]) == [sentence, outside, unrelated]
+
+
+def test_fix_leaves_a_foreign_sentences_punctuation_to_its_translator() -> None:
+    """A sentence left in Chinese is reported whole (TQ303); `fix` does not rewrite its
+    punctuation by English rules, which would make it neither language's."""
+    import tqcheck
+
+    text = "Officials said the campaign would go on. 疫苗接种工作将持续到年底。\nVillage officials agreed.\n"
+    result = tqcheck.check(text, lang="en", model=False)
+    assert [(f.rule, f.text) for f in result.findings if f.rule.startswith(("TQ303", "TQ5"))] == [
+        ("TQ303", "疫苗接种工作将持续到年底。")
+    ]
+    assert tqcheck.fix(text, lang="en", model=False).text == text
 
 
 def test_without_a_wide_finding_nothing_is_dropped() -> None:

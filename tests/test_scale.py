@@ -3,6 +3,9 @@ bench/scale.py, never asserted here."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tqcheck.document import Decoded, RawDocument, analyse, load_text
 from tqcheck.engine import drop_subsumed
 from tqcheck.findings import Category, Finding, Severity
@@ -60,3 +63,34 @@ def test_drop_subsumed_drops_only_what_a_residue_line_contains() -> None:
     same_line = _finding("TQ102", 100, 200, Category.RESIDUE)
     kept = drop_subsumed([outside, inside, residue, straddling, same_line])
     assert kept == [outside, residue, straddling, same_line]
+
+
+WORDS = ["Port", "Elizabeth", "port", "Nagorno", "Karabakh", "7", "a1", "É", "北京", "-", " ", ". ", "(", "é"]
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.sampled_from(WORDS), st.sampled_from(WORDS))
+@settings(max_examples=300, deadline=None)
+def test_one_pass_name_lookup_agrees_with_searching_the_text(parts: list[str], left: str, right: str) -> None:
+    """TQ201's one-pass lookup answers as a search of the whole text would, for every joiner."""
+    from tqcheck.rules.structure import _NameOccurrences, _occurs_outside
+
+    text = "".join(parts)
+    names = [f"{left}{joiner}{right}" for joiner in ("", "-", " ")]
+    occurrences = _NameOccurrences(text, names)
+    for name in names:
+        for start, end in ((0, 0), (0, len(text) // 2), (len(text) // 3, len(text))):
+            expected = _occurs_outside(text, name, start, end, whole_words=True)
+            assert occurrences.outside(name, start, end) == expected, (text, name, start, end)
+            expected = _occurs_outside(text, name, start, end)
+            assert occurrences.anywhere_outside(name, start, end) == expected, (text, name, start, end)
+
+
+def test_a_long_markdown_page_loses_every_residue_line_and_keeps_its_paragraphs() -> None:
+    """Each residue block is deleted with its line, however many there are (looked up from the
+    lines' own characters, not by scanning the page per block)."""
+    import tqcheck
+
+    paragraphs = [f"The port reopened on day {i} after the strike ended." for i in range(150)]
+    page = "# Port strike\n\n" + "".join(f"{p}\n\nShare on Facebook\n\n" for p in paragraphs)
+    fixed = tqcheck.fix(page, lang="en", model=False, format="md").text
+    assert fixed == "# Port strike\n\n" + "".join(f"{p}\n\n" for p in paragraphs)

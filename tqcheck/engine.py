@@ -230,17 +230,24 @@ def _block_deletion(doc: Document, suggestion: Suggestion) -> tuple[int, int] | 
         names = [n.lower() for n in TAG_NAME.findall(opened.group(1))]
         if names[::-1] != [n.lower() for n in TAG_NAME.findall(closed.group(1))]:
             return None  # a tag opened or closed here that belongs to something else
-    starts = doc.content_map.source_start
-    outside = range(0, block.start), range(block.end, len(doc.text))
-    if any(line_start <= starts[i] < line_end and not doc.text[i].isspace() for r in outside for i in r):
+    # Only the characters that came from these lines are looked at (not the whole article per
+    # deleted block: quadratic on a long page with many residue lines).
+    if any(
+        not (block.start <= i < block.end) and not doc.text[i].isspace()
+        for i in doc.content_map.characters_from(line_start, line_end)
+    ):
         return None  # other words of the article share these lines
     # Between blank lines, also take one of them: the neighbours stay one blank line apart.
-    previous_blank = line_start == 0 or source[: line_start - 1].rsplit("\n", 1)[-1].strip() == ""
+    previous_line = source.rfind("\n", 0, max(line_start - 1, 0)) + 1
+    previous_blank = line_start == 0 or source[previous_line : line_start - 1].strip() == ""
     following = source.find("\n", line_end)
     if previous_blank and following >= 0 and not source[line_end:following].strip():
         line_end = following + 1
     elif previous_blank and line_start and not source[line_end:].strip():  # the last block: no blank tail
-        line_start = source.find("\n", len(source[:line_start].rstrip())) + 1
+        content_end = line_start
+        while content_end and source[content_end - 1].isspace():
+            content_end -= 1
+        line_start = source.find("\n", content_end) + 1
     return line_start, line_end
 
 

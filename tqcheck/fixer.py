@@ -76,6 +76,8 @@ class FixResult:
     decoded: Decoded  # how the file was read, so it is written back the same way
     applied: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # The edits of each pass, in that pass's text: what changed where (the fuzz bench audits it).
+    passes: list[list[Suggestion]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -125,6 +127,7 @@ def fix_text(
             break
         kept_ids = {id(e) for e in kept}
         result.applied.extend(f for e, f in edits if id(e) in kept_ids)
+        result.passes.append(kept)
         result.fixed = apply_suggestions(result.fixed, kept)
         if hash(result.fixed) in seen:  # fixes that undo each other (a glossary with A → B and B → A)
             result.skipped.append("further fixes: they undo each other and never settle")

@@ -185,8 +185,14 @@ def run_check(
     results: Iterator[tuple[list[FileReport], list[str]]]
     executor = None
     if jobs > 1 and scorer is None and len(paths) > 1 and not keep_documents:
-        executor = ProcessPoolExecutor(max_workers=jobs)
-        results = executor.map(_check_file_job, [(p, options) for p in paths], chunksize=4)
+        # Each language's first check loads its pipeline, word lists and lexicons (up to seconds
+        # per language). Checked here first, one file per language, before the workers start:
+        # forked workers then share what was loaded instead of each loading every language again.
+        first = _first_file_per_language(paths, options)
+        done = {i: _check_file_job((paths[i], options)) for i in first}
+        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context())
+        rest = [(p, options) for i, p in enumerate(paths) if i not in done]
+        results = _in_order(len(paths), done, executor.map(_check_file_job, rest, chunksize=4))
     else:
         results = (check_file(p, options, scorer, heat) for p in paths)
     try:
@@ -209,6 +215,50 @@ def run_check(
             data_files=[first.glossary] if first.glossary else [],
         )
     return report
+
+
+# How many files are read ahead to find the languages to warm: enough to meet each language of a
+# mixed folder, few enough that a folder of 100,000 files does not wait for a pass over all.
+WARM_SCAN = 200
+
+
+def _first_file_per_language(paths: list[Path], options: RunOptions) -> list[int]:
+    """The index of the first file of each target language among the first WARM_SCAN files (as
+    configured, or identified from the file's text: a hint for warming, so the raw text is good
+    enough). A language first met later is loaded by the workers themselves."""
+    from tqcheck.languages import SUPPORTED, detect_language
+
+    first: dict[str, int] = {}
+    for index, path in enumerate(paths[:WARM_SCAN]):
+        if len(first) == len(SUPPORTED):
+            break
+        try:
+            settings = settings_for_path(path, options)
+            articles = read_articles(path, settings.encoding)
+        except TqcheckError:
+            continue
+        if not articles or not articles[0].source.strip():
+            continue
+        lang = settings.lang or articles[0].lang or detect_language(articles[0].source)
+        first.setdefault(lang, index)
+    return sorted(first.values())
+
+
+def _fork_context() -> Any:
+    """Workers forked from this process, where the platform can: they inherit its loaded data."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork") if "fork" in methods else None
+
+
+def _in_order(
+    total: int, done: dict[int, tuple[list[FileReport], list[str]]], rest: Iterator[Any]
+) -> Iterator[tuple[list[FileReport], list[str]]]:
+    """The results of every file in the order of the paths: those in `done` from there, the
+    others from `rest`, which holds them in order."""
+    for index in range(total):
+        yield done[index] if index in done else next(rest)
 
 
 def with_progress(

@@ -6,6 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 
+@lru_cache(maxsize=100_000)  # called for the same words over and over (names, stems, alignment)
 def fold(word: str) -> str:
     """Without Latin accents and case: "Nigéria" and "Nigeria" are one spelling for this rule.
 

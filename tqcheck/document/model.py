@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -63,6 +63,18 @@ class ContentMap:
 
     source_start: list[int]
     source_end: list[int]
+    _in_order: bool | None = field(default=None, repr=False, compare=False)
+
+    def characters_from(self, start: int, end: int) -> Iterable[int]:
+        """The indexes of the analysed characters that came from source[start:end)."""
+        if self._in_order is None:  # pieces are added in source order; checked once, not assumed
+            starts = self.source_start
+            self._in_order = all(starts[i] <= starts[i + 1] for i in range(len(starts) - 1))
+        if self._in_order:
+            return range(
+                bisect.bisect_left(self.source_start, start), bisect.bisect_left(self.source_start, end)
+            )
+        return (i for i, position in enumerate(self.source_start) if start <= position < end)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:

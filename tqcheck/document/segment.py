@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import types
 
 import regex
 
@@ -13,22 +14,42 @@ _PIPELINES: dict[str, object] = {}
 
 
 def _import_spacy():  # -> the spacy module
-    """Import spaCy without letting thinc pull in torch.
+    """Import spaCy without its ML back ends and without its command line.
 
     thinc, spaCy's ML layer, imports torch whenever it is installed, only to offer GPU layers that
     blank pipelines never use; that would cost a second and break the promise that rules-only
     runs never load torch. An entry of None in sys.modules makes `import torch` fail there.
+
+    spaCy's package init imports its command line (`spacy.info`), which pulls in weasel, typer's
+    CLI, httpx and requests: about 0.4 s of a rules-only check that never calls it. A placeholder
+    stands in for `spacy.cli.info` during the import and is removed afterwards, so a later
+    `import spacy.cli` loads the real one.
     """
     hidden = [name for name in ("torch", "cupy", "tensorflow", "mxnet") if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]
+    placeholders = {}
+    if "spacy" not in sys.modules and "spacy.cli" not in sys.modules:
+        cli = types.ModuleType("spacy.cli")
+        cli.__path__ = []  # a package, so that `spacy.cli.info` resolves below it
+        info = types.ModuleType("spacy.cli.info")
+        info.info = _no_cli  # type: ignore[attr-defined]
+        placeholders = {"spacy.cli": cli, "spacy.cli.info": info}
+        sys.modules.update(placeholders)
     try:
         import spacy
     finally:
         for name in hidden:
             if sys.modules.get(name, 0) is None:
                 del sys.modules[name]
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
     return spacy
+
+
+def _no_cli(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("spacy.info is not loaded by tqcheck; import spacy.cli.info for it")
 
 
 def pipeline(lang: str):  # -> spacy.language.Language

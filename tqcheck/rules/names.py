@@ -6,7 +6,7 @@ import bisect
 import itertools
 from collections import Counter
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 from rapidfuzz.distance import Levenshtein
@@ -34,6 +34,10 @@ def _rewrites() -> dict[str, list[tuple[str, str]]]:
     return {script: [(a, b) for a, b in pairs] for script, pairs in data.items()}
 
 
+DOUBLED_LETTERS = regex.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=100_000)  # asked for every name-like word of every article: words repeat
 def spelling_key(word: str) -> str:
     """What stays of a name across transliterations: no accents, the common romanisation
     differences merged (data/common/transliteration.toml), doubled letters collapsed. Arabic
@@ -49,7 +53,7 @@ def spelling_key(word: str) -> str:
     key = fold(word)
     for old, new in _rewrites().get((script or "").lower(), []):
         key = key.replace(old, new)
-    return regex.sub(r"(.)\1+", r"\1", key)
+    return DOUBLED_LETTERS.sub(r"\1", key)
 
 
 def _stems(word: str, suffixes: list[str], prefixes: list[str]) -> set[str]:

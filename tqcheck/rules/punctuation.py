@@ -23,14 +23,17 @@ SPACE_BEFORE = regex.compile(
 )
 MISSING_AFTER_COMMA = regex.compile(r"(?<=\p{L}\p{M}*\p{L}\p{M}*)([,;،؛])(?=\p{L})")
 MISSING_AFTER_STOP = regex.compile(r"(?<=\p{Ll}\p{Ll})([.!?])(?=\p{Lu}\p{Ll})")
+# A quotation stays within its paragraph: no line break of any kind inside (a file with CR
+# line endings, or one stray CR, breaks lines too; TQ505 checks pairs per paragraph likewise).
+BREAKS = r"\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
 DOUBLE_QUOTE_STYLES = {
-    ("“", "”"): regex.compile(r"“[^“”„«»\"\n]{1,400}”"),
-    ("„", "“"): regex.compile(r"„[^“”„«»\"\n]{1,400}“"),
-    ("«", "»"): regex.compile(r"«[^«»\n]{1,600}»"),
-    ("»", "«"): regex.compile(r"»[^«»\n]{1,600}«"),
-    ('"', '"'): regex.compile(r"\"[^\"\n“”„«»]{1,400}\""),
-    ("”", "”"): regex.compile(r"”[^“”„«»\"\n]{1,400}”"),
-    ("「", "」"): regex.compile(r"「[^「」\n]{1,400}」"),
+    ("“", "”"): regex.compile(rf"“[^“”„«»\"{BREAKS}]{{1,400}}”"),
+    ("„", "“"): regex.compile(rf"„[^“”„«»\"{BREAKS}]{{1,400}}“"),
+    ("«", "»"): regex.compile(rf"«[^«»{BREAKS}]{{1,600}}»"),
+    ("»", "«"): regex.compile(rf"»[^«»{BREAKS}]{{1,600}}«"),
+    ('"', '"'): regex.compile(rf"\"[^\"“”„«»{BREAKS}]{{1,400}}\""),
+    ("”", "”"): regex.compile(rf"”[^“”„«»\"{BREAKS}]{{1,400}}”"),
+    ("「", "」"): regex.compile(rf"「[^「」{BREAKS}]{{1,400}}」"),
 }
 BRACKETS = {"(": ")", "[": "]", "{": "}", "（": "）", "【": "】", "《": "》"}
 ACRONYM_AFTER = regex.compile(r"\p{Lu}[\p{Lu}\p{N}&.-]{1,9}\b")

@@ -155,8 +155,11 @@ class LoopingPhrase(Rule):
         return None
 
 
+NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+
+
 def _sentence_key(text: str) -> str:
-    return " ".join(regex.sub(r"[^\p{L}\p{N}]+", " ", text).casefold().split())
+    return " ".join(NOT_WORD.sub(" ", text).casefold().split())
 
 
 class DuplicateSentence(Rule):

@@ -16,8 +16,11 @@ WIDGET_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*")
 COUNTER = regex.compile(r"[\s\-–—|:]*[(\[]?\d{1,4}[)\]]?\s*$")
 
 
+NOT_WORD = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
+
+
 def _normalise(text: str) -> str:
-    return " ".join(regex.sub(r"[^\p{L}\p{M}\p{N}]+", " ", text).casefold().split())
+    return " ".join(NOT_WORD.sub(" ", text).casefold().split())
 
 
 class PageResidue(Rule):

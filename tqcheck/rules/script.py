@@ -148,6 +148,8 @@ def _quoted(doc: Document, first: Token, last: Token) -> bool:
 
 
 LATIN_LANGUAGES = ("en", "fr", "es", "de", "pt")
+# The rules that apply the target language's typographic conventions.
+LOCALE_CONVENTIONS = ("TQ501", "TQ502", "TQ503", "TQ504", "TQ507", "TQ508")
 # A word another language uses every day and the target hardly knows ("workers": 4.95 in English,
 # 2.76 in German, where web text carries some English). Loanwords are common in the target too.
 RARE_IN_TARGET_ZIPF = 3.0
@@ -237,7 +239,10 @@ class ForeignSentence(Rule):
     category = Category.ACCURACY
     severity = Severity.MAJOR
     fix_availability = FixAvailability.NEVER
-    subsumes = frozenset({"TQ302", "TQ304", "TQ305"})
+    # A sentence in another language needs translating; the target's locale conventions
+    # (spacing, quotation marks, digits, punctuation) do not apply to it, and "fixing" them
+    # would rewrite another language's punctuation by this one's rules.
+    subsumes = frozenset({"TQ302", "TQ304", "TQ305", *LOCALE_CONVENTIONS})
     examples = (
         bad(
             "El ministro llegó a Lima el lunes. [[The government will announce new measures next week.]] "
@@ -342,14 +347,26 @@ class ForeignDigits(Rule):
             )
 
 
+def _after_foreign_letter(text: str, position: int, scripts: list[str]) -> bool:
+    """Whether the mark at `position` follows (past one closing quote or bracket) a letter of a
+    script the language does not use: it then punctuates text in that script."""
+    before = position - 1
+    if before > 0 and text[before] in '"”’)）」':
+        before -= 1
+    if before < 0 or not text[before].isalpha():
+        return False
+    return main_script(text[before]) not in scripts
+
+
 class ForeignPunctuation(Rule):
     """Flags punctuation from another writing system: the Arabic comma (،) or question mark (؟) in
     a Latin-script article, a Latin comma in Arabic, half-width punctuation in Chinese.
 
     ## What it does
     Two tables in `locale.toml`: `punctuation.foreign` (characters the language never uses, with
-    their replacement) and `punctuation.native` (ASCII characters that, right after a letter of
-    the language's own script, should be the native form: "," → "，" after a Han character).
+    their replacement; not after a letter of another script, whose text they punctuate) and
+    `punctuation.native` (ASCII characters that, right after a letter of the language's own
+    script, should be the native form: "," → "，" after a Han character).
 
     ## Why is this bad?
     MT and copy-paste carry the source's punctuation over; it looks wrong and breaks the
@@ -373,6 +390,7 @@ class ForeignPunctuation(Rule):
         bad("قال الوزير[[,]] إن الهدنة صامدة.", lang="ar", fixed="قال الوزير، إن الهدنة صامدة."),
         good("政府表示，停火仍在维持。GDP增长3.5%。", lang="zh"),
         good("قال الوزير، إن الهدنة صامدة منذ 3,5 أيام.", lang="ar"),
+        good("The sign read 港口关闭，请绕行 in red letters."),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -383,6 +401,8 @@ class ForeignPunctuation(Rule):
         text = doc.text
         if foreign:
             for match in regex.finditer("|".join(regex.escape(c) for c in foreign), text):
+                if _after_foreign_letter(text, match.start(), scripts):
+                    continue  # "，" after a Han character belongs to a Chinese phrase, not to this text
                 yield self._report(doc, match.start(), match.group(0), foreign[match.group(0)])
         if native:
             script_class = "".join(rf"\p{{Script={s}}}" for s in scripts)

@@ -17,6 +17,7 @@ from tqcheck.findings import Category, Finding, FixAvailability, Severity, Sugge
 from tqcheck.languages import SOURCE_LANGUAGES, SUPPORTED, identify
 from tqcheck.numbers import Number, numbers_in, same
 from tqcheck.rule import Rule, bad, good, replace
+from tqcheck.rules.script import LOCALE_CONVENTIONS
 
 QUOTE_LIMIT = 140  # characters of the source quoted in a message
 
@@ -198,7 +199,7 @@ class UntranslatedSentence(Rule):
     category = Category.ACCURACY
     severity = Severity.MAJOR
     fix_availability = FixAvailability.NEVER
-    subsumes = frozenset({"TQ302", "TQ303", "TQ304", "TQ305"})
+    subsumes = frozenset({"TQ302", "TQ303", "TQ304", "TQ305", *LOCALE_CONVENTIONS})
     needs = frozenset({"source"})
     examples = (
         bad(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+import regex
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
@@ -77,14 +79,23 @@ class SplitEntity(Rule):
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         cased = ctx.data.cased
         joiners = list(ctx.data.locale.get("name_joiners", ["-", " "]))
-        for block in doc.blocks:
-            sentences = list(doc.block_sentences(block))
-            for first, second in itertools.pairwise(sentences):
-                finding = self._split(doc, ctx, first, second, cased, joiners)
-                if finding is None:
-                    finding = self._joined_elsewhere(doc, first, second, cased, joiners)
-                if finding:
-                    yield finding
+        pairs = [pair for block in doc.blocks for pair in itertools.pairwise(doc.block_sentences(block))]
+        # Every joined name a boundary could stand for, looked up in one pass over the text:
+        # searching the text once per boundary is quadratic on a long article.
+        names = (
+            f"{left.text}{joiner}{right.text}"
+            for first, second in pairs
+            if (words := _boundary_words(doc, first, second, cased)) is not None
+            for left, right in [words]
+            for joiner in (joiners if cased else ["", *joiners])
+        )
+        occurrences = _NameOccurrences(doc.text, names)
+        for first, second in pairs:
+            finding = self._split(doc, ctx, first, second, cased, joiners, occurrences)
+            if finding is None:
+                finding = self._joined_elsewhere(doc, first, second, cased, joiners, occurrences)
+            if finding:
+                yield finding
         if cased and ctx.data.locale.get("entity_nouns"):
             yield from self._reordered(doc, ctx, joiners)
 
@@ -128,6 +139,7 @@ class SplitEntity(Rule):
         second: Sentence,
         cased: bool,
         joiners: list[str],
+        occurrences: _NameOccurrences,
     ) -> Finding | None:
         fragment = self._fragment_words(doc, second, ctx)
         if fragment is None:
@@ -175,7 +187,7 @@ class SplitEntity(Rule):
                 if noun
                 else candidate.removesuffix(final)
             )
-            used_elsewhere = rank < len(joiners) and _occurs_outside(text, name, start, end)
+            used_elsewhere = rank < len(joiners) and occurrences.anywhere_outside(name, start, end)
             # Safe only when the article itself writes the joined name: which join is right
             # (hyphen or space) depends on the name.
             confidence = 0.9 if used_elsewhere else max(0.3, 0.6 - 0.1 * rank)
@@ -188,24 +200,24 @@ class SplitEntity(Rule):
         return self.finding(doc, start, end, message, suggestions)
 
     def _joined_elsewhere(
-        self, doc: Document, first: Sentence, second: Sentence, cased: bool, joiners: list[str]
+        self,
+        doc: Document,
+        first: Sentence,
+        second: Sentence,
+        cased: bool,
+        joiners: list[str],
+        occurrences: _NameOccurrences,
     ) -> Finding | None:
         """A sentence boundary between the two parts of a name that the article writes whole
         elsewhere (in its title, in another paragraph): "… in Port. Elizabeth officials said" where
         "Port Elizabeth" appears too. No name list: the article is the evidence."""
-        tokens = doc.sentence_tokens(first)
-        if len(tokens) < 2 or tokens[-1].text not in FINAL or not tokens[-2].is_word:
+        words = _boundary_words(doc, first, second, cased)
+        if words is None:
             return None
-        left = tokens[-2]
-        right = next((t for t in doc.sentence_tokens(second) if not t.is_space), None)
-        if right is None or not right.is_word or doc.text[left.end : tokens[-1].start]:
-            return None
-        if cased and not (is_capitalised(left.text) and is_capitalised(right.text)):
-            return None
-        text = doc.text
+        left, right = words
         for joiner in joiners if cased else ["", *joiners]:
             joined = f"{left.text}{joiner}{right.text}"
-            if _occurs_outside(text, joined, left.start, right.end, whole_words=True):
+            if occurrences.outside(joined, left.start, right.end):
                 return self.finding(
                     doc,
                     left.start,
@@ -254,6 +266,89 @@ def _abbreviation(word: str) -> bool:
     return word.isupper() and len(word) <= 3
 
 
+def _boundary_words(
+    doc: Document, first: Sentence, second: Sentence, cased: bool
+) -> tuple[Token, Token] | None:
+    """The last word of a sentence ending in a period and the first word of the next, when the
+    boundary between them could cut a name."""
+    tokens = doc.sentence_tokens(first)
+    if len(tokens) < 2 or tokens[-1].text not in FINAL or not tokens[-2].is_word:
+        return None
+    left = tokens[-2]
+    right = next((t for t in doc.sentence_tokens(second) if not t.is_space), None)
+    if right is None or not right.is_word or doc.text[left.end : tokens[-1].start]:
+        return None
+    if cased and not (is_capitalised(left.text) and is_capitalised(right.text)):
+        return None
+    return left, right
+
+
+# A run of letters and digits: a whole-word occurrence of a name starts where one starts.
+WORD_RUN = regex.compile(r"[\p{L}\p{N}]+")
+
+
+class _NameOccurrences:
+    """Answers "does this name occur outside this span?" on a long text without searching all of
+    it per question (what `_occurs_outside` would answer). As whole words, for a known set of
+    names, from one pass over the text; anywhere, by searching each name once.
+
+    A whole-word occurrence starts a run of letters and digits, and that run is the name's own
+    first run (or the whole name, when the name is one run); the pass records where the first
+    runs of the wanted names start, and each name's occurrences are confirmed from there once."""
+
+    def __init__(self, text: str, names: Iterable[str]) -> None:
+        self.text = text
+        wanted = {key for name in names if (key := self._key(name)) is not None}
+        self._starts: dict[str, list[int]] = {}
+        for run in WORD_RUN.finditer(text):
+            if run.group() in wanted:
+                self._starts.setdefault(run.group(), []).append(run.start())
+        self._found: dict[str, list[int]] = {}
+        self._anywhere: dict[str, list[int]] = {}
+
+    @staticmethod
+    def _key(name: str) -> str | None:
+        """The run a whole-word occurrence of `name` starts with, or None where runs cannot say
+        (a name not starting with a letter or digit, or one run ending in a digit, which may
+        continue)."""
+        first = WORD_RUN.match(name)
+        if first is None or (first.end() == len(name) and not name[-1].isalpha()):
+            return None
+        return first.group()
+
+    def outside(self, name: str, start: int, end: int) -> bool:
+        key = self._key(name)
+        if key is None:
+            return _occurs_outside(self.text, name, start, end, whole_words=True)
+        if name not in self._found:
+            self._found[name] = [
+                position
+                for position in self._starts.get(key, ())
+                if self.text.startswith(name, position) and _bounded(self.text, name, position)
+            ]
+        return any(p + len(name) <= start or p >= end for p in self._found[name])
+
+    def anywhere_outside(self, name: str, start: int, end: int) -> bool:
+        """Whether `name` occurs anywhere outside [start, end), even inside a word. Each name's
+        occurrences are searched once and kept: a search per question is quadratic when the
+        same name is asked about all along a long text."""
+        if name not in self._anywhere:
+            positions, position = [], self.text.find(name)
+            while position != -1:
+                positions.append(position)
+                position = self.text.find(name, position + 1)
+            self._anywhere[name] = positions
+        return any(p + len(name) <= start or p >= end for p in self._anywhere[name])
+
+
+def _bounded(text: str, name: str, position: int) -> bool:
+    """Whether `name` at `position` stands as whole words, not inside a longer word."""
+    after = position + len(name)
+    return (position == 0 or not text[position - 1].isalnum()) and (
+        after == len(text) or not text[after].isalnum() or not text[after - 1].isalpha()
+    )
+
+
 def _occurs_outside(text: str, name: str, start: int, end: int, whole_words: bool = False) -> bool:
     """Whether `name` occurs in `text` outside [start, end) (as whole words, not inside a longer
     word, with `whole_words`), without copying the text (a copy per finding is quadratic on a long
@@ -262,11 +357,7 @@ def _occurs_outside(text: str, name: str, start: int, end: int, whole_words: boo
     while position != -1:
         after = position + len(name)
         outside = after <= start or position >= end
-        bounded = not whole_words or (
-            (position == 0 or not text[position - 1].isalnum())
-            and (after == len(text) or not text[after].isalnum() or not text[after - 1].isalpha())
-        )
-        if outside and bounded:
+        if outside and (not whole_words or _bounded(text, name, position)):
             return True
         position = text.find(name, position + 1)
     return False
