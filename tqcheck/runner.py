@@ -197,4 +197,4 @@ def fix_file(path: Path, options: RunOptions, scorer: Scorer | None, unsafe: boo
         doc = analyse(RawDocument(raw.path, text, raw.format, raw.decoded), settings.lang)
         return check_document(doc, settings, scorer=scorer, source=source).findings
 
-    return fix_text(str(path), raw.source, raw.decoded, raw.format, check, unsafe)
+    return fix_text(raw.path, raw.source, raw.decoded, raw.format, check, unsafe)
