@@ -1,12 +1,13 @@
 """How cost grows with the input: time and peak memory of a rules-only check (`--no-lm`).
 
-Realistic text is the articles of corpora/dev/<lang>/ repeated to 1, 4 and 10 MB (more with
---sizes); pathological inputs are the lines that used to take quadratic time: a long run of
-spaces, a long run of letters without a space, a Markdown line of many `![`. Each case runs as
+Realistic text is the articles of corpora/dev/<lang>/ repeated to 10 KB, 100 KB, 1 MB and 10 MB
+(others with --sizes); pathological inputs are the ones that used to take quadratic time or fail:
+a long run of spaces, a long run of letters without a space, a Markdown line of many `![`,
+100,000 short lines, one word of 500,000 letters, one line over spaCy's 1,000,000 characters. Each case runs as
 its own `tqcheck check` process; peak memory is that process's maximum resident set size.
 Figures are printed, never asserted.
 
-    python bench/scale.py [--lang en] [--sizes 1 4 10] [--timeout 900] [--only realistic|pathological]
+    python bench/scale.py [--lang en] [--sizes 0.01 0.1 1 10] [--timeout 900] [--only realistic|pathological]
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ PATHOLOGICAL = {
     "100 KB of spaces in a line": ("txt", "The port reopened." + " " * 100_000 + "Trade resumed.\n"),
     "40,000 letters without a space": ("txt", "The port reopened. " + "a" * 40_000 + " Trade resumed.\n"),
     "Markdown line with 20,000 `![`": ("md", "# Port strike\n\nThe port reopened " + "![" * 20_000 + "\n"),
+    "100,000 short lines": ("txt", "".join(f"Line {i} is short.\n" for i in range(100_000))),
+    "one word of 500,000 letters": ("txt", "The port " + "a" * 500_000 + " reopened.\n"),
+    "one line of 1,020,000 characters": ("txt", "the port reopened on Tuesday, " * 34_000 + "and closed.\n"),
 }
 
 
@@ -85,7 +89,7 @@ def run(path: Path, lang: str, timeout: float) -> tuple[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="en")
-    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 4, 10], help="sizes in MB")
+    parser.add_argument("--sizes", type=float, nargs="+", default=[0.01, 0.1, 1, 10], help="sizes in MB")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per case")
     parser.add_argument("--only", choices=("realistic", "pathological"))
     args = parser.parse_args()
@@ -95,7 +99,8 @@ def main() -> None:
             for size in args.sizes:
                 path = Path(folder) / f"{args.lang}-{size:g}mb.txt"
                 path.write_text(realistic(args.lang, int(size * MB)), encoding="utf-8")
-                rows.append((f"{size:g} MB of {args.lang} articles", *run(path, args.lang, args.timeout)))
+                label = f"{size * 1024:g} KB" if size < 1 else f"{size:g} MB"
+                rows.append((f"{label} of {args.lang} articles", *run(path, args.lang, args.timeout)))
                 print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>10}", flush=True)
         if args.only != "realistic":
             for name, (suffix, text) in PATHOLOGICAL.items():

@@ -248,10 +248,10 @@ def test_eval_on_bad_gold_files(cli, tmp_path: Path, content: bytes, expected: s
     one_error_line(cli("eval", str(gold), *NO_LM), str(gold), expected)
 
 
-@pytest.mark.parametrize(("encoding", "language"), [("shift_jis", "Japanese"), ("euc_jp", "Japanese")])
-def test_japanese_in_a_legacy_code_page_is_an_unsupported_language(
-    cli, tmp_path: Path, encoding: str, language: str
-) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "language"), [("shift_jis", "Japanese"), ("euc_jp", "Japanese"), ("utf-8", "Japanese")]
+)
+def test_japanese_is_an_unsupported_language(cli, tmp_path: Path, encoding: str, language: str) -> None:
     path = tmp_path / "tokyo.txt"
     path.write_bytes(
         ("東京の港は火曜日に再開しました。労働者はストライキを終えました。\n" * 5).encode(encoding)

@@ -7,10 +7,8 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-import regex
-
 from tqcheck.errors import InputError
-from tqcheck.languages import SUPPORTED, detect_language
+from tqcheck.languages import SUPPORTED, detect_language, unsupported_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,22 +154,14 @@ def _utf16_or_32(data: bytes) -> tuple[str, str] | None:
     return name, text
 
 
-# Languages that a legacy code page reveals and tqcheck has no data for: their own scripts.
-UNSUPPORTED_SCRIPTS = {
-    "Japanese": regex.compile(r"[\p{Hiragana}\p{Katakana}]"),
-    "Korean": regex.compile(r"\p{Hangul}"),
-}
-
-
 def _refuse_unsupported_script(text: str, encoding: str, path: str) -> None:
-    letters = sum(1 for ch in text[:20_000] if ch.isalpha()) or 1
-    for language, script in UNSUPPORTED_SCRIPTS.items():
-        if len(script.findall(text[:20_000])) / letters > 0.2:
-            raise InputError(
-                f"{language} text ({encoding}): language not supported; tqcheck checks "
-                f"{', '.join(sorted(SUPPORTED))}",
-                path,
-            )
+    language = unsupported_language(text)
+    if language is not None:
+        raise InputError(
+            f"{language} text ({encoding}): language not supported; tqcheck checks "
+            f"{', '.join(sorted(SUPPORTED))}",
+            path,
+        )
 
 
 # Western and Central European code pages read most bytes alike; which one a file is in shows in
