@@ -163,6 +163,7 @@ def spans_hold(text: str, report: dict) -> list[str]:
     """What breaks the offset contract in one JSON report of `text`: a finding's `text` that is not
     `text[start:end]`, or a finding or suggestion span outside the file."""
     problems = []
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the decoded text
     for entry in report["files"]:
         for finding in entry["findings"]:
             start, end = finding["start"], finding["end"]
