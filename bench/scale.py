@@ -53,8 +53,9 @@ PATHOLOGICAL = {
 }
 
 
-def run(path: Path, lang: str, timeout: float) -> tuple[str, str]:
-    """Wall time and peak RSS of one `tqcheck check` process, as printable strings."""
+def run(path: Path, lang: str, timeout: float) -> tuple[str, str, str]:
+    """Wall time, CPU time (user + system: what a busy machine does not inflate) and peak RSS of
+    one `tqcheck check` process, as printable strings."""
     command = [
         sys.executable,
         "-m",
@@ -77,13 +78,14 @@ def run(path: Path, lang: str, timeout: float) -> tuple[str, str]:
         if time.perf_counter() > deadline:
             process.kill()
             os.wait4(process.pid, 0)
-            return f"> {timeout:.0f} s (stopped)", "–"
+            return f"> {timeout:.0f} s (stopped)", "–", "–"
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / 1024  # kilobytes on Linux
     note = "" if code in (0, 1) else f" (exit {code}: {process.stderr.read().decode()[-200:].strip()})"
-    return f"{elapsed:8.1f} s{note}", f"{peak:7.0f} MB"
+    cpu = usage.ru_utime + usage.ru_stime
+    return f"{elapsed:8.1f} s{note}", f"{cpu:8.1f} s", f"{peak:7.0f} MB"
 
 
 def main() -> None:
@@ -93,21 +95,22 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=900, help="seconds per case")
     parser.add_argument("--only", choices=("realistic", "pathological"))
     args = parser.parse_args()
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, str]] = []
+    print(f"{'input':<36} {'wall':>12} {'cpu':>12} {'peak RSS':>10}", flush=True)
     with tempfile.TemporaryDirectory(prefix="tqcheck-scale-") as folder:
         if args.only != "pathological":
             for size in args.sizes:
                 path = Path(folder) / f"{args.lang}-{size:g}mb.txt"
                 path.write_text(realistic(args.lang, int(size * MB)), encoding="utf-8")
-                label = f"{size * 1024:g} KB" if size < 1 else f"{size:g} MB"
+                label = f"{size * 1024:.0f} KB" if size < 1 else f"{size:g} MB"
                 rows.append((f"{label} of {args.lang} articles", *run(path, args.lang, args.timeout)))
-                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>10}", flush=True)
+                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>12} {rows[-1][3]:>10}", flush=True)
         if args.only != "realistic":
             for name, (suffix, text) in PATHOLOGICAL.items():
                 path = Path(folder) / f"case.{suffix}"
                 path.write_text(text, encoding="utf-8")
                 rows.append((name, *run(path, "en", args.timeout)))
-                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>10}", flush=True)
+                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>12} {rows[-1][3]:>10}", flush=True)
 
 
 if __name__ == "__main__":
