@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
@@ -255,18 +257,34 @@ def _abbreviation(word: str) -> bool:
 
 
 def _occurs_outside(text: str, name: str, start: int, end: int, whole_words: bool = False) -> bool:
-    """Whether `name` occurs in `text` outside [start, end) (as whole words, not inside a longer
-    word, with `whole_words`), without copying the text (a copy per finding is quadratic on a long
-    article)."""
-    position = text.find(name)
-    while position != -1:
+    """Whether `name` occurs in `text` outside [start, end), starting a word (and, with
+    `whole_words`, not ending inside a longer one). Occurrences are looked up in an index of the
+    text's words, built once per text: a scan of the whole text per candidate name was quadratic
+    on a long article (10 MB: 26 of 48 seconds)."""
+    lead = WORD_RUN.match(name)
+    if lead is None:
+        return False  # the names joined here start with a word
+    for position in _word_starts(text).get(lead.group(0), ()):
         after = position + len(name)
-        outside = after <= start or position >= end
-        bounded = not whole_words or (
-            (position == 0 or not text[position - 1].isalnum())
-            and (after == len(text) or not text[after].isalnum() or not text[after - 1].isalpha())
-        )
-        if outside and bounded:
+        if not text.startswith(name, position) or not (after <= start or position >= end):
+            continue
+        if (
+            not whole_words
+            or after == len(text)
+            or not text[after].isalnum()
+            or not text[after - 1].isalpha()
+        ):
             return True
-        position = text.find(name, position + 1)
     return False
+
+
+WORD_RUN = re.compile(r"[^\W_]+")  # a maximal run of str.isalnum() characters
+
+
+@lru_cache(maxsize=1)
+def _word_starts(text: str) -> dict[str, list[int]]:
+    """Where each word (a maximal alphanumeric run) of `text` starts."""
+    index: dict[str, list[int]] = {}
+    for match in WORD_RUN.finditer(text):
+        index.setdefault(match.group(0), []).append(match.start())
+    return index
