@@ -66,6 +66,19 @@ def test_sarif_rules_have_whole_first_sentences_and_help_uris(article: Path) -> 
         assert descriptor["helpUri"].startswith(driver["informationUri"]) and f'<a id="{anchor}"></a>' in page
 
 
+def test_the_project_url_is_written_in_one_place() -> None:
+    from tqcheck import PROJECT_URL
+
+    package = ROOT / "tqcheck"
+    holders = [
+        str(p.relative_to(ROOT))
+        for p in package.rglob("*.py")
+        if PROJECT_URL in p.read_text(encoding="utf-8")
+        or "github.com/tqcheck" in p.read_text(encoding="utf-8")
+    ]
+    assert holders == ["tqcheck/__init__.py"]
+
+
 def test_rules_page_is_current() -> None:
     # Regenerate with `python -m tqcheck.render.rules_doc` after changing a rule's docstring.
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_page()
@@ -154,12 +167,44 @@ def test_rules_unknown_format_is_an_error() -> None:
     assert result.stderr.strip() == "tqcheck: error: --format must be text or json, not 'yaml'"
 
 
+COMMANDS = ("check", "fix", "report", "compare", "rules", "eval", "score", "server")
+
+
 def test_help_shows_metavars_not_python_types() -> None:
     text = run_cli("check", "--help").stdout
-    assert "Usage: tqcheck check [OPTIONS] {FILE}..." in text  # typer's braces: required
+    assert "Usage: tqcheck check [OPTIONS] FILE..." in text
     for shown in ("--select RULES", "--lang LANG", "--format FORMAT[=FILE]", "--jobs N", "--baseline FILE"):
         assert shown in text
-    assert "<list[str]>  " not in text.split("Options:")[1] and "<str>" not in text
+    for command in COMMANDS:
+        text = run_cli(command, "--help").stdout
+        # no Python types (<list[str]>, <str>, <int range>, <path>); no braces around arguments
+        assert not re.search(r"<(list|str|int|float|path|Path)", text), (command, text)
+        assert "{" not in text.splitlines()[0], text.splitlines()[0]
+        assert "Examples:" in text, command
+    assert "Usage: tqcheck compare [OPTIONS] HYPOTHESIS" in run_cli("compare", "--help").stdout
+    assert "Usage: tqcheck rules [OPTIONS] [RULE]" in run_cli("rules", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("check", "a.txt", "--fail-on", "xml"),
+            "--fail-on: 'xml' is not one of 'minor', 'major', 'critical', 'never'",
+        ),
+        (("check", "a.txt", "--jobs", "-1"), "--jobs: must be at least 0"),
+        (("check", "a.txt", "--jobs", "many"), "--jobs: expects a whole number"),
+        (("check", "a.txt", "--min-confidence", "2"), "--min-confidence: must be at most 1"),
+        (("check",), "Missing argument 'FILE'"),
+        (("compare", "a.txt"), "Missing option '--ref'"),
+    ],
+)
+def test_bad_options_are_one_plain_line(args: tuple[str, ...], message: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert "Value error" not in result.stderr and "Input should" not in result.stderr
+    assert result.stderr.rstrip().endswith(f"(see tqcheck {args[0]} --help)")
 
 
 def test_spinner_while_the_model_loads_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

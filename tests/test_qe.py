@@ -99,8 +99,13 @@ def test_figures_and_baselines_on_the_wmt_sample() -> None:
     perfect = figures(segments, gold, [seg.penalty for seg in segments])
     assert perfect.char_f1 == pytest.approx(1.0) and perfect.span_f1 == pytest.approx(1.0)
     assert perfect.kendall_tau == pytest.approx(1.0)
+    assert perfect.segment_f1 == pytest.approx(1.0)
     nothing = figures(segments, [[] for _ in segments], None)
     assert nothing.char_f1 == 0.0
+    # Per segment, silence is right exactly on the error-free ones.
+    clean = sum(not seg.spans for seg in segments)
+    assert 0 < clean < len(segments)
+    assert nothing.segment_f1 == pytest.approx(clean / len(segments))
     every = all_words_baseline(segments)
     assert every.char_recall > 0.9 and 0 < every.char_precision < 1
     assert every.kendall_tau is None
@@ -205,6 +210,55 @@ def test_head_round_trips_through_its_file(tmp_path: Path) -> None:
     assert heads.head("target").probabilities(rows) == pytest.approx(original.probabilities(rows), abs=1e-3)
     with pytest.raises(Exception, match="expects 17 features"):
         heads.head("target").probabilities(np.ones((2, 5), dtype=np.float32))
+
+
+def test_a_head_with_right_context_applies_the_trained_module_and_round_trips(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from train.qe_fit import _module, to_head
+
+    torch.manual_seed(0)
+    module = _module(width=6, hidden=5, context=2).eval()
+    mean, scale = np.full(6, 0.5, dtype=np.float32), np.full(6, 2.0, dtype=np.float32)
+    head = to_head("source", mean, scale, module, uses_scalars=False, summary="none")
+    rows = np.random.default_rng(1).normal(size=(7, 6)).astype(np.float32)
+    with torch.no_grad():
+        expected = torch.sigmoid(module(torch.from_numpy((rows - mean) / scale)[None], torch.ones(1, 7)))[0]
+    assert head.probabilities(rows) == pytest.approx(expected.numpy(), abs=1e-5)
+    save_heads(tmp_path / "c.npz", "tiny", (1,), 6, {"source": head}, {"trained_on": {}})
+    loaded = load_heads(tmp_path / "c.npz").head("source")
+    assert loaded.context_weight.shape == (5, 5, 5)
+    assert loaded.probabilities(rows) == pytest.approx(head.probabilities(rows), abs=2e-3)
+
+
+def test_right_context_reads_neighbours_within_a_segment_only() -> None:
+    rng = np.random.default_rng(2)
+    hidden = 4
+    head = Head(
+        **{
+            **random_head("source", 3, 0.0, hidden=hidden).__dict__,
+            "hidden_weight": rng.normal(size=(3, hidden)).astype(np.float32),
+            "context_weight": rng.normal(size=(3, hidden, hidden)).astype(np.float32),
+            "context_bias": np.zeros(hidden, dtype=np.float32),
+            "out_weight": rng.normal(size=2 * hidden).astype(np.float32),
+        }
+    )
+    rows = rng.normal(size=(6, 3)).astype(np.float32)
+    changed = rows.copy()
+    changed[4] += 5.0  # a token of the second segment, whose neighbours are 3 and 5
+    before, after = head.probabilities(rows, [3, 3]), head.probabilities(changed, [3, 3])
+    assert np.allclose(before[:3], after[:3])  # the first segment does not see it
+    assert not np.isclose(before[3], after[3])  # its left neighbour reads it as right context
+    # One segment: token 2 now has token 3 as its right neighbour, unlike with two segments.
+    assert not np.isclose(head.probabilities(rows)[2], before[2])
+
+
+def test_a_head_file_with_half_a_context_layer_is_a_model_error(tmp_path: Path) -> None:
+    from tqcheck.errors import ModelError
+
+    head = Head(**{**random_head("source", 4, 0.0).__dict__, "context_weight": np.zeros((3, 8, 8))})
+    save_heads(tmp_path / "half.npz", "tiny", (1,), 4, {"source": head}, {"trained_on": {}})
+    with pytest.raises(ModelError, match=r"half\.npz.*half a context layer"):
+        load_heads(tmp_path / "half.npz")
 
 
 # ---- applied to a tiny model --------------------------------------------------------------------

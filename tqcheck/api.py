@@ -25,7 +25,7 @@ from tqcheck.options import RunOptions
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
-    from tqcheck.document import Document
+    from tqcheck.document import Document, RawDocument
     from tqcheck.lm import Scorer
 
 Format = Literal["txt", "md", "html"]
@@ -101,12 +101,11 @@ def check(
     accuracy rules); `select`/`ignore` take codes, prefixes or names as `--select` does; `format`
     says how to read `text` (plain, Markdown, HTML). Raises `tqcheck.errors.TqcheckError` (a
     one-line message) on a bad option."""
-    from tqcheck.engine import check_document
+    from tqcheck.runner import check_raw
 
     settings = _settings(lang, source_lang, select, ignore, min_confidence, glossary, config, model)
     scorer = _scorer(model, settings)
-    doc = _analyse(text, format, settings.lang, path)
-    report = check_document(doc, settings, scorer=scorer, source=_source(source, settings, path))
+    report = check_raw(_raw(text, format, path), settings, scorer, _source(source, settings, path))
     return CheckResult(tuple(report.findings), report.lang, report.words, report.quality)
 
 
@@ -128,21 +127,11 @@ def fix(
 ) -> FixResult:
     """Apply the safe fixes (and the unsafe ones with `unsafe=True`) until none is left, as
     `tqcheck fix --write` does to a file; the options are `check`'s."""
-    from tqcheck.document import Decoded
-    from tqcheck.engine import check_document
-    from tqcheck.fixer import fix_text
+    from tqcheck.runner import fix_raw
 
     settings = _settings(lang, source_lang, select, ignore, min_confidence, glossary, config, model)
     scorer = _scorer(model, settings)
-    source_doc = _source(source, settings, path)
-
-    def check_text(current: str) -> list[Finding]:
-        if not current.strip():
-            return []
-        doc = _analyse(current, format, settings.lang, path)
-        return check_document(doc, settings, scorer=scorer, source=source_doc).findings
-
-    result = fix_text(path, text, Decoded(text, "utf-8"), format, check_text, unsafe)
+    result = fix_raw(_raw(text, format, path), settings, scorer, _source(source, settings, path), unsafe)
     return FixResult(result.fixed, text, tuple(result.applied), tuple(result.skipped))
 
 
@@ -183,18 +172,20 @@ def _scorer(model: object, settings: Settings) -> Scorer | None:
     return model  # type: ignore[return-value]  # a loaded scorer
 
 
-def _analyse(text: str, format: str, lang: str | None, path: str) -> Document:
-    from tqcheck.document import Decoded, RawDocument, analyse
+def _raw(text: str, format: str, path: str) -> RawDocument:
+    from tqcheck.document import Decoded, RawDocument
 
     if format not in ("txt", "md", "html"):
         raise ConfigError(f"format must be txt, md or html, not {format!r}")
-    return analyse(RawDocument(path, text, format, Decoded(text, "utf-8")), lang)
+    return RawDocument(path, text, format, Decoded(text, "utf-8"))
 
 
 def _source(source: str | None, settings: Settings, path: str) -> Document | None:
     if source is None or not source.strip():
         return None
-    return _analyse(source, "txt", settings.source_lang, path + " (source)")
+    from tqcheck.document import analyse
+
+    return analyse(_raw(source, "txt", path + " (source)"), settings.source_lang)
 
 
 __all__ = ["CheckResult", "FixResult", "check", "fix", "load_model"]

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from tqcheck import __version__
-from tqcheck.errors import TqcheckError
+from tqcheck.errors import ConfigError, TqcheckError
 from tqcheck.options import RunOptions
 
 if TYPE_CHECKING:
@@ -34,10 +35,64 @@ app = typer.Typer(
     name="tqcheck",
     help="Find machine-translation artifacts in articles, fix them safely, report on them.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion and --show-completion, as typer users expect
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+class PlainCommand(TyperCommand):
+    """typer's command with the usage and errors users of ruff or git expect: an argument shown
+    by its metavar alone (`FILE...`, not `{FILE}...` and `FILE <list[str]>`), and a bad option
+    one line in plain words (not pydantic's "Value error, …") that the caller prints, exit 2."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for param in self.params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                shown = param.metavar + ("..." if param.nargs != 1 else "")
+                usage = shown if param.required else f"[{shown}]"
+                # typer >= 0.25 draws these two itself; older ones read the metavar alone
+                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+                param._usage_display_name = lambda usage=usage: usage  # type: ignore[method-assign]
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+        try:
+            return super().parse_args(ctx, args)
+        except typer.BadParameter as error:
+            if not error.message:  # a missing argument or option: click words it well
+                raise self._usage(error.format_message()) from None
+            name = error.param.opts[0] if error.param is not None and error.param.opts else "value"
+            if isinstance(error.param, TyperArgument) and error.param.metavar:
+                name = error.param.metavar
+            raise self._usage(f"{name}: {plain_words(error.message)}") from None
+        except USAGE_ERROR as error:
+            raise self._usage(error.format_message()) from None
+
+    def _usage(self, message: str) -> ConfigError:
+        return ConfigError(f"{message.rstrip('.')} (see tqcheck {self.name} --help)")
+
+
+# click's UsageError, which typer >= 0.25 vendors without exporting it (BadParameter derives from it)
+USAGE_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+# pydantic's wording, as typer >= 0.25 reports a bad value, in a user's words
+PLAIN_WORDS = (
+    (r"^Value error, ", ""),
+    (r"Input should be a valid integer.*", "expects a whole number"),
+    (r"Input should be a valid number.*", "expects a number"),
+    (r"Input should be greater than or equal to (\S+)", r"must be at least \1"),
+    (r"Input should be less than or equal to (\S+)", r"must be at most \1"),
+    (r"Input should be greater than (\S+)", r"must be more than \1"),
+)
+
+
+def plain_words(message: str) -> str:
+    import re
+
+    for pattern, words in PLAIN_WORDS:
+        message = re.sub(pattern, words, message)
+    return message
 
 
 class OutputFormat(StrEnum):
@@ -105,7 +160,21 @@ Lang = Annotated[
 ]
 SourceFile = Annotated[
     Path | None,
-    typer.Option("--source", metavar="FILE", help="The source text the article was translated from."),
+    typer.Option(
+        "--source",
+        metavar="FILE|DIR",
+        help="The source text the article was translated from; a folder: each article's source is "
+        "found there by --source-pattern.",
+    ),
+]
+SourcePattern = Annotated[
+    str | None,
+    typer.Option(
+        "--source-pattern",
+        metavar="PATTERN",
+        help="How a source is named from its article (default {stem}.src.{lang}{suffix}: "
+        "port.txt → port.src.ar.txt); alone, sources are looked for beside each article.",
+    ),
 ]
 SourceLang = Annotated[
     str | None,
@@ -181,6 +250,7 @@ SHARED_OPTIONS: dict[str, tuple[object, object]] = {
     "lang": (Lang, None),
     "source": (SourceFile, None),
     "source_lang": (SourceLang, None),
+    "source_pattern": (SourcePattern, None),
     "no_lm": (NoLM, False),
     "model": (Model, None),
     "device": (DeviceOpt, None),
@@ -221,6 +291,7 @@ def run_options(
     lang: str | None = None,
     source: Path | None = None,
     source_lang: str | None = None,
+    source_pattern: str | None = None,
     no_lm: bool = False,
     model: str | None = None,
     device: Device | None = None,
@@ -236,10 +307,12 @@ def run_options(
 ) -> RunOptions:
     """The command line's values, validated (language codes, the glossary file) and typed."""
     from tqcheck.languages import SOURCE_LANGUAGES, normalise_lang
+    from tqcheck.sources import check_pattern
 
     return RunOptions(
         lang=normalise_lang(lang) if lang else None,
         source=source,
+        source_pattern=check_pattern(source_pattern) if source_pattern is not None else None,
         source_lang=normalise_lang(source_lang, "--source-lang", SOURCE_LANGUAGES) if source_lang else None,
         use_model=False if no_lm else None,
         model=model,
@@ -275,13 +348,23 @@ def _glossary_path(glossary: Path | None) -> Path | None:
 
 
 def _prepare(
-    paths_arg: list[str], options: RunOptions
+    paths_arg: list[str], options: RunOptions, quiet: bool = False
 ) -> tuple[list[Path], list[str], Settings, Scorer | None]:
     """What check, fix and report share: the files, the first file's settings, the model if wanted."""
     from tqcheck.config import settings_for
     from tqcheck.runner import collect_paths
+    from tqcheck.sources import DEFAULT_SOURCE_PATTERN
 
-    paths, errors = collect_paths(paths_arg)
+    notes: list[str] = []
+    paths, errors = collect_paths(paths_arg, options.source_pattern or DEFAULT_SOURCE_PATTERN, notes)
+    for note in [] if quiet else notes:
+        typer.echo(f"tqcheck: note: {note}", err=True)
+    if options.source is not None and not options.source.is_dir() and len(paths) > 1:
+        fail(
+            f"--source {options.source}: one source file pairs with one article, and {len(paths)} were "
+            "given; name sources like the article (port.txt → port.src.ar.txt) and give --source DIR "
+            "or --source-pattern"
+        )
     settings = settings_for(paths[0] if paths else None, options)
     scorer = _load_model(settings) if paths and settings.use_model else None
     return paths, errors, settings, scorer
@@ -331,7 +414,7 @@ StdinFilename = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @shared_options
 def check(
     files: Files,
@@ -347,7 +430,10 @@ def check(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the output to this file.")
+        Path | None,
+        typer.Option(
+            "--output", "--output-file", "-o", metavar="FILE", help="Write the output to this file."
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
@@ -367,6 +453,15 @@ def check(
         typer.Option("--show-source", help="Text format: show each finding's line with a caret under it."),
     ] = False,
     jobs: Jobs = 1,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Only the articles git says changed since REV (from where it and HEAD meet, "
+            "uncommitted and untracked files included): --changed-since origin/main.",
+        ),
+    ] = None,
     stdin_filename: StdinFilename = None,
     baseline: Annotated[
         Path | None,
@@ -384,8 +479,14 @@ def check(
 ) -> None:
     """Check articles and report machine-translation artifacts.
 
-    Examples: tqcheck check docs/ --no-lm; tqcheck check a.md -f github -f sarif=tq.sarif;
-    cat a.txt | tqcheck check - --stdin-filename a.txt
+    Examples:
+
+    \b
+      tqcheck check docs/ --no-lm
+      tqcheck check a.md -f github -f sarif=tq.sarif
+      cat a.txt | tqcheck check - --stdin-filename a.txt
+      tqcheck check docs/ --source-pattern '{stem}.src.{lang}{suffix}'
+      tqcheck check docs/ --changed-since origin/main
     """
     from tqcheck.render import render
     from tqcheck.runner import run_check
@@ -394,9 +495,19 @@ def check(
         options = replace(options, fail_on=str(fail_on))
     outputs = _formats(output_format or [], output)
     if "-" in files:
+        if changed_since is not None:
+            fail("--changed-since lists files from git; it cannot be combined with - (standard input)")
         report, settings = _check_stdin(files, options, stdin_filename)
     else:
-        paths, errors, settings, scorer = _prepare(files, options)
+        if changed_since is not None:
+            files = _changed(files, changed_since, options, quiet)
+        paths, errors, settings, scorer = _prepare(files, options, quiet)
+        if scorer is not None and _jobs(jobs) > 1 and len(paths) > 1 and not quiet:
+            typer.echo(
+                f"tqcheck: note: --jobs {jobs} does not apply with the language model: one loaded model "
+                "checks the files in turn (--no-lm checks them in parallel)",
+                err=True,
+            )
         report = run_check(paths, options, scorer=scorer, jobs=_jobs(jobs))
         report.errors[:0] = errors
     _tell(report, quiet)
@@ -423,37 +534,38 @@ def check(
     raise typer.Exit(0 if exit_zero and code == 1 else code)
 
 
+def _changed(files: list[str], rev: str, options: RunOptions, quiet: bool) -> list[str]:
+    """--changed-since: the articles among `files` that git lists as changed since `rev`."""
+    from tqcheck.changed import changed_articles
+    from tqcheck.sources import DEFAULT_SOURCE_PATTERN
+
+    changed = changed_articles(files, rev, options.source_pattern or DEFAULT_SOURCE_PATTERN)
+    if not changed and not quiet:
+        typer.echo(f"tqcheck: note: no article changed since {rev}", err=True)
+    return [str(path) for path in changed]
+
+
 def _check_stdin(files: list[str], options: RunOptions, name: str | None):
     """`-`: the article on standard input, checked as if it were the file `--stdin-filename`."""
     from tqcheck.config import settings_for
-    from tqcheck.document import RawDocument, analyse, decode_bytes
-    from tqcheck.engine import Report, check_document
+    from tqcheck.runner import check_stdin
 
     if files != ["-"]:
         fail("- (standard input) cannot be combined with other files")
-    path = Path(name) if name else None
-    settings = settings_for(path, options)
-    suffix = path.suffix.lower() if path else ""
-    file_format = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(suffix, "txt")
-    shown = name or "-"
+    settings = settings_for(Path(name) if name else None, options)
+    scorer = _load_model(settings) if settings.use_model else None
+    return check_stdin(_read_stdin(name or "-"), name, options, scorer, settings), settings
+
+
+def _read_stdin(shown: str) -> bytes:
+    """Standard input, up to the input limit (`tqcheck check - < /dev/zero` must end)."""
     from tqcheck.document.readers import max_input_bytes
 
-    data = sys.stdin.buffer.read(max_input_bytes() + 1)
-    if len(data) > max_input_bytes():
-        fail(f"{shown}: larger than the input limit (TQCHECK_MAX_INPUT_MB)")
-    decoded = decode_bytes(data, shown, settings.encoding)
-    scorer = _load_model(settings) if settings.use_model else None
-    report = Report()
-    source = None
-    if options.source is not None:
-        from tqcheck.runner import _source_document, read_source
-
-        raw_source = read_source(options, settings)
-        source = _source_document(RawDocument(shown, "", file_format, decoded), raw_source, settings)
-    if decoded.text.strip():
-        doc = analyse(RawDocument(shown, decoded.text, file_format, decoded), settings.lang)
-        report.files.append(check_document(doc, settings, scorer=scorer, source=source))
-    return report, settings
+    limit = max_input_bytes()
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        fail(f"{shown}: larger than the input limit of {limit / 1048576:g} MB (TQCHECK_MAX_INPUT_MB)")
+    return data
 
 
 def _statistics(report, out) -> None:
@@ -486,7 +598,7 @@ def exit_code(report, fail_on: str) -> int:
     return 1 if any(f.severity.rank >= threshold for f in report.findings) else 0
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @shared_options
 def fix(
     files: Files,
@@ -502,6 +614,13 @@ def fix(
 
     Exit code: 0 when nothing is left to fix (or --write applied it), 1 when a diff was printed,
     2 on an input error.
+
+    Examples:
+
+    \b
+      tqcheck fix a.txt --no-lm > a.patch
+      tqcheck fix docs/ --write
+      tqcheck fix a.md --write --unsafe
     """
     from tqcheck.fixer import write_atomically
     from tqcheck.runner import fix_file
@@ -532,7 +651,7 @@ def fix(
     raise typer.Exit(2 if errors else (1 if changed and not write else 0))
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @shared_options
 def report(
     files: Files,
@@ -549,7 +668,14 @@ def report(
         ),
     ] = None,
 ) -> None:
-    """Write a correction report a person reads: the article with every finding highlighted."""
+    """Write a correction report a person reads: the article with every finding highlighted.
+
+    Examples:
+
+    \b
+      tqcheck report a.txt -o report.html
+      tqcheck report docs/ -o pr-comment.md --fail-on major
+    """
     from tqcheck.runner import run_check
 
     suffix = output.suffix.lower()
@@ -575,18 +701,40 @@ def report(
     raise typer.Exit(exit_code(result, str(fail_on)) if fail_on is not None else (2 if result.errors else 0))
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def compare(
-    hypothesis: Annotated[Path, typer.Argument(help="The translation to score: one segment per line.")],
-    ref: Annotated[list[Path], typer.Option("--ref", "-r", help="A reference translation (repeatable).")],
+    hypothesis: Annotated[
+        Path,
+        typer.Argument(
+            metavar="HYPOTHESIS", help="The translation to score: one segment per line.", show_default=False
+        ),
+    ],
+    ref: Annotated[
+        list[Path],
+        typer.Option("--ref", "-r", metavar="FILE", help="A reference translation (repeatable)."),
+    ],
     segments: Annotated[bool, typer.Option("--segments", help="Also score each segment.")] = False,
     lang: Annotated[
-        str | None, typer.Option("--lang", "-l", help="Target language (zh picks sacrebleu's zh tokenizer).")
+        str | None,
+        typer.Option(
+            "--lang", "-l", metavar="LANG", help="Target language (zh picks sacrebleu's zh tokenizer)."
+        ),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of the files.")] = "utf-8",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")
+    ] = "table",
+    encoding: Annotated[
+        str, typer.Option("--encoding", metavar="NAME", help="Encoding of the files.")
+    ] = "utf-8",
 ) -> None:
-    """BLEU, chrF and TER against one or more references (sacrebleu, with its signatures)."""
+    """BLEU, chrF and TER against one or more references (sacrebleu, with its signatures).
+
+    Examples:
+
+    \b
+      tqcheck compare mt.txt -r ref.txt
+      tqcheck compare mt.txt -r a.txt -r b.txt --segments -f json
+    """
     from tqcheck.metric import compare as run_compare
     from tqcheck.metric import read_segments, render
 
@@ -597,12 +745,24 @@ def compare(
     render(run_compare(hypotheses, references, lang, segments), sys.stdout, output_format)
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def rules(
-    code: Annotated[str | None, typer.Argument(help="A rule code (TQ201) or name (split-entity).")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    code: Annotated[
+        str | None, typer.Argument(metavar="RULE", help="A rule code (TQ201) or name (split-entity).")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")
+    ] = "text",
 ) -> None:
-    """List every rule, or print one rule's documentation and examples."""
+    """List every rule, or print one rule's documentation and examples.
+
+    Examples:
+
+    \b
+      tqcheck rules
+      tqcheck rules TQ201
+      tqcheck rules split-entity -f json
+    """
     from tqcheck.render.rules_doc import render_rule, render_table
 
     if output_format not in ("text", "json"):
@@ -616,23 +776,28 @@ def rules(
         render_rule(lookup(code), sys.stdout, output_format)
 
 
-@app.command("eval")
+@app.command("eval", cls=PlainCommand)
 def eval_command(
     gold: Annotated[
         Path,
         typer.Argument(
+            metavar="GOLD",
+            show_default=False,
             help="Annotated records (JSONL: id, lang, text, source?, spans), a WMT MQM span file (.tsv) "
-            "or an MLQE-PE post-editing folder."
+            "or an MLQE-PE post-editing folder.",
         ),
     ],
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")
+    ] = "text",
     no_lm: NoLM = False,
     model: Model = None,
     device: DeviceOpt = None,
     select: Select = None,
     ignore: Ignore = None,
     lang: Annotated[
-        list[str] | None, typer.Option("--lang", "-l", help="Only records in these languages.")
+        list[str] | None,
+        typer.Option("--lang", "-l", metavar="LANG", help="Only records in these languages (repeatable)."),
     ] = None,
     details: Annotated[
         bool, typer.Option("--details", help="Also list missed spans and false alarms.")
@@ -644,10 +809,18 @@ def eval_command(
         bool, typer.Option("--no-source", help="WMT/MLQE-PE: judge the translations without their sources.")
     ] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="WMT/MLQE-PE: only the first N segments.")
+        int | None,
+        typer.Option("--limit", min=1, metavar="N", help="WMT/MLQE-PE: only the first N segments."),
     ] = None,
 ) -> None:
-    """Precision, recall and fix accuracy of the checker against gold spans."""
+    """Precision, recall and fix accuracy of the checker against gold spans.
+
+    Examples:
+
+    \b
+      tqcheck eval corpora/dev/gold.jsonl --no-lm
+      tqcheck eval 2022_en-de_dev_processed.tsv --select TQ306 --limit 300
+    """
     import json
 
     from tqcheck.config import settings_for
@@ -720,20 +893,32 @@ def _load_model(settings):
         return load()
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def score(
-    file: Annotated[Path, typer.Argument(help="An article (.txt, .md, .html).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="An article (.txt, .md, .html).", show_default=False)
+    ],
     lang: Lang = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")
+    ] = "table",
     top: Annotated[
-        int, typer.Option("--top", min=1, help="How many surprising words and phrases to list.")
+        int,
+        typer.Option("--top", min=1, metavar="N", help="How many surprising words and phrases to list."),
     ] = 10,
     model: Model = None,
     device: DeviceOpt = None,
     threads: Threads = None,
     encoding: Encoding = None,
 ) -> None:
-    """Language-model surprisal: per-sentence perplexity and the most surprising words."""
+    """Language-model surprisal: per-sentence perplexity and the most surprising words.
+
+    Examples:
+
+    \b
+      tqcheck score article.txt
+      tqcheck score article.md --top 20 -f json
+    """
     from tqcheck.config import settings_for
     from tqcheck.document import analyse, read_articles
     from tqcheck.surprisal import render_score, surprisal_report
@@ -753,7 +938,37 @@ def score(
     render_score(report, sys.stdout, output_format)
 
 
-@app.command()
+class SchemaName(StrEnum):
+    output = "output"
+    config = "config"
+
+
+@app.command(cls=PlainCommand)
+def schema(
+    which: Annotated[
+        SchemaName,
+        typer.Argument(
+            metavar="output|config", help="The JSON output, or the configuration.", show_default=False
+        ),
+    ] = SchemaName.output,
+) -> None:
+    """Print the JSON Schema of `check --format json` (output) or of the configuration (config).
+
+    The same files are in the repository as docs/schema/output.schema.json and config.schema.json.
+
+    Examples:
+
+    \b
+      tqcheck schema > tqcheck-output.schema.json
+      tqcheck schema config
+    """
+    from importlib import resources
+
+    schema_file = resources.files("tqcheck") / "data" / "schema" / f"{which.value}.schema.json"
+    sys.stdout.write(schema_file.read_text(encoding="utf-8"))
+
+
+@app.command(cls=PlainCommand)
 def server(
     lang: Lang = None,
     lm: Annotated[
@@ -770,7 +985,14 @@ def server(
         FailOn, typer.Option("--fail-on", help="Findings at or above it are shown as errors.")
     ] = FailOn.major,
 ) -> None:
-    """Language server over stdio for editors (diagnostics and quick fixes); needs tqcheck[server]."""
+    """Language server over stdio for editors (diagnostics and quick fixes); needs tqcheck[server].
+
+    Examples:
+
+    \b
+      tqcheck server
+      tqcheck server --lm --lang fr (editor settings: README, "In editors")
+    """
     from importlib.util import find_spec
 
     if find_spec("pygls") is None:

@@ -38,6 +38,7 @@ class FileReport:
     # 0–100 from the learned quality-estimation head (higher is better); None without the model.
     quality: float | None = None
     expected_errors: float | None = None  # the head's expected number of erroneous words
+    source_path: str | None = None  # the source text it was checked against (--source)
 
     @property
     def score(self) -> float:

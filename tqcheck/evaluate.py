@@ -406,10 +406,11 @@ def render_qe_text(result: dict[str, Any], out: Any) -> None:
     from rich.table import Table
 
     console = Console(file=out, highlight=False, soft_wrap=True)
+    console.width = max(console.width, 96)  # eight columns of figures: wrapped, they are unreadable
     grid = Table(box=None, header_style="bold", pad_edge=False)
-    columns = ("char P", "char R", "char F1", "span F1", "BAD-word F1", "Kendall τ")
-    keys = ("char_precision", "char_recall", "char_f1", "span_f1", "bad_word_f1", "kendall_tau")
-    grid.add_column(f"{result['segments']} segments", justify="left")
+    columns = ("char P", "char R", "char F1", "seg F1", "span F1", "BAD-word F1", "Kendall τ")
+    keys = ("char_precision", "char_recall", "char_f1", "segment_f1", "span_f1", "bad_word_f1", "kendall_tau")
+    grid.add_column(f"{result['segments']} segments", justify="left", no_wrap=True)
     for column in columns:
         grid.add_column(column, justify="right")
     for name, label in (

@@ -8,6 +8,7 @@ aligned source sentence.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,14 +84,17 @@ def _analyse(doc: Document, ctx: CheckContext, heads: HeadSet) -> LearnedAnalysi
     scores = token_scores(doc, ctx)  # TokenFeatures when the scorer has a head
     head = heads.head("target")
     assert head is not None
+    # The head was trained on single sentences: its neighbour features and right context stop at
+    # a sentence's end here too.
+    counts = sentence_token_counts(doc, scores.spans)
     rows = design_matrix(
         scores.states,
         np.array([scores.logprobs, scores.entropy, scores.rank], dtype=np.float32).T,
-        [len(scores.spans)],
+        counts,
         head.summary,
     )
     spans = list(scores.spans)
-    probabilities = head.probabilities(rows)
+    probabilities = head.probabilities(rows, counts)
     mode, thresholds = "target", head.thresholds_for(doc.lang, ctx.source_lang)
     source_head = heads.head("source")
     if ctx.alignment is not None and ctx.source is not None and source_head is not None:
@@ -99,6 +103,16 @@ def _analyse(doc: Document, ctx: CheckContext, heads: HeadSet) -> LearnedAnalysi
     return LearnedAnalysis(
         mode, spans, probabilities, thresholds, word_probabilities(doc.text, spans, probabilities)
     )
+
+
+def sentence_token_counts(doc: Document, token_spans: list[tuple[int, int]]) -> list[int]:
+    """How many of the model's tokens (in text order) fall in each sentence; a token before the
+    first sentence starts joins it, and one between sentences joins the sentence before it."""
+    starts = [sentence.start for sentence in doc.sentences[1:]]
+    counts = [0] * max(1, len(doc.sentences))
+    for start, _ in token_spans:
+        counts[bisect.bisect_right(starts, start)] += 1
+    return [count for count in counts if count]
 
 
 def _with_source(

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class RunOptions:
     lang: str | None = None
-    source: Path | None = None  # the source text every checked article was translated from
+    source: Path | None = None  # a source file (one article), or a folder of sources (tqcheck/sources.py)
+    source_pattern: str | None = None  # how a source is named from its article: {stem}.src.{lang}{suffix}
     source_lang: str | None = None
     use_model: bool | None = None  # False: --no-lm
     model: str | None = None
@@ -39,5 +40,7 @@ class RunOptions:
         return replace(settings, **given) if given else settings
 
 
-# The options that are Settings fields of the same name and type (source and config are not).
-SETTINGS_FIELDS = tuple(f.name for f in fields(RunOptions) if f.name not in ("source", "config"))
+# The options that are Settings fields of the same name and type (the source's and config are not).
+SETTINGS_FIELDS = tuple(
+    f.name for f in fields(RunOptions) if f.name not in ("source", "source_pattern", "config")
+)

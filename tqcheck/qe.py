@@ -33,6 +33,7 @@ MODES = ("target", "source")  # the translation alone; the translation read afte
 STATE_LIMIT = 60000.0
 HEAD_DIR = Path(__file__).parent / "data" / "qe"
 FORMAT_VERSION = 1
+CONTEXT_ARRAYS = ("context_weight", "context_bias")  # optional: heads without them read no right context
 WORD_CHARS = regex.compile(r"[\p{L}\p{M}\p{N}'’-]")
 
 
@@ -108,6 +109,11 @@ class Head:
     # Thresholds calibrated for one language pair ("en-de") or one target language ("de"), where
     # the calibration split had enough segments of it; `thresholds` serves the rest.
     by_key: dict[str, Thresholds] = field(default_factory=dict)
+    # Right context: a convolution over the hidden units of the neighbouring tokens, (2k+1, H, H),
+    # whose output the final layer reads beside each token's own units. A causal model's state has
+    # not read the words after it; the convolution lets a token's judgement see them. None: none.
+    context_weight: np.ndarray | None = None
+    context_bias: np.ndarray | None = None
 
     def thresholds_for(self, lang: str, source_lang: str | None = None) -> Thresholds:
         if source_lang and f"{source_lang}-{lang}" in self.by_key:
@@ -118,16 +124,38 @@ class Head:
     def width(self) -> int:
         return int(self.mean.shape[0])
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """P(error) for each row of a design matrix."""
+    def probabilities(self, rows: np.ndarray, counts: Sequence[int] | None = None) -> np.ndarray:
+        """P(error) for each row of a design matrix; `counts` gives the tokens of each segment in
+        order (the right-context convolution does not cross segments), one segment by default."""
         if rows.shape[1] != self.width:
             raise ModelError(
                 f"the {self.mode} head expects {self.width} features per token, got {rows.shape[1]}"
             )
         z = (rows - self.mean) / self.scale
         hidden = np.maximum(z @ self.hidden_weight + self.hidden_bias, 0.0)
+        if self.context_weight is not None:
+            context = self._context(hidden, [len(rows)] if counts is None else counts)
+            hidden = np.concatenate([hidden, context], axis=1)
         logits = hidden @ self.out_weight + self.out_bias
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
+
+    def _context(self, hidden: np.ndarray, counts: Sequence[int]) -> np.ndarray:
+        """The convolution over each segment's tokens, zeros beyond its ends (as in training)."""
+        assert self.context_weight is not None and self.context_bias is not None
+        taps = self.context_weight.shape[0]
+        reach = taps // 2
+        out = np.empty((hidden.shape[0], self.context_weight.shape[2]), dtype=np.float32)
+        cursor = 0
+        for count in counts:
+            block = hidden[cursor : cursor + count]
+            padded = np.zeros((count + 2 * reach, hidden.shape[1]), dtype=np.float32)
+            padded[reach : reach + count] = block
+            total = np.broadcast_to(self.context_bias, (count, self.context_bias.shape[0])).copy()
+            for tap in range(taps):
+                total += padded[tap : tap + count] @ self.context_weight[tap]
+            out[cursor : cursor + count] = np.maximum(total, 0.0)
+            cursor += count
+        return out
 
 
 @dataclass(frozen=True)
@@ -158,10 +186,11 @@ def save_heads(
         "heads": {},
     }
     for mode, head in heads.items():
-        for name in ("mean", "scale", "hidden_weight", "hidden_bias", "out_weight"):
-            arrays[f"{mode}.{name}"] = getattr(head, name).astype(
-                np.float16 if "weight" in name else np.float32
-            )
+        for name in ("mean", "scale", "hidden_weight", "hidden_bias", "out_weight", *CONTEXT_ARRAYS):
+            if getattr(head, name) is not None:
+                arrays[f"{mode}.{name}"] = getattr(head, name).astype(
+                    np.float16 if "weight" in name else np.float32
+                )
         meta["heads"][mode] = {
             "out_bias": float(head.out_bias),
             "minor": head.thresholds.minor,
@@ -201,9 +230,13 @@ def load_heads(path: Path) -> HeadSet:
                         str(key): Thresholds(float(pair[0]), float(pair[1]))
                         for key, pair in info.get("by_key", {}).items()
                     },
+                    **{
+                        name: data[f"{mode}.{name}"].astype(np.float32)
+                        for name in CONTEXT_ARRAYS
+                        if f"{mode}.{name}" in data
+                    },
                 )
-                if heads[mode].hidden_weight.shape[0] != heads[mode].width:
-                    raise ValueError(f"the {mode} head's layers do not fit each other")
+                _check_shapes(heads[mode])
             return HeadSet(
                 model=str(meta["model"]),
                 layers=tuple(int(k) for k in meta["layers"]),
@@ -216,6 +249,23 @@ def load_heads(path: Path) -> HeadSet:
         raise
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
         raise ModelError(f"{path}: not a usable quality-estimation head ({error})") from error
+
+
+def _check_shapes(head: Head) -> None:
+    """The arrays of one head must chain: features → hidden units (→ context) → one logit."""
+    hidden = head.hidden_weight.shape[1]
+    if head.hidden_weight.shape[0] != head.width:
+        raise ValueError(f"the {head.mode} head's layers do not fit each other")
+    if (head.context_weight is None) != (head.context_bias is None):
+        raise ValueError(f"the {head.mode} head has half a context layer")
+    reads = hidden
+    if head.context_weight is not None:
+        taps, inputs, outputs = head.context_weight.shape
+        if taps % 2 != 1 or inputs != hidden or head.context_bias.shape != (outputs,):  # type: ignore[union-attr]
+            raise ValueError(f"the {head.mode} head's context layer does not fit its hidden layer")
+        reads += outputs
+    if head.out_weight.shape != (reads,):
+        raise ValueError(f"the {head.mode} head's output layer does not fit the layer below")
 
 
 def head_path(model: str) -> Path:

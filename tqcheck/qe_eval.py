@@ -1,7 +1,10 @@
 """Word-level QE figures: character and span F1, BAD-word F1 and Kendall τ, with two baselines.
 
 Used by `tqcheck eval` on WMT span files and MLQE-PE folders, and by `train/qe.py`. Predictions
-are character spans per segment; all figures are micro-averaged over the segments given.
+are character spans per segment; the figures are micro-averaged over the segments given, except
+`segment_f1`, the mean of each segment's character F1 as the WMT23 task-2 script averages it (a
+segment with neither gold nor predicted spans scores 1, one with only one of them 0; severities
+are not matched here).
 Baselines on the same segments: every word marked, and random words marked at the gold rate
 (seeded, so the figure is reproducible).
 """
@@ -24,6 +27,7 @@ class QEFigures:
     char_recall: float
     char_f1: float
     span_f1: float
+    segment_f1: float  # macro: the mean of per-segment character F1 (WMT23 task 2's averaging)
     bad_word_f1: float | None  # MLQE-PE only: F1 of the BAD class over the reference's words
     kendall_tau: float | None  # None when either ranking is constant
 
@@ -60,6 +64,16 @@ def kendall_tau(x: Sequence[float], y: Sequence[float]) -> float | None:
     return (concordant - discordant) / denominator if denominator else None
 
 
+def _segment_f1(gold: set[int], predicted: set[int]) -> float:
+    """One segment's character F1, with the WMT23 script's conventions for empty sides."""
+    if not gold and not predicted:
+        return 1.0
+    if not gold or not predicted:
+        return 0.0
+    hit = len(gold & predicted)
+    return _f1(hit / len(predicted), hit / len(gold))
+
+
 def figures(
     segments: Sequence[QESegment], predicted: Sequence[Spans], scores: Sequence[float] | None
 ) -> QEFigures:
@@ -67,12 +81,14 @@ def figures(
     hit = marked = gold_total = 0
     span_hits = span_count = gold_found = gold_count = 0
     word_tp = word_fp = word_fn = 0
+    segment_f1s: list[float] = []
     has_words = any(s.words is not None for s in segments)
     for segment, spans in zip(segments, predicted, strict=True):
         gold = [(s, e) for s, e, _ in segment.spans]
         gold_chars = _marked(gold, len(segment.target))
         predicted_chars = _marked(spans, len(segment.target))
         hit += len(gold_chars & predicted_chars)
+        segment_f1s.append(_segment_f1(gold_chars, predicted_chars))
         marked += len(predicted_chars)
         gold_total += len(gold_chars)
         span_count += len(spans)
@@ -105,6 +121,7 @@ def figures(
         char_recall=recall,
         char_f1=_f1(precision, recall),
         span_f1=_f1(span_precision, span_recall),
+        segment_f1=sum(segment_f1s) / len(segment_f1s) if segment_f1s else 0.0,
         bad_word_f1=bad_word_f1,
         kendall_tau=tau,
     )

@@ -6,6 +6,7 @@ import glob
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,14 +16,21 @@ from tqcheck.errors import InputError, TqcheckError
 from tqcheck.findings import Finding
 from tqcheck.fixer import FixResult, fix_text
 from tqcheck.options import RunOptions
+from tqcheck.sources import DEFAULT_SOURCE_PATTERN, find_source, is_source_name, looked_for
 
 if TYPE_CHECKING:
     from tqcheck.config import Settings
     from tqcheck.lm import Scorer
 
 
-def collect_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
-    """Expand files, directories (recursively, article suffixes only) and quoted globs."""
+def collect_paths(
+    arguments: Iterable[str],
+    source_pattern: str = DEFAULT_SOURCE_PATTERN,
+    notes: list[str] | None = None,
+) -> tuple[list[Path], list[str]]:
+    """Expand files, directories (recursively, article suffixes only) and quoted globs. Files
+    named as sources (`port.src.ar.txt`, tqcheck/sources.py) are not articles: directories and
+    globs skip them, and a source named on the command line is skipped with a note in `notes`."""
     paths: list[Path] = []
     errors: list[str] = []
     for argument in arguments:
@@ -34,15 +42,23 @@ def collect_paths(arguments: Iterable[str]) -> tuple[list[Path], list[str]]:
                 if p.is_file()
                 and p.suffix.lower() in TEXT_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not is_source_name(p, source_pattern)
             )
             if not found:
                 errors.append(f"{argument}: no articles (.txt, .md, .html, .jsonl) in this directory")
             paths.extend(found)
         elif not path.exists() and any(ch in argument for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(argument, recursive=True) if Path(p).is_file())
+            matches = sorted(
+                Path(p)
+                for p in glob.glob(argument, recursive=True)
+                if Path(p).is_file() and not is_source_name(Path(p), source_pattern)
+            )
             if not matches:
                 errors.append(f"{argument}: no files match this pattern")
             paths.extend(matches)
+        elif is_source_name(path, source_pattern) and path.is_file():
+            if notes is not None:
+                notes.append(f"{path}: a source text (named {source_pattern}), not checked as an article")
         else:
             paths.append(path)
     unique = list(dict.fromkeys(paths))
@@ -55,13 +71,45 @@ def settings_for_path(path: Path, options: RunOptions) -> Settings:
     return settings_for(path, options)
 
 
-def read_source(options: RunOptions, settings: Settings) -> RawDocument | None:
-    if options.source is None:
+def read_source(path: Path | None, settings: Settings) -> RawDocument | None:
+    if path is None:
         return None
-    articles = read_articles(options.source, settings.encoding)
+    articles = read_articles(path, settings.encoding)
     if len(articles) != 1:
-        raise InputError("a source file must hold one article", str(options.source))
+        raise InputError("a source file must hold one article", str(path))
     return articles[0]
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """An article's source text, the settings to check it with, and a note when none was found."""
+
+    source: RawDocument | None
+    settings: Settings
+    source_path: Path | None = None
+    note: str | None = None
+
+
+def pair_source(article: Path, options: RunOptions, settings: Settings) -> Pairing:
+    """The source of `article`: `--source FILE` as given; with `--source DIR` or
+    `--source-pattern`, the file named by the pattern (its {lang} sets the source language
+    unless --source-lang did). Raises TqcheckError (an unreadable or ambiguous source)."""
+    pattern = options.source_pattern
+    if options.source is not None and not options.source.is_dir():
+        return Pairing(read_source(options.source, settings), settings, options.source)
+    if options.source is None and pattern is None:
+        return Pairing(None, settings)
+    pattern = pattern or DEFAULT_SOURCE_PATTERN
+    folder = options.source if options.source is not None else article.parent
+    match = find_source(article, folder, pattern)
+    if match is None:
+        return Pairing(None, settings, note=f"no source text ({looked_for(article, folder, pattern)})")
+    if match.lang and settings.source_lang is None:
+        from tqcheck.languages import SOURCE_LANGUAGES, normalise_lang
+
+        lang = normalise_lang(match.lang, f"the source language in {match.path.name}", SOURCE_LANGUAGES)
+        settings = replace(settings, source_lang=lang)
+    return Pairing(read_source(match.path, settings), settings, match.path)
 
 
 def check_file(
@@ -74,9 +122,10 @@ def check_file(
     try:
         settings = settings_for_path(path, options)
         articles = read_articles(path, settings.encoding)
-        source_raw = read_source(options, settings)
+        pairing = pair_source(path, options, settings)
     except TqcheckError as error:
         return [], [str(error)]
+    settings, source_raw = pairing.settings, pairing.source
     for raw in articles:
         if not raw.source.strip():
             reports.append(
@@ -91,9 +140,13 @@ def check_file(
             )
             continue
         try:
-            doc = analyse(raw, settings.lang)
             source = _source_document(raw, source_raw, settings)
-            reports.append(check_document(doc, settings, scorer=scorer, source=source, want_heat=heat))
+            checked = check_raw(raw, settings, scorer, source, heat)
+            if pairing.source_path is not None and source is not None:
+                checked.source_path = str(pairing.source_path)
+            elif pairing.note and raw.source_text is None:
+                checked.note = pairing.note
+            reports.append(checked)
         except TqcheckError as error:
             where = f"{raw.path}#{raw.record_id}" if raw.record_id else raw.path
             errors.append(f"{where}: {error.message}" if not error.path else str(error))
@@ -181,6 +234,33 @@ def with_progress(
             bar.advance(task)
 
 
+def check_raw(
+    raw: RawDocument,
+    settings: Settings,
+    scorer: Scorer | None = None,
+    source: Document | None = None,
+    heat: bool = False,
+) -> FileReport:
+    """Check one article (a file's, standard input's or the API's string)."""
+    doc = analyse(raw, settings.lang)
+    return check_document(doc, settings, scorer=scorer, source=source, want_heat=heat)
+
+
+def fix_raw(
+    raw: RawDocument, settings: Settings, scorer: Scorer | None, source: Document | None, unsafe: bool
+) -> FixResult:
+    """The fixes of one article, re-checking after each pass until none applies (`fix`, the API)."""
+
+    def check(text: str) -> list[Finding]:
+        if not text.strip():
+            return []
+        return check_raw(
+            RawDocument(raw.path, text, raw.format, raw.decoded), settings, scorer, source
+        ).findings
+
+    return fix_text(raw.path, raw.source, raw.decoded, raw.format, check, unsafe)
+
+
 def fix_file(path: Path, options: RunOptions, scorer: Scorer | None, unsafe: bool) -> FixResult:
     """Work out the fixes for one file (re-checking after each pass). Raises TqcheckError."""
     settings = settings_for_path(path, options)
@@ -188,13 +268,31 @@ def fix_file(path: Path, options: RunOptions, scorer: Scorer | None, unsafe: boo
     raw = articles[0] if articles else None
     if raw is None or raw.format == "jsonl" or raw.record_id is not None:
         raise InputError("fix works on .txt, .md and .html files, not on JSONL records", str(path))
-    source_raw = read_source(options, settings)
-    source = _source_document(raw, source_raw, settings)
+    pairing = pair_source(path, options, settings)
+    source = _source_document(raw, pairing.source, pairing.settings)
+    return fix_raw(raw, pairing.settings, scorer, source, unsafe)
 
-    def check(text: str) -> list[Finding]:
-        if not text.strip():
-            return []
-        doc = analyse(RawDocument(raw.path, text, raw.format, raw.decoded), settings.lang)
-        return check_document(doc, settings, scorer=scorer, source=source).findings
 
-    return fix_text(raw.path, raw.source, raw.decoded, raw.format, check, unsafe)
+# Standard input is read as the file its --stdin-filename names: that suffix picks the format.
+STDIN_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+def check_stdin(
+    data: bytes, name: str | None, options: RunOptions, scorer: Scorer | None, settings: Settings
+) -> Report:
+    """`check -`: the article read from standard input, checked as if it were the file `name`."""
+    from tqcheck.document import decode_bytes
+
+    shown = name or "-"
+    file_format = STDIN_FORMATS.get(Path(name).suffix.lower(), "txt") if name else "txt"
+    decoded = decode_bytes(data, shown, settings.encoding)
+    report = Report()
+    source = None
+    if options.source is not None or options.source_pattern is not None:
+        pairing = pair_source(Path(shown), options, settings)
+        settings = pairing.settings
+        source = _source_document(RawDocument(shown, "", file_format, decoded), pairing.source, settings)
+    if decoded.text.strip():
+        raw = RawDocument(shown, decoded.text, file_format, decoded)
+        report.files.append(check_raw(raw, settings, scorer, source))
+    return report

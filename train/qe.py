@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 import zlib
@@ -28,10 +29,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tqcheck.qe import LAYERS, MODES, STATE_LIMIT, token_labels
+from tqcheck.qe import MODES, STATE_LIMIT, token_labels
 from tqcheck.qe_data import QESegment, read_mlqe, read_wmt_spans
 
 HELD_OUT_MARKERS = ("_test_", "test_data", "TED", "/test/", "-test")
+YEAR = re.compile(r"(20\d\d)_")
 
 
 def refuse_held_out(path: Path) -> None:
@@ -43,6 +45,13 @@ def wmt_split(doc: str) -> str:
     return "dev" if zlib.crc32(doc.encode("utf-8")) % 5 == 0 else "train"
 
 
+def wmt_dataset_name(path: Path, pair: str) -> str:
+    """`wmt-en-de` for the WMT21 news files, `wmt22-en-de` for the WMT22 dev files: the two years
+    differ in systems and error density, so their figures are kept apart."""
+    year = YEAR.match(path.name)
+    return f"wmt-{pair}" if not year or year.group(1) == "2021" else f"wmt{year.group(1)[2:]}-{pair}"
+
+
 def collect(args: argparse.Namespace) -> list[tuple[str, str, QESegment]]:
     """(dataset name, split, segment) for the sample to extract."""
     rng = random.Random(args.seed)
@@ -50,11 +59,11 @@ def collect(args: argparse.Namespace) -> list[tuple[str, str, QESegment]]:
     for path in map(Path, args.wmt or []):
         refuse_held_out(path)
         segments = read_wmt_spans(path)
-        pair = f"{segments[0].source_lang}-{segments[0].lang}"
+        name = wmt_dataset_name(path, f"{segments[0].source_lang}-{segments[0].lang}")
         for split, cap in (("train", args.wmt_train), ("dev", args.wmt_dev)):
             pool = [s for s in segments if ("dev" if args.all_dev else wmt_split(s.doc)) == split]
             rng.shuffle(pool)
-            chosen += [(f"wmt-{pair}", split, s) for s in pool[:cap]]
+            chosen += [(name, split, s) for s in pool[:cap]]
     for path in map(Path, args.mlqe or []):
         refuse_held_out(path)
         split = "dev" if path.name.endswith("-dev") else "train"
@@ -77,6 +86,7 @@ def extract(args: argparse.Namespace) -> None:
     random.Random(args.seed).shuffle(sample)
     sample.sort(key=lambda item: item[1] != "dev")
     scorer = load_scorer(batch_size=args.batch_size, threads=args.threads)
+    layers = tuple(int(k) for k in args.layers.split(","))
     done = {int(p.stem.split("-")[1]) for p in out.glob("shard-*.npz")}
     started, tokens = time.perf_counter(), 0
     for shard, first in enumerate(range(0, len(sample), args.shard_size)):
@@ -89,7 +99,7 @@ def extract(args: argparse.Namespace) -> None:
             prefixes = [s.source for _, _, s in part] if mode == "source" else None
             # The checker projects onto the vocabulary only in its target pass: so does training.
             project = mode == "target"
-            features = scorer.token_features(targets, LAYERS, prefixes=prefixes, project=project)
+            features = scorer.token_features(targets, layers, prefixes=prefixes, project=project)
             states = np.concatenate([f.states for f in features])
             arrays[f"{mode}_states"] = np.clip(states, -STATE_LIMIT, STATE_LIMIT).astype(np.float16)
             if project:
@@ -105,6 +115,7 @@ def extract(args: argparse.Namespace) -> None:
             out / f"shard-{shard:04d}.npz",
             counts=counts,
             labels=labels,
+            layers=np.array(layers, dtype=np.int16),
             spans=np.concatenate([np.array(s, dtype=np.int32).reshape(-1, 2) for s in token_spans]),
             **arrays,
         )
@@ -135,6 +146,7 @@ def main() -> None:
     ex.add_argument("--mlqe-train", type=int, default=350)
     ex.add_argument("--mlqe-dev", type=int, default=200)
     ex.add_argument("--all-dev", action="store_true", help="every segment is dev (a whole held-out file)")
+    ex.add_argument("--layers", default="9,15,18", help="hidden-state layers to cache")
     ex.add_argument("--shard-size", type=int, default=128)
     ex.add_argument("--batch-size", type=int, default=16)
     ex.add_argument("--threads", type=int, default=None)

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 
 from tqcheck.qe import (
-    LAYERS,
     Head,
     Thresholds,
     assemble_spans,
@@ -38,13 +37,31 @@ class Segment:
     rows: dict[str, np.ndarray]  # mode -> design rows
 
 
-def state_columns(layers: tuple[int, ...], width: int = 640) -> np.ndarray:
-    """The columns of the cached states (all of LAYERS) that hold `layers`."""
-    return np.concatenate([np.arange(LAYERS.index(k) * width, (LAYERS.index(k) + 1) * width) for k in layers])
+OLD_SHARD_LAYERS = (6, 9, 12, 15, 18)  # shards written before they recorded their layers
 
 
-def load_features(folder: Path, layers: tuple[int, ...] = LAYERS, summary: str = "none") -> list[Segment]:
-    columns = state_columns(layers)
+def state_columns(cached: tuple[int, ...], layers: tuple[int, ...], width: int = 640) -> np.ndarray:
+    """The columns of the cached states (of the `cached` layers) that hold `layers`."""
+    missing = set(layers) - set(cached)
+    if missing:
+        raise SystemExit(f"layers {sorted(missing)} are not in the cached features ({list(cached)})")
+    return np.concatenate([np.arange(cached.index(k) * width, (cached.index(k) + 1) * width) for k in layers])
+
+
+def cached_layers(folder: Path) -> tuple[int, ...]:
+    """The layers the first shard of a feature folder holds."""
+    first = min(folder.glob("shard-*.npz"), default=None)
+    if first is None:
+        raise SystemExit(f"{folder}: no feature shards (run `train/qe.py extract` first)")
+    with np.load(first) as data:
+        return tuple(int(k) for k in data["layers"]) if "layers" in data else OLD_SHARD_LAYERS
+
+
+def load_features(
+    folder: Path, layers: tuple[int, ...] | None = None, summary: str = "none"
+) -> list[Segment]:
+    cached = cached_layers(folder)
+    columns = state_columns(cached, layers or cached)
     segments: list[Segment] = []
     for shard in sorted(folder.glob("shard-*.npz")):
         records = [
@@ -84,43 +101,92 @@ def is_calibration(segment: Segment) -> bool:
     return zlib.crc32(segment.qe.doc.encode("utf-8")) // 5 % 5 == 0
 
 
-def train_mlp(x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, hidden: int, seed: int):
+def _module(width: int, hidden: int, context: int):
+    """The head as torch modules: input dropout, features → hidden units, an optional convolution
+    over 2·context + 1 tokens' hidden units (zero beyond a segment's ends), one logit from both."""
+    import torch
+
+    class ContextHead(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.drop = torch.nn.Dropout(0.3)
+            self.first = torch.nn.Linear(width, hidden)
+            self.conv = torch.nn.Conv1d(hidden, hidden, 2 * context + 1, padding=context) if context else None
+            self.out = torch.nn.Linear(hidden * (2 if context else 1), 1)
+
+        def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # x: (B, T, F), mask: (B, T)
+            h = torch.relu(self.first(self.drop(x))) * mask[..., None]
+            if self.conv is not None:
+                c = torch.relu(self.conv(h.transpose(1, 2)).transpose(1, 2))
+                h = torch.cat([h, c], dim=-1)
+            return self.out(h).squeeze(-1)
+
+    return ContextHead()
+
+
+def _padded(rows: list[np.ndarray], labels: list[np.ndarray], mean: np.ndarray, scale: np.ndarray):
+    """Segments as one zero-padded batch: standardised features, labels and the mask of real tokens."""
+    import torch
+
+    longest = max(len(r) for r in rows)
+    x = np.zeros((len(rows), longest, rows[0].shape[1]), dtype=np.float32)
+    y = np.zeros((len(rows), longest), dtype=np.float32)
+    mask = np.zeros((len(rows), longest), dtype=np.float32)
+    for i, (r, t) in enumerate(zip(rows, labels, strict=True)):
+        x[i, : len(r)] = (r - mean) / scale
+        y[i, : len(r)] = t
+        mask[i, : len(r)] = 1.0
+    return torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(mask)
+
+
+def train_head(
+    rows: list[np.ndarray],
+    labels: list[np.ndarray],
+    val_rows: list[np.ndarray],
+    val_labels: list[np.ndarray],
+    hidden: int,
+    context: int,
+    seed: int,
+):
+    """Fit on whole segments (so the convolution sees each token's neighbours); early stopping on
+    the calibration split's loss. Returns the standardisation, the module and its best loss."""
     import torch
 
     torch.manual_seed(seed)
-    mean = x.mean(0)
-    scale = x.std(0) + 1e-4
-    xt = torch.tensor((x - mean) / scale, dtype=torch.float32)
-    yt = torch.tensor(y, dtype=torch.float32)
-    xv = torch.tensor((x_val - mean) / scale, dtype=torch.float32)
-    yv = torch.tensor(y_val, dtype=torch.float32)
-    model = torch.nn.Sequential(
-        torch.nn.Dropout(0.3),
-        torch.nn.Linear(x.shape[1], hidden),
-        torch.nn.ReLU(),
-        torch.nn.Linear(hidden, 1),
-    )
+    rng = np.random.default_rng(seed)
+    stacked = np.concatenate(rows).astype(np.float32)
+    mean, scale = stacked.mean(0), stacked.std(0) + 1e-4
+    del stacked
+    model = _module(rows[0].shape[1], hidden, context)
     optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
-    loss_fn = torch.nn.BCEWithLogitsLoss()  # unweighted: the probabilities stay calibrated
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum")  # unweighted: probabilities stay calibrated
+    order_by_length = np.argsort([len(r) for r in val_rows])
+    val_batches = [
+        _padded([val_rows[i] for i in chunk], [val_labels[i] for i in chunk], mean, scale)
+        for chunk in np.array_split(order_by_length, max(1, len(val_rows) // 64))
+    ]
+    val_tokens = sum(len(r) for r in val_rows)
     best, best_state, patience = float("inf"), None, 0
-    for _epoch in range(40):
+    for _epoch in range(60):
         model.train()
-        order = torch.randperm(len(xt))
-        for start in range(0, len(order), 512):
-            batch = order[start : start + 512]
+        order = rng.permutation(len(rows))
+        for first in range(0, len(order), 32):
+            chunk = order[first : first + 32]
+            x, y, mask = _padded([rows[i] for i in chunk], [labels[i] for i in chunk], mean, scale)
             optimiser.zero_grad()
-            loss = loss_fn(model(xt[batch]).squeeze(-1), yt[batch])
+            logits = model(x, mask)
+            loss = loss_fn(logits[mask > 0], y[mask > 0]) / mask.sum()
             loss.backward()
             optimiser.step()
         model.eval()
         with torch.no_grad():
-            val = float(loss_fn(model(xv).squeeze(-1), yv))
+            val = sum(float(loss_fn(model(x, m)[m > 0], y[m > 0])) for x, y, m in val_batches) / val_tokens
         if val < best - 1e-4:
             best, patience = val, 0
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
         else:
             patience += 1
-            if patience >= 4:
+            if patience >= 5:
                 break
     model.load_state_dict(best_state)
     return mean, scale, model, best
@@ -179,23 +245,28 @@ def choose_thresholds(head: Head, calibration: list[Segment]) -> tuple[Threshold
 
 
 def to_head(mode: str, mean, scale, model, uses_scalars: bool, summary: str) -> Head:
-    first, last = model[1], model[3]
+    conv = model.conv
     return Head(
         mode=mode,
         mean=mean.astype(np.float32),
         scale=scale.astype(np.float32),
-        hidden_weight=first.weight.detach().numpy().T.copy(),
-        hidden_bias=first.bias.detach().numpy().copy(),
-        out_weight=last.weight.detach().numpy()[0].copy(),
-        out_bias=float(last.bias.detach()[0]),
+        hidden_weight=model.first.weight.detach().numpy().T.copy(),
+        hidden_bias=model.first.bias.detach().numpy().copy(),
+        out_weight=model.out.weight.detach().numpy()[0].copy(),
+        out_bias=float(model.out.bias.detach()[0]),
         thresholds=Thresholds(0.5, 0.9),
         uses_scalars=uses_scalars,
         summary=summary,
+        # torch's Conv1d weight is (out, in, taps); the numpy head wants (taps, in, out).
+        context_weight=None if conv is None else conv.weight.detach().numpy().transpose(2, 1, 0).copy(),
+        context_bias=None if conv is None else conv.bias.detach().numpy().copy(),
     )
 
 
 def fit(args: argparse.Namespace) -> None:
-    layers = tuple(int(k) for k in args.layers.split(","))
+    layers = (
+        tuple(int(k) for k in args.layers.split(",")) if args.layers else cached_layers(Path(args.features))
+    )
     segments = load_features(Path(args.features), layers, args.summary)
     train = [s for s in segments if s.split == "train"]
     fitting = [s for s in train if not is_calibration(s)]
@@ -206,18 +277,25 @@ def fit(args: argparse.Namespace) -> None:
     )
     heads = {}
     for mode in ("target", "source"):
-        x = np.concatenate([s.rows[mode] for s in fitting])
-        y = np.concatenate([s.labels for s in fitting]).astype(np.float32)
-        xv = np.concatenate([s.rows[mode] for s in calibration])
-        yv = np.concatenate([s.labels for s in calibration]).astype(np.float32)
-        mean, scale, model, loss = train_mlp(x, y, xv, yv, args.hidden, args.seed)
+        usable = [s for s in fitting if len(s.labels)]
+        held = [s for s in calibration if len(s.labels)]
+        mean, scale, model, loss = train_head(
+            [s.rows[mode] for s in usable],
+            [s.labels for s in usable],
+            [s.rows[mode] for s in held],
+            [s.labels for s in held],
+            args.hidden,
+            args.context,
+            args.seed,
+        )
         head = to_head(mode, mean, scale, model, uses_scalars=mode == "target", summary=args.summary)
         thresholds, calibration_f1 = choose_thresholds(head, calibration)
         by_key = thresholds_by_key(head, calibration)
         heads[mode] = Head(**{**head.__dict__, "thresholds": thresholds, "by_key": by_key})
         print(f"  by pair and language: { {k: t.minor for k, t in by_key.items()} }")
         print(
-            f"{mode}: {x.shape[0]} tokens × {x.shape[1]} features, calibration loss {loss:.4f}, "
+            f"{mode}: {sum(len(s.labels) for s in usable)} tokens × {usable[0].rows[mode].shape[1]} features, "
+            f"calibration loss {loss:.4f}, "
             f"character F1 {calibration_f1:.3f}, thresholds minor {thresholds.minor} major {thresholds.major}"
         )
     by_dataset = defaultdict(int)
@@ -227,6 +305,7 @@ def fit(args: argparse.Namespace) -> None:
         "trained_on": dict(sorted(by_dataset.items())),
         "layers": list(layers),
         "hidden_units": args.hidden,
+        "context": args.context,
         "summary": args.summary,
         "seed": args.seed,
     }
@@ -266,15 +345,18 @@ def evaluate(args: argparse.Namespace) -> None:
         return
     key = "bad_word_f1"
     print(
-        f"{'dataset':16} {'segs':>5} {'F1 tgt':>7} {'F1 src':>7} {'F1 all':>7} {'F1 rnd':>7} "
-        f"{'τ tgt':>6} {'τ src':>6} {'clean w/ major (src)':>21}"
+        f"{'dataset':16} {'segs':>5} {'F1 tgt':>7} {'F1 src':>7} {'F1 all':>7} {'F1 rnd':>7} {'×all':>5} "
+        f"{'τ tgt':>6} {'τ src':>6} {'segF1 src':>9} {'segF1 all':>9} {'clean w/ major (src)':>21}"
     )
     for row in table:
         measure = key if row["all_words"][key] is not None else "char_f1"
+        best = max(row["target"][measure], row["source"][measure])
+        ratio = best / row["all_words"][measure] if row["all_words"][measure] else float("nan")
         print(
             f"{row['dataset']:16} {row['segments']:5d} {row['target'][measure]:7.3f} {row['source'][measure]:7.3f} "
-            f"{row['all_words'][measure]:7.3f} {row['random'][measure]:7.3f} "
-            f"{_tau(row['target']):>6} {_tau(row['source']):>6} {row['source']['clean_with_major']:>21}"
+            f"{row['all_words'][measure]:7.3f} {row['random'][measure]:7.3f} {ratio:5.2f} "
+            f"{_tau(row['target']):>6} {_tau(row['source']):>6} {row['source']['segment_f1']:9.3f} "
+            f"{row['all_words']['segment_f1']:9.3f} {row['source']['clean_with_major']:>21}"
         )
 
 
@@ -288,8 +370,9 @@ def add_commands(commands) -> None:
     fit_parser.add_argument("--features", required=True)
     fit_parser.add_argument("--out", required=True)
     fit_parser.add_argument("--hidden", type=int, default=64)
+    fit_parser.add_argument("--layers", default=None, help="a subset of the cached layers (default: all)")
     fit_parser.add_argument(
-        "--layers", default=",".join(map(str, LAYERS)), help="a subset of the cached layers"
+        "--context", type=int, default=2, help="tokens each side the head's convolution reads (0: none)"
     )
     fit_parser.add_argument("--seed", type=int, default=13)
     fit_parser.add_argument("--summary", default="none", choices=("none", "mean", "last"))

@@ -20,6 +20,8 @@ def file_summary(file_report: FileReport) -> dict[str, Any]:
     entry.update(lang=file_report.lang, words=file_report.words, score=file_report.score)
     if file_report.quality is not None:
         entry["quality"] = file_report.quality
+    if file_report.source_path is not None:
+        entry["source"] = file_report.source_path
     if file_report.note:
         entry["note"] = file_report.note
     return entry

@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from tqcheck import JSON_SCHEMA_VERSION, __version__
+from tqcheck import JSON_SCHEMA_VERSION, PROJECT_URL, __version__
 from tqcheck.findings import Severity
 from tqcheck.fingerprint import LINE_BREAK, fingerprints
 from tqcheck.render.json_format import file_summary
@@ -30,11 +30,11 @@ if TYPE_CHECKING:
     from tqcheck.rule import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://github.com/tqcheck/tqcheck"
+INFORMATION_URI = PROJECT_URL
 # Below the --fail-on gate; at or above it every finding is an error, since it fails the job.
 LEVEL = {Severity.MINOR: "note", Severity.MAJOR: "warning", Severity.CRITICAL: "warning"}
 # The rules' documentation, one anchor per rule (docs/rules.md is generated from the rules).
-DOCS_URL = "https://github.com/tqcheck/tqcheck/blob/main/docs/rules.md"
+DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
 
 
 def level(severity: Severity, fail_on: str) -> str:
