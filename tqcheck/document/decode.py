@@ -109,6 +109,8 @@ MAX_RUN_WITHOUT_BREAK = 200
 
 
 def _garbled(text: str) -> bool:
+    """Whether a decoding is plainly wrong: over 2% characters no article holds, or a long text
+    without a single space, line break or punctuation mark."""
     import unicodedata
 
     sample = text[:20_000]
