@@ -1015,7 +1015,8 @@ def run(argv: list[str] | None = None) -> int:
             code: int = 0
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        sys.stdout.flush()  # a full disk under standard output shows here, not after exit
+        if not sys.stdout.closed:  # the language server closes it when the client leaves
+            sys.stdout.flush()  # a full disk under standard output shows here, not after exit
         return code
     except TqcheckError as error:
         typer.echo(f"tqcheck: error: {error}", err=True)
