@@ -395,3 +395,29 @@ def test_report_on_a_missing_file_prints_one_line(cli, tmp_path: Path) -> None:
 
 def test_rules_in_an_unknown_format(cli) -> None:
     assert "xml" in one_error_line(cli("rules", "--format", "xml"))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "es", "pt", "ru", "ar", "zh"])
+def test_forced_encoding_accepts_real_articles_in_every_language(lang: str) -> None:
+    """The garbage test must not refuse real text: each language's corpus articles, forced as the
+    encoding they are in, decode to themselves."""
+    from tqcheck.document import decode_bytes
+
+    articles = sorted((ROOT / "corpora" / "dev" / lang).glob("*.txt"))
+    assert articles
+    for path in articles:
+        text = path.read_text(encoding="utf-8")
+        for encoding in ("utf-8", "utf-16-le"):
+            assert decode_bytes(text.encode(encoding), str(path), encoding).text == text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "ar", "zh"])
+def test_utf16_and_utf32_without_bom_in_every_script(lang: str) -> None:
+    """Latin, Cyrillic, Arabic and Han articles without a byte-order mark, in both byte orders."""
+    from tqcheck.document import decode_bytes
+
+    for path in sorted((ROOT / "corpora" / "dev" / lang).glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+            decoded = decode_bytes(text.encode(encoding), str(path))
+            assert (decoded.text, decoded.encoding) == (text, encoding)
