@@ -1,15 +1,17 @@
 """How cost grows with the input: time and peak memory of a rules-only check (`--no-lm`).
 
-Realistic text is the articles of corpora/dev/<lang>/ repeated to 1, 4 and 10 MB (more with
---sizes); pathological inputs are the lines that used to take quadratic time: a long run of
-spaces, a long run of letters without a space, a Markdown line of many `![`. Each case runs as
-its own `tqcheck check` process; peak memory is that process's maximum resident set size.
-Figures are printed, never asserted.
+Realistic text is the articles of corpora/dev/<lang>/ repeated to 10 KB, 100 KB, 1 MB, 4 MB and
+10 MB (others, 50 MB say, with --sizes); pathological inputs are the ones that used to take
+quadratic time or fail: a long run of spaces, a long run of letters without a space, a Markdown
+line of many `![`, a Markdown page of residue lines, 100,000 short lines, one word of 500,000
+letters, one line over spaCy's 1,000,000 characters. Each case runs as its own `tqcheck check`
+process; peak memory is that process's maximum resident set size. Figures are printed, never
+asserted.
 
-    python bench/scale.py [--lang en] [--sizes 1 4 10 50] [--timeout 900] [--only realistic|pathological]
+    python bench/scale.py [--lang en] [--sizes 0.01 0.1 1 4 10 50] [--timeout 900] [--only realistic|pathological]
 
-After the realistic sizes it prints the growth between consecutive sizes as an exponent
-(time ∝ size^k: 1 is linear; n log n from 10 to 50 MB is about 1.1) and seconds per MB.
+After the realistic sizes it prints the growth between consecutive sizes of 1 MB and more as an
+exponent of the CPU time (time ∝ size^k: 1 is linear; n log n from 10 to 50 MB is about 1.1).
 """
 
 from __future__ import annotations
@@ -56,11 +58,15 @@ PATHOLOGICAL = {
         "# Port strike\n\n"
         + "".join(f"The port reopened on day {i}.\n\nShare on Facebook\n\n" for i in range(4000)),
     ),
+    "100,000 short lines": ("txt", "".join(f"Line {i} is short.\n" for i in range(100_000))),
+    "one word of 500,000 letters": ("txt", "The port " + "a" * 500_000 + " reopened.\n"),
+    "one line of 1,020,000 characters": ("txt", "the port reopened on Tuesday, " * 34_000 + "and closed.\n"),
 }
 
 
-def run(path: Path, lang: str, timeout: float) -> tuple[str, str, float | None]:
-    """Wall time and peak RSS of one `tqcheck check` process, as printable strings, and the time."""
+def run(path: Path, lang: str, timeout: float) -> tuple[str, str, str]:
+    """Wall time, CPU time (user + system: what a busy machine does not inflate) and peak RSS of
+    one `tqcheck check` process, as printable strings."""
     command = [
         sys.executable,
         "-m",
@@ -83,38 +89,40 @@ def run(path: Path, lang: str, timeout: float) -> tuple[str, str, float | None]:
         if time.perf_counter() > deadline:
             process.kill()
             os.wait4(process.pid, 0)
-            return f"> {timeout:.0f} s (stopped)", "–", None
+            return f"> {timeout:.0f} s (stopped)", "–", "–"
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / 1024  # kilobytes on Linux
     note = "" if code in (0, 1) else f" (exit {code}: {process.stderr.read().decode()[-200:].strip()})"
-    return f"{elapsed:8.1f} s{note}", f"{peak:7.0f} MB", elapsed
+    cpu = usage.ru_utime + usage.ru_stime
+    return f"{elapsed:8.1f} s{note}", f"{cpu:8.1f} s", f"{peak:7.0f} MB"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="en")
-    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 4, 10, 50], help="sizes in MB")
+    parser.add_argument("--sizes", type=float, nargs="+", default=[0.01, 0.1, 1, 4, 10], help="sizes in MB")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per case")
     parser.add_argument("--only", choices=("realistic", "pathological"))
     args = parser.parse_args()
-    rows: list[tuple[str, str, str]] = []
-    timed: list[tuple[float, float]] = []  # (MB, seconds) of the realistic runs
+    rows: list[tuple[str, str, str, str]] = []
+    timed: list[tuple[float, float]] = []  # (MB, CPU seconds) of the realistic runs of 1 MB and more
+    print(f"{'input':<36} {'wall':>12} {'cpu':>12} {'peak RSS':>10}", flush=True)
     with tempfile.TemporaryDirectory(prefix="tqcheck-scale-") as folder:
         if args.only != "pathological":
             for size in args.sizes:
                 path = Path(folder) / f"{args.lang}-{size:g}mb.txt"
                 path.write_text(realistic(args.lang, int(size * MB)), encoding="utf-8")
-                *shown, seconds = run(path, args.lang, args.timeout)
-                rows.append((f"{size:g} MB of {args.lang} articles", *shown))
-                if seconds is not None:
-                    timed.append((size, seconds))
-                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>10}", flush=True)
+                label = f"{size * 1024:.0f} KB" if size < 1 else f"{size:g} MB"
+                rows.append((f"{label} of {args.lang} articles", *run(path, args.lang, args.timeout)))
+                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>12} {rows[-1][3]:>10}", flush=True)
+                if size >= 1 and "stopped" not in rows[-1][1]:
+                    timed.append((size, float(rows[-1][2].split()[0])))
             for (small, fast), (large, slow) in itertools.pairwise(timed):
                 exponent = math.log(slow / fast) / math.log(large / small)
                 print(
-                    f"growth {small:g} → {large:g} MB: time ×{slow / fast:.2f} for size ×{large / small:g} "
+                    f"growth {small:g} → {large:g} MB: CPU time ×{slow / fast:.2f} for size ×{large / small:g} "
                     f"(exponent {exponent:.2f}); {fast / small:.1f} → {slow / large:.1f} s per MB",
                     flush=True,
                 )
@@ -122,8 +130,8 @@ def main() -> None:
             for name, (suffix, text) in PATHOLOGICAL.items():
                 path = Path(folder) / f"case.{suffix}"
                 path.write_text(text, encoding="utf-8")
-                rows.append((name, *run(path, "en", args.timeout)[:2]))
-                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>10}", flush=True)
+                rows.append((name, *run(path, "en", args.timeout)))
+                print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>12} {rows[-1][3]:>10}", flush=True)
 
 
 if __name__ == "__main__":

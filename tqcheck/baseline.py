@@ -52,11 +52,13 @@ def write_baseline(baseline: Path, report: Report) -> None:
 def apply_baseline(baseline: Path, report: Report) -> int:
     """Drop findings recorded in the baseline; return how many were hidden."""
     try:
+        if baseline.exists() and not baseline.is_file():  # a FIFO would never end
+            raise ConfigError(f"{baseline}: not a regular file")
         data = json.loads(baseline.read_text(encoding="utf-8"))
         known = {name: set(prints) for name, prints in data["files"].items()}
     except FileNotFoundError as error:
         raise ConfigError(f"{baseline}: no such baseline (create it with --update-baseline)") from error
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise ConfigError(f"{baseline}: not a tqcheck baseline file") from error
     if data.get("baseline") != FORMAT:  # its fingerprints would match nothing: every finding back
         raise ConfigError(f"{baseline}: written by an older tqcheck; record it again with --update-baseline")

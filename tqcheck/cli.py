@@ -9,15 +9,16 @@ reader of `--help` output looks for them; the shared options are defined once (S
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 from typer.core import TyperArgument, TyperCommand
@@ -553,7 +554,18 @@ def _check_stdin(files: list[str], options: RunOptions, name: str | None):
         fail("- (standard input) cannot be combined with other files")
     settings = settings_for(Path(name) if name else None, options)
     scorer = _load_model(settings) if settings.use_model else None
-    return check_stdin(sys.stdin.buffer.read(), name, options, scorer, settings), settings
+    return check_stdin(_read_stdin(name or "-"), name, options, scorer, settings), settings
+
+
+def _read_stdin(shown: str) -> bytes:
+    """Standard input, up to the input limit (`tqcheck check - < /dev/zero` must end)."""
+    from tqcheck.document.readers import max_input_bytes
+
+    limit = max_input_bytes()
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        fail(f"{shown}: larger than the input limit of {limit / 1048576:g} MB (TQCHECK_MAX_INPUT_MB)")
+    return data
 
 
 def _statistics(report, out) -> None:
@@ -565,11 +577,14 @@ def _statistics(report, out) -> None:
         out.write(f"{count:>5}  {code}  {name}\n")
 
 
-def _open_output(path: Path):
+@contextlib.contextmanager
+def _open_output(path: Path) -> Iterator[TextIO]:
+    """An output file; failing to open, write or close it (a full disk) is one line, exit 2."""
     try:
-        return path.open("w", encoding="utf-8")
+        with path.open("w", encoding="utf-8") as out:
+            yield out
     except OSError as error:
-        fail(f"{path}: cannot write: {error.strerror}")
+        fail(f"{path}: cannot write: {error.strerror or error}")
 
 
 def exit_code(report, fail_on: str) -> int:
@@ -670,7 +685,7 @@ def report(
     result = run_check(paths, options, scorer=scorer, keep_documents=True, heat=True)
     result.errors[:0] = errors
     _tell(result)
-    if not paths:
+    if not result.files:  # nothing was read: no report to write
         raise typer.Exit(2)
     with _open_output(output) as out:
         if suffix in (".md", ".markdown"):
@@ -995,10 +1010,14 @@ def run(argv: list[str] | None = None) -> int:
     """Run the command line on `argv` (default: sys.argv) and return its exit code: user errors
     become one line and exit code 2, bugs one line and exit code 3."""
     try:
-        app(args=argv, prog_name="tqcheck", standalone_mode=True)
-    except SystemExit as done:
-        code = done.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
+        try:
+            app(args=argv, prog_name="tqcheck", standalone_mode=True)
+            code: int = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if not sys.stdout.closed:  # the language server closes it when the client leaves
+            sys.stdout.flush()  # a full disk under standard output shows here, not after exit
+        return code
     except TqcheckError as error:
         typer.echo(f"tqcheck: error: {error}", err=True)
         return 2
@@ -1008,6 +1027,9 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 1
+    except (OSError, MemoryError) as error:  # the system's refusal, not a bug: one line, exit 2
+        typer.echo(f"tqcheck: error: {_system_error(error)}", err=True)
+        return 2
     except Exception as error:  # a bug: one line unless the user asks for the traceback
         if os.environ.get("TQCHECK_DEBUG"):
             raise
@@ -1017,6 +1039,17 @@ def run(argv: list[str] | None = None) -> int:
         )
         return 3
     return 0
+
+
+def _system_error(error: OSError | MemoryError) -> str:
+    if isinstance(error, MemoryError):
+        return "out of memory (an input too large? TQCHECK_MAX_INPUT_MB bounds each file)"
+    from tqcheck.document.readers import display_name
+
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        return f"{display_name(os.fsdecode(error.filename))}: {reason}"
+    return f"cannot write the output: {reason}"
 
 
 def main() -> None:

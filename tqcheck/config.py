@@ -93,6 +93,18 @@ def _expect(value: Any, kind: type | tuple[type, ...], key: str, where: Path) ->
     return value
 
 
+def _check_pattern(pattern: str, key: str, where: Path) -> None:
+    """A residue pattern is a regular expression (the `regex` module's syntax); say which one is not."""
+    import regex
+
+    try:
+        regex.compile(pattern)
+    except (regex.error, RecursionError, OverflowError) as error:
+        raise ConfigError(
+            f"{where}: key '{key}': {pattern!r} is not a valid regular expression ({error})"
+        ) from None
+
+
 def parse_table(table: dict[str, Any], where: Path) -> dict[str, Any]:
     """Validate a [tool.tqcheck] table into Settings fields; unknown keys are errors."""
     values: dict[str, Any] = {}
@@ -113,11 +125,14 @@ def parse_table(table: dict[str, Any], where: Path) -> dict[str, Any]:
         elif name in ("select", "ignore", "extra_residue"):
             items = _expect(value, list, key, where)
             values[name] = tuple(_expect(item, str, key, where) for item in items)
+            if name == "extra_residue":
+                for pattern in values[name]:
+                    _check_pattern(pattern, key, where)
         elif name == "severity":
             table_value = _expect(value, dict, key, where)
             values[name] = {}
             for code, level in table_value.items():
-                if level not in ("minor", "major", "critical"):
+                if not isinstance(level, str) or level not in ("minor", "major", "critical"):
                     raise ConfigError(f"{where}: key 'severity.{code}' must be minor, major or critical")
                 values[name][code.upper()] = Severity(level)
         elif name == "fail_on":
@@ -156,7 +171,8 @@ def read_config(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from error
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("tqcheck")
+        tool = data.get("tool", {})
+        table = tool.get("tqcheck") if isinstance(tool, dict) else None
         if table is None:
             return {}
         return parse_table(_expect(table, dict, "tool.tqcheck", path), path)
@@ -172,7 +188,8 @@ def find_config(folder: Path) -> Path | None:
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
             try:
-                if "tqcheck" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+                if isinstance(tool, dict) and "tqcheck" in tool:
                     return pyproject
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
                 continue
@@ -185,7 +202,7 @@ def settings_for(path: Path | None, options: RunOptions | None = None) -> Settin
     options = options or RunOptions()
     config_path = options.config
     if config_path is None and path is not None:
-        config_path = find_config(path.resolve().parent)
+        config_path = find_config(_folder_of(path))
     values: dict[str, Any] = {}
     if config_path is not None:
         if not config_path.is_file():
@@ -194,5 +211,24 @@ def settings_for(path: Path | None, options: RunOptions | None = None) -> Settin
     known = {f.name for f in fields(Settings)}
     settings = Settings(**{k: v for k, v in values.items() if k in known}, config_path=config_path)
     settings = options.apply(settings)
-    settings.rules  # noqa: B018 - validates select/ignore now, as a one-line error
+    try:
+        settings.rules  # noqa: B018 - validates select/ignore now, as a one-line error
+    except ConfigError as error:
+        from_file = [key for key in ("select", "ignore") if key in values and getattr(options, key) is None]
+        if from_file and config_path is not None:
+            raise ConfigError(f"{config_path}: key '{from_file[0]}': {error}") from None
+        raise
+    if settings.glossary is not None and "glossary" in values and options.glossary is None:
+        try:  # read now, so that an error names the configuration that asked for the glossary
+            settings.load_glossary()
+        except ConfigError as error:
+            raise ConfigError(f"{config_path}: key 'glossary': {error}") from None
     return settings
+
+
+def _folder_of(path: Path) -> Path:
+    """The folder a configuration is looked for from; a symlink loop resolves no further."""
+    try:
+        return path.resolve().parent
+    except (OSError, RuntimeError):
+        return path.absolute().parent

@@ -172,7 +172,7 @@ def to_source(doc: Document, finding: Finding) -> Finding:
     line, column = doc.line_column(start)
     return replace(
         finding,
-        text=doc.text[finding.start : finding.end],
+        text=doc.source[start:end],  # the contract: text == file[start:end], entities and markup as written
         start=start,
         end=end,
         line=line,

@@ -39,29 +39,52 @@ class GoldRecord:
 
 
 def read_gold(path: Path) -> list[GoldRecord]:
-    if not path.is_file():
-        raise InputError("no such file", str(path))
+    """Gold records, one JSON object a line; anything else is an InputError naming file and line."""
+    from tqcheck.document.readers import display_name, has_lone_surrogate, read_limited
+
+    name = display_name(path)
+    data, _ = read_limited(path, name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"a gold file must be UTF-8 (invalid byte at {error.start})", name) from None
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        where = f"line {number}: not a gold record"
         try:
             data = json.loads(line)
-            record = GoldRecord(
+        except json.JSONDecodeError as error:
+            raise InputError(f"{where} (invalid JSON: {error.msg})", name) from None
+        except RecursionError:
+            raise InputError(f"{where} (JSON nested too deeply)", name) from None
+        if not isinstance(data, dict):
+            raise InputError(f"{where} (a JSON object is needed, not {type(data).__name__})", name)
+        if not isinstance(data.get("lang"), str) or not isinstance(data.get("text"), str):
+            raise InputError(f'{where} ("lang" and "text" must be strings)', name)
+        if has_lone_surrogate(data["text"]):
+            raise InputError(f'{where} ("text" holds a lone surrogate escape)', name)
+        spans = data.get("spans", [])
+        if not isinstance(spans, list) or not all(isinstance(span, dict) for span in spans):
+            raise InputError(f'{where} ("spans" must be a list of objects)', name)
+        for span in spans:
+            if not (isinstance(span.get("start"), int) and isinstance(span.get("end"), int)):
+                raise InputError(f"line {number}: every span needs integer start and end", name)
+        for key in ("source", "source_lang"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise InputError(f'{where} ("{key}" must be a string)', name)
+        records.append(
+            GoldRecord(
                 id=str(data.get("id", number)),
                 lang=data["lang"],
                 text=data["text"],
-                spans=list(data.get("spans", [])),
+                spans=spans,
                 source=data.get("source"),
                 source_lang=data.get("source_lang"),
-                clean=bool(data.get("clean", not data.get("spans"))),
+                clean=bool(data.get("clean", not spans)),
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise InputError(f"line {number}: not a gold record ({error})", str(path)) from error
-        for span in record.spans:
-            if not (isinstance(span.get("start"), int) and isinstance(span.get("end"), int)):
-                raise InputError(f"line {number}: every span needs integer start and end", str(path))
-        records.append(record)
+        )
     return records
 
 

@@ -54,6 +54,8 @@ class Glossary:
 @lru_cache(maxsize=8)
 def load_glossary(path: Path) -> Glossary:
     """Read a glossary: columns lang, preferred, forbidden ("|"-separated), optional note, case."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such glossary file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:

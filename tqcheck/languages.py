@@ -148,3 +148,20 @@ def detect_language(text: str) -> str:
     if not sample.strip():
         return "en"
     return identify(sample)[0]
+
+
+# Languages tqcheck has no data for whose own scripts give them away: their text would otherwise be
+# identified as the nearest supported language (Japanese as Chinese) and checked as such.
+UNSUPPORTED_SCRIPTS = {"Japanese": r"[\p{Hiragana}\p{Katakana}]", "Korean": r"\p{Hangul}"}
+
+
+def unsupported_language(text: str) -> str | None:
+    """The unsupported language whose script makes up over a fifth of the text's letters, if any."""
+    import regex
+
+    sample = text[:20_000]
+    letters = sum(1 for ch in sample if ch.isalpha()) or 1
+    for language, script in UNSUPPORTED_SCRIPTS.items():
+        if len(regex.findall(script, sample)) / letters > 0.2:
+            return language
+    return None

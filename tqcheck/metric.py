@@ -16,12 +16,15 @@ from tqcheck.errors import InputError
 
 
 def read_segments(path: Path, encoding: str = "utf-8") -> list[str]:
-    if not path.is_file():
-        raise InputError("no such file", str(path))
+    from tqcheck.document.readers import display_name, read_limited
+
+    data, _ = read_limited(path)  # a FIFO or a device is refused, a huge file too
     try:
-        text = path.read_text(encoding=encoding)
+        text = data.decode(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", display_name(path)) from None
     except UnicodeDecodeError as error:
-        raise InputError(f"not {encoding} text", str(path)) from error
+        raise InputError(f"not {encoding} text", display_name(path)) from error
     # sacrebleu strips the line ending only (and a trailing newline makes no extra segment).
     return [line.rstrip("\n").rstrip("\r") for line in text.splitlines(keepends=True)]
 

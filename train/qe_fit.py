@@ -343,6 +343,9 @@ def evaluate(args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps(table, indent=2))
         return
+    if args.markdown:
+        print_markdown(table)
+        return
     key = "bad_word_f1"
     print(
         f"{'dataset':16} {'segs':>5} {'F1 tgt':>7} {'F1 src':>7} {'F1 all':>7} {'F1 rnd':>7} {'×all':>5} "
@@ -357,6 +360,27 @@ def evaluate(args: argparse.Namespace) -> None:
             f"{row['all_words'][measure]:7.3f} {row['random'][measure]:7.3f} {ratio:5.2f} "
             f"{_tau(row['target']):>6} {_tau(row['source']):>6} {row['source']['segment_f1']:9.3f} "
             f"{row['all_words']['segment_f1']:9.3f} {row['source']['clean_with_major']:>21}"
+        )
+
+
+def print_markdown(table: list[dict]) -> None:
+    """The dev table as the model card and the README show it."""
+    print(
+        "| dev set | segments | F1 target-only | F1 with source | all words marked | random at gold rate "
+        "| best / all words | τ target-only | τ with source | segment F1 with source (all words) "
+        "| error-free with a major (with source) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in table:
+        measure = "bad_word_f1" if row["all_words"]["bad_word_f1"] is not None else "char_f1"
+        best = max(row["target"][measure], row["source"][measure])
+        ratio = f"{best / row['all_words'][measure]:.2f}×" if row["all_words"][measure] else "—"
+        print(
+            f"| {row['dataset']} | {row['segments']} | {row['target'][measure]:.3f} | {row['source'][measure]:.3f} "
+            f"| {row['all_words'][measure]:.3f} | {row['random'][measure]:.3f} | {ratio} "
+            f"| {_tau(row['target'])} | {_tau(row['source'])} "
+            f"| {row['source']['segment_f1']:.3f} ({row['all_words']['segment_f1']:.3f}) "
+            f"| {row['source']['clean_with_major'].replace('/', ' of ')} |"
         )
 
 
@@ -381,4 +405,5 @@ def add_commands(commands) -> None:
     eval_parser.add_argument("--features", required=True)
     eval_parser.add_argument("--head", required=True)
     eval_parser.add_argument("--json", action="store_true")
+    eval_parser.add_argument("--markdown", action="store_true", help="the table as the model card shows it")
     eval_parser.set_defaults(run=evaluate)

@@ -11,7 +11,8 @@ from tqcheck.document.model import Block, BlockSpan, ContentMap, Document, Sente
 from tqcheck.document.plain import classify_plain_blocks, plain_blocks
 from tqcheck.document.readers import TEXT_SUFFIXES, RawDocument, read_articles
 from tqcheck.document.segment import segment
-from tqcheck.languages import SUPPORTED, detect_language, normalise_lang
+from tqcheck.errors import InputError
+from tqcheck.languages import SUPPORTED, detect_language, normalise_lang, unsupported_language
 
 
 def analyse(raw: RawDocument, lang: str | None) -> Document:
@@ -27,6 +28,12 @@ def analyse(raw: RawDocument, lang: str | None) -> Document:
     chosen = normalise_lang(lang or raw.lang, raw.path) if (lang or raw.lang) else None
     detected = chosen is None
     if chosen is None:
+        unsupported = unsupported_language(text)
+        if unsupported is not None:
+            raise InputError(
+                f"{unsupported} text: language not supported; tqcheck checks {', '.join(sorted(SUPPORTED))}",
+                raw.path,
+            )
         chosen = detect_language(text)
     doc = Document(
         path=raw.path,

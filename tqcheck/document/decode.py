@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 
 from tqcheck.errors import InputError
-from tqcheck.languages import detect_language
+from tqcheck.languages import SUPPORTED, detect_language, unsupported_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,26 +43,27 @@ BOMS = (
 
 
 def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded:
-    """Decode a file: an explicit encoding, else a BOM, else UTF-8, else charset detection."""
+    """Decode a file: an explicit encoding, else a BOM, else UTF-16/32 recognised by its zero bytes,
+    else UTF-8, else charset detection. Raises InputError for binary data and for text in a
+    language tqcheck does not support (Japanese, Korean) that only a legacy code page reveals."""
     if encoding:
-        try:
-            return Decoded(data.decode(encoding), encoding)
-        except LookupError as error:
-            raise InputError(f"unknown encoding {encoding!r}", path) from error
-        except UnicodeDecodeError as error:
-            raise InputError(
-                f"cannot decode as {encoding}: {error.reason} at byte {error.start}", path
-            ) from error
+        return _forced(data, path, encoding)
     for bom, name in BOMS:
         if data.startswith(bom):
             try:
-                return Decoded(data[len(bom) :].decode(name), name, bom)
+                text = data[len(bom) :].decode(name)
             except UnicodeDecodeError as error:
                 if name == "utf-32-le":  # or UTF-16-LE text that opens with a NUL character
                     continue
                 raise InputError(f"invalid {name} after its byte-order mark", path) from error
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (contains NUL bytes); expected an article in text form", path)
+            if "\x00" in text and name == "utf-32-le":  # UTF-16-LE whose first character is U+0000
+                continue
+            return Decoded(text, name, bom)
+    if b"\x00" in data:  # anywhere: a NUL after the first few kilobytes is binary too
+        wide = _utf16_or_32(data)
+        if wide is None:
+            raise InputError("binary file (contains NUL bytes); expected an article in text form", path)
+        return Decoded(wide[1], wide[0])
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -75,8 +76,94 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
     text = str(best)
     if _looks_binary(text):
         raise InputError("binary file; expected an article in text form", path)
+    _refuse_unsupported_script(text, best.encoding, path)
     encoding, text = _plausible_for_language(data, best.encoding, text)
     return Decoded(text, encoding)
+
+
+def _forced(data: bytes, path: str, encoding: str) -> Decoded:
+    """`--encoding NAME`: the user's choice, unless what it gives is plainly not text."""
+    try:
+        text = data.decode(encoding)
+    except LookupError as error:
+        raise InputError(f"unknown encoding {encoding!r}", path) from error
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"cannot decode as {encoding}: {error.reason} at byte {error.start}", path
+        ) from error
+    if _garbled(text):
+        raise InputError(
+            f"decoding as {encoding} gives control, unassigned or private-use characters, or no "
+            "spaces, line breaks or punctuation at all: not text in this encoding",
+            path,
+        )
+    return Decoded(text, encoding)
+
+
+# Characters no article holds: controls other than white space, unassigned code points,
+# surrogates and private use. Wrong decodings (UTF-16 read from UTF-8 bytes) produce them.
+GARBAGE_CATEGORIES = frozenset({"Cc", "Cn", "Co", "Cs"})
+# Real text in any script has a space, a line break or a punctuation mark this often; a wrong
+# two-byte decoding of Latin text gives a run of ideographs without any.
+MAX_RUN_WITHOUT_BREAK = 200
+
+
+def _garbled(text: str) -> bool:
+    """Whether a decoding is plainly wrong: over 2% characters no article holds, or a long text
+    without a single space, line break or punctuation mark."""
+    import unicodedata
+
+    sample = text[:20_000]
+    if not sample:
+        return False
+    bad = 0
+    since_break = longest = 0
+    for ch in sample:
+        category = unicodedata.category(ch)
+        if category in GARBAGE_CATEGORIES and ch not in "\t\n\r\f":
+            bad += 1
+        if category[0] in "ZP" or ch in "\t\n\r\f":
+            since_break = 0
+        else:
+            since_break += 1
+            longest = max(longest, since_break)
+    return bad / len(sample) > 0.02 or (longest > MAX_RUN_WITHOUT_BREAK and longest == len(sample))
+
+
+# Without a byte-order mark, UTF-16 and UTF-32 show in their zero bytes: every ASCII character
+# (each space and line break) carries one or three. A few stray NULs in other text are binary.
+WIDE_ENCODINGS = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+MIN_NUL_SHARE = 0.01
+
+
+def _utf16_or_32(data: bytes) -> tuple[str, str] | None:
+    if data.count(0) < MIN_NUL_SHARE * len(data):
+        return None
+    candidates = []
+    for name in WIDE_ENCODINGS:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or not text or _garbled(text):
+            continue
+        # The right byte order puts ASCII characters (spaces, line breaks, digits) back together.
+        ascii_share = sum(ch < "\x80" for ch in text[:20_000]) / min(len(text), 20_000)
+        candidates.append((ascii_share, name, text))
+    if not candidates:
+        return None
+    _, name, text = max(candidates, key=lambda c: c[0])
+    return name, text
+
+
+def _refuse_unsupported_script(text: str, encoding: str, path: str) -> None:
+    language = unsupported_language(text)
+    if language is not None:
+        raise InputError(
+            f"{language} text ({encoding}): language not supported; tqcheck checks "
+            f"{', '.join(sorted(SUPPORTED))}",
+            path,
+        )
 
 
 # Western and Central European code pages read most bytes alike; which one a file is in shows in

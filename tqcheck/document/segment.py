@@ -87,27 +87,50 @@ def _tame_long_runs(text: str, lang: str) -> str:
     return pattern.sub(lambda m: "x" * len(m.group(0)), text)
 
 
+# spaCy refuses texts over its max_length (1,000,000 characters) and a parse's memory grows with
+# its length: a longer block (one line of a megabyte) goes to spaCy in pieces cut at white space.
+MAX_PIECE = 100_000
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] as consecutive spans of at most MAX_PIECE characters, cut after a space or
+    line break in the second half of each piece when there is one (a word is rarely cut)."""
+    pieces = []
+    while end - start > MAX_PIECE:
+        limit = start + MAX_PIECE
+        cut = max(text.rfind(space, start + MAX_PIECE // 2, limit) for space in " \n\t\u3000")
+        cut = cut + 1 if cut > start else limit
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
 def segment(doc: Document) -> None:
     """Fill in sentences and tokens for every block, with absolute offsets into doc.text."""
     nlp = pipeline(doc.lang)
-    texts = [_tame_long_runs(doc.text[b.start : b.end], doc.lang) for b in doc.blocks]
+    spans = [(block, piece) for block in doc.blocks for piece in _pieces(doc.text, block.start, block.end)]
+    texts = [_tame_long_runs(doc.text[start:end], doc.lang) for _, (start, end) in spans]
     tokens: list[Token] = []
     sentences: list[Sentence] = []
-    for block, parsed in zip(doc.blocks, nlp.pipe(texts, batch_size=64), strict=True):
+    parsed_pieces = zip(spans, nlp.pipe(texts, batch_size=64), strict=True)
+    for index, block_pieces in itertools.groupby(parsed_pieces, key=lambda item: item[0][0].index):
+        block = doc.blocks[index]
         groups: list[list[Token]] = []
-        for span in parsed.sents:
-            group = []
-            for tok in span:
-                start = block.start + tok.idx
-                end = start + len(tok.text)
-                text = doc.text[start:end]  # not tok.text: a long run was masked for spaCy
-                is_word = bool(WORD_CHAR.search(text)) and not tok.is_space
-                group.append(Token(start, end, text, is_word, tok.is_space))
-            # Sentences keep their own text, not trailing white space.
-            while group and group[-1].is_space:
-                group.pop()
-            if group:
-                groups.append(group)
+        for (_, (piece_start, _)), parsed in block_pieces:
+            for span in parsed.sents:
+                group = []
+                for tok in span:
+                    start = piece_start + tok.idx
+                    end = start + len(tok.text)
+                    text = doc.text[start:end]  # not tok.text: a long run was masked for spaCy
+                    is_word = bool(WORD_CHAR.search(text)) and not tok.is_space
+                    group.append(Token(start, end, text, is_word, tok.is_space))
+                # Sentences keep their own text, not trailing white space.
+                while group and group[-1].is_space:
+                    group.pop()
+                if group:
+                    groups.append(group)
         # An opening mark ("¿", "¡", "«") belongs to the sentence it opens, not the one before.
         for before, after in itertools.pairwise(groups):
             while len(before) > 1 and before[-1].text in OPENING_MARKS:
