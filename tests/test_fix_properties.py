@@ -9,7 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tqcheck.findings import Suggestion
+# The audit's own splicing, independent of the fixer's: the expected bytes and text after edits.
+from bench.fuzz_fix import _splice, _splice_bytes
 from tqcheck.fixer import write_atomically
 from tqcheck.options import RunOptions
 from tqcheck.runner import fix_file
@@ -85,24 +86,6 @@ def articles(draw: st.DrawFn) -> tuple[str, str, bytes, str | None]:
     except UnicodeEncodeError:
         encoding, data = "utf-8", text.encode("utf-8")
     return lang, suffix, data, encoding if encoding == ENCODINGS[lang] else None
-
-
-def _splice_bytes(data: bytes, text: str, edits: list[Suggestion], encoding: str, bom: bytes) -> bytes:
-    parts, cursor = [], 0
-    for edit in edits:
-        start = len(bom) + len(text[: edit.start].encode(encoding))
-        end = len(bom) + len(text[: edit.end].encode(encoding))
-        parts += [data[cursor:start], edit.replacement.encode(encoding)]
-        cursor = end
-    return b"".join(parts) + data[cursor:]
-
-
-def _splice(text: str, edits: list[Suggestion]) -> str:
-    parts, cursor = [], 0
-    for edit in edits:
-        parts += [text[cursor : edit.start], edit.replacement]
-        cursor = edit.end
-    return "".join(parts) + text[cursor:]
 
 
 @given(articles())
