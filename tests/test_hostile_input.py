@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.test_inputs import assert_input_error
 
 ARTICLE = """Port workers end strike after wage deal
 
@@ -22,15 +23,8 @@ Ships that had waited outside the the harbour began to unload their cargo in the
 NO_LM = ("--no-lm",)
 
 
-def one_error_line(result: subprocess.CompletedProcess[str], *names: str) -> str:
-    """Exit code 2 and exactly one line on stderr: an error naming each of `names`."""
-    assert result.returncode == 2, (result.returncode, result.stderr)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("tqcheck: error:"), lines[0]
-    for name in names:
-        assert name in lines[0], (name, lines[0])
-    return lines[0]
+# Exit code 2 and exactly one line on stderr: an error naming each of `names`.
+one_error_line = assert_input_error
 
 
 def a_result(result: subprocess.CompletedProcess[str]) -> None:
