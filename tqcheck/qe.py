@@ -28,7 +28,6 @@ import regex
 
 from tqcheck.errors import ModelError
 
-LAYERS = (6, 9, 12, 15, 18)  # hidden-state layers the features are taken from (Gemma 3 270M: 18)
 MODES = ("target", "source")  # the translation alone; the translation read after its source
 STATE_LIMIT = 60000.0
 HEAD_DIR = Path(__file__).parent / "data" / "qe"
