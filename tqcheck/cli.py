@@ -559,13 +559,9 @@ def _check_stdin(files: list[str], options: RunOptions, name: str | None):
 
 def _read_stdin(shown: str) -> bytes:
     """Standard input, up to the input limit (`tqcheck check - < /dev/zero` must end)."""
-    from tqcheck.document.readers import max_input_bytes
+    from tqcheck.document.readers import read_bounded
 
-    limit = max_input_bytes()
-    data = sys.stdin.buffer.read(limit + 1)
-    if len(data) > limit:
-        fail(f"{shown}: larger than the input limit of {limit / 1048576:g} MB (TQCHECK_MAX_INPUT_MB)")
-    return data
+    return read_bounded(sys.stdin.buffer, shown)
 
 
 def _statistics(report, out) -> None:

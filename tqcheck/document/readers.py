@@ -9,6 +9,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from tqcheck.document.decode import Decoded, FileStamp, decode_bytes
 from tqcheck.errors import InputError
@@ -81,18 +82,26 @@ def read_limited(path: Path, name: str | None = None) -> tuple[bytes, os.stat_re
     if not stat.S_ISREG(status.st_mode):
         kind = "a FIFO" if stat.S_ISFIFO(status.st_mode) else "a device or socket"
         raise InputError(f"is {kind}, not a regular file; tqcheck reads articles from files", name)
-    limit = max_input_bytes()
-    too_big = f"larger than the input limit of {limit / 1048576:g} MB (TQCHECK_MAX_INPUT_MB)"
-    if status.st_size > limit:
-        raise InputError(too_big, name)
+    if status.st_size > max_input_bytes():
+        raise InputError(_too_big(), name)
     try:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            return read_bounded(handle, name), status
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", name) from error
+
+
+def read_bounded(handle: BinaryIO, name: str) -> bytes:
+    """At most the input limit from an open stream (a file, standard input); more is refused."""
+    limit = max_input_bytes()
+    data = handle.read(limit + 1)
     if len(data) > limit:
-        raise InputError(too_big, name)
-    return data, status
+        raise InputError(_too_big(), name)
+    return data
+
+
+def _too_big() -> str:
+    return f"larger than the input limit of {max_input_bytes() / 1048576:g} MB (TQCHECK_MAX_INPUT_MB)"
 
 
 def read_articles(path: Path, encoding: str | None = None) -> list[RawDocument]:
