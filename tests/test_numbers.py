@@ -291,3 +291,10 @@ def test_same_compares_values_not_strings() -> None:
     assert same(0.1 + 0.2, 0.3)
     assert not same(1500.0, 1.5)
     assert not same(21.0, 12.0)
+
+
+def test_a_figure_hyphened_to_a_capital_is_part_of_a_name() -> None:
+    # "COVID-19" and "F-16" are names a Chinese or Arabic source may write without the figure;
+    # "mid-2020" is a year, and the plain "19 percent" a number.
+    text = "COVID-19 cases rose 19 percent in mid-2020, and two F-16 jets landed."
+    assert [n.text for n in numbers_in(text, "en") if not n.spelled] == ["19", "2020"]
