@@ -164,6 +164,10 @@ class NameVariants(Rule):
                     TRANSLITERATION_ZIPF_ALLOWANCE if kinship == "transliteration" else 0.0
                 )
                 major, minor = first, second
+                if counts[first] == counts[second] and (kinship != "transliteration" or not ctx.data.cased):
+                    # Two forms as frequent as each other are one name only on strong evidence:
+                    # "Torben"/"Toren" are two names, and uncased scripts derive forms by the dozen.
+                    continue
                 if zipf(minor.lower(), ctx.lang) >= limit:
                     # Between equals, a commoner later spelling corrects a rare first one.
                     if counts[first] != counts[second] or zipf(first.lower(), ctx.lang) >= limit:
@@ -197,20 +201,25 @@ class NameVariants(Rule):
     @staticmethod
     def _variants(a: str, b: str, cased: bool) -> str | None:
         """How two words may be one name: "transliteration" when they are the same name once
-        transliteration differences are set aside ("Jusuf"/"Yusuf", "Moeller"/"Möller"), differ
-        in their vowels only ("Mohammed"/"Muhammad") or by one letter of a long name after that
-        ("Alexander"/"Aleksandr"); "spelling" when one or two edits apart (one for short names);
-        None otherwise."""
+        transliteration differences are set aside ("Jusuf"/"Yusuf", "Moeller"/"Möller") or differ
+        in their vowels only ("Mohammed"/"Muhammad", "Alexander"/"Aleksandr"); "spelling" when one
+        or two edits apart (one for short names); None otherwise."""
         if a == b:
             return None
         key, other = spelling_key(a), spelling_key(b)
         if len(key) >= 3 and key == other:
             return "transliteration"
         same_initial = not cased or a[0] == b[0]
-        if same_initial and min(len(key), len(other)) >= 6 and Levenshtein.distance(key, other) <= 1:
-            return "transliteration"
+        # Vowels alone, in cased scripts only: uncased ones derive many words from one root
+        # ("اختتم"/"يختتم"). The ending must agree too: "Atlético" and "Athletic" are two clubs.
         consonants = _consonants(key)
-        if same_initial and len(consonants) >= 4 and consonants == _consonants(other):
+        if (
+            cased
+            and same_initial
+            and len(consonants) >= 4
+            and consonants == _consonants(other)
+            and (key[-1] in "aeiouy") == (other[-1] in "aeiouy")
+        ):
             return "transliteration"
         if abs(len(a) - len(b)) > 2 or not same_initial:
             return None
