@@ -432,7 +432,9 @@ class UnbalancedDelimiters(Rule):
                 if not excused(position, char, True):
                     yield self._unclosed(doc, char, position, pairs)
             straight = [i for i in range(block.start, block.end) if text[i] == '"']
-            if len(straight) % 2 and not excused(straight[0], '"', True):
+            # Straight quotes cannot tell an opening from a closing one: in a segment, the odd one
+            # may belong to a quotation that began or ends in another segment.
+            if len(straight) % 2 and not segment and not excused(straight[0], '"', True):
                 position = straight[-1]
                 yield self.finding(
                     doc, position, position + 1, "Odd number of straight quotation marks in this paragraph."
