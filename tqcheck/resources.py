@@ -178,6 +178,11 @@ class LanguageData:
     def cased(self) -> bool:
         return bool(self.locale.get("cased", True))
 
+    @property
+    def spaced(self) -> bool:
+        """Words are separated by spaces (not in Chinese)."""
+        return bool(self.locale.get("spaced", True))
+
 
 def _load_toml(*parts: str) -> dict[str, Any]:
     text = _read(*parts)

@@ -42,9 +42,13 @@ class SplitEntity(Rule):
     Machine translation splits names that the source writes as one unit and moves the noun
     between the parts; the stray fragment reads as a broken sentence and the name is lost.
 
+    It also finds a name cut by a line break in a text that puts a paragraph on a line ("… the
+    pianist Lucía" / "Echeverría will play …"), and a boundary inside one word that wordfreq knows
+    whole ("Khar. Kiv", "哈尔。滨").
+
     ## Fix safety
     Unsafe without a model unless the joined name appears elsewhere in the article: which join is
-    right (hyphen or space) depends on the name.
+    right (hyphen or space) depends on the name. A line break inside a name is safe to join.
     """
 
     code = "TQ201"
@@ -81,6 +85,24 @@ class SplitEntity(Rule):
         good("Officials met in Geneva. Brussels sent an envoy. Geneva and Brussels agreed."),
         good("He was born in Lyon. Paris came later in his life."),
         good("The vote was held in Bavaria. Turnout was high."),
+        bad(
+            "After three concerts in Buenos Aires and one in Montevideo, the orchestra will be joined on "
+            "Friday by the Chilean violinist [[Marisol\nTapia]] and two soloists from Lima.\n"
+            "Tickets sold out within an hour of going on sale.",
+            fixed="After three concerts in Buenos Aires and one in Montevideo, the orchestra will be joined "
+            "on Friday by the Chilean violinist Marisol Tapia and two soloists from Lima.\n"
+            "Tickets sold out within an hour of going on sale.",
+        ),
+        bad(
+            "Après deux jours de réunions à Lyon avec les industriels de la région, la délégation a "
+            "ensuite pris le train pour [[Saint-\nÉtienne]] où l’attendait le maire.\n"
+            "La visite s’est achevée mardi.",
+            lang="fr",
+        ),
+        bad("Die Messe findet im Frühjahr in [[Chem. Nitz]] statt.", lang="de"),
+        bad("代表团抵达[[哈尔。滨]]后参观了冰雪大世界。", lang="zh"),
+        good("Er wohnt in Berlin. Er arbeitet seit Jahren in Potsdam.", lang="de"),
+        good("The minister arrived in Paris on Monday morning\nand left on Tuesday."),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -251,18 +273,22 @@ class SplitEntity(Rule):
         left, right = words
         if zipf(right.text.lower(), ctx.lang) >= RARE_ZIPF:
             return None  # "Berlin. Er …" joins into "Berliner", but "Er" opens sentences
-        joined = left.text + (right.text.lower() if cased else right.text)
-        if zipf(joined.lower(), ctx.lang) < (JOINED_MIN_ZIPF if cased else UNCASED_JOINED_MIN_ZIPF):
-            return None
-        if not _one_token(joined.lower(), ctx.lang):
-            return None
-        return self.finding(
-            doc,
-            left.start,
-            right.end,
-            f"“{left.text}” and “{right.text}” are one word, “{joined}”, split by a sentence boundary.",
-            [replace(left.start, right.end, joined, 0.7, safe=False)],
-        )
+        minimum = JOINED_MIN_ZIPF if cased else UNCASED_JOINED_MIN_ZIPF
+        # Unspaced text: the tokenizer may have glued the name's end to the next word ("滨后").
+        ends = [len(right.text)] if ctx.data.spaced else range(len(right.text), 0, -1)
+        for end in ends:
+            piece = right.text[:end]
+            joined = left.text + (piece.lower() if cased else piece)
+            if zipf(joined.lower(), ctx.lang) >= minimum and _one_token(joined.lower(), ctx.lang):
+                stop = right.start + end
+                return self.finding(
+                    doc,
+                    left.start,
+                    stop,
+                    f"“{left.text}” and “{piece}” are one word, “{joined}”, split by a sentence boundary.",
+                    [replace(left.start, stop, joined, 0.7, safe=False)],
+                )
+        return None
 
     def _broken_line(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         """A line break inside a name, in a text that puts a paragraph on a line: the line before
@@ -293,7 +319,7 @@ class SplitEntity(Rule):
             ):
                 continue
             start, end = block.start + left.start(), right.end()
-            joiner = "" if hyphen or "Han" in ctx.data.scripts else " "  # Chinese writes names unspaced
+            joiner = "" if hyphen or not ctx.data.spaced else " "
             joined = f"{left.group(0)}{joiner}{right.group(0)}"
             yield self.finding(
                 doc,
