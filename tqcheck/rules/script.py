@@ -110,6 +110,19 @@ class ForeignScriptWord(Rule):
                 )
 
 
+def _content_phrase(doc: Document, group: list[Token], lang: str) -> bool:
+    """A phrase with a word of content (not only "and the", which names and titles carry: "Florence
+    and the Machine"), not standing between capitalised words as part of a name or a title."""
+    from wordfreq import top_n_list
+
+    small = frozenset(top_n_list(lang, 100))
+    if all(t.text in small for t in group):
+        return False
+    before = doc.text[max(0, group[0].start - 40) : group[0].start].split()
+    after = doc.text[group[-1].end : group[-1].end + 40].split()
+    return not (before and before[-1][:1].isupper()) and not (after and after[0][:1].isupper())
+
+
 def _groups(doc: Document, tokens: list[Token], adjacent: bool = False) -> Iterator[list[Token]]:
     """Runs of tokens with only spaces between them (with `adjacent`, only one space or hyphen)."""
     group: list[Token] = []
@@ -236,7 +249,9 @@ class UntranslatedWord(Rule):
         phrases = [
             group
             for group in _groups(doc, leaning, adjacent=True)
-            if len(group) >= 2 and len({languages[t.start] for t in group}) == 1
+            if len(group) >= 2
+            and len({languages[t.start] for t in group}) == 1
+            and _content_phrase(doc, group, languages[group[0].start])
         ]
         found = sorted(
             {t.start: t for t in [*found, *(t for g in phrases for t in g)]}.values(), key=lambda t: t.start
