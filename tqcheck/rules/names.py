@@ -183,7 +183,11 @@ class NameVariants(Rule):
                 if first in flagged or second in flagged:
                     continue
                 kinship = self._variants(first, second, ctx.data.cased)
-                if kinship != "transliteration" and _same_stem_key(first, second, suffixes, prefixes):
+                if (
+                    kinship != "transliteration"
+                    and ctx.data.cased  # uncased scripts derive words by affixes: stems say little
+                    and _same_stem_key(first, second, suffixes, prefixes)
+                ):
                     kinship = "transliteration"  # "Хансена"/"Ханссен": one name, inflected and respelt
                 if kinship is None:
                     continue
