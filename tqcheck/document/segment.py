@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import sys
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import regex
 
@@ -56,21 +58,61 @@ def pipeline(lang: str):  # -> spacy.language.Language
     """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download)."""
     if lang not in _PIPELINES:
         spacy = _import_spacy()
-
-        if lang == "zh":
-            import logging
-
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-            # Chinese ends sentences with full-width marks; an ASCII "." is a decimal point or a URL's.
-            nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "!", "?", "…"]})
-        else:
-            nlp = spacy.blank(lang)
-            nlp.add_pipe("sentencizer")
-        _PIPELINES[lang] = nlp
+        with _charsets_memoised():
+            _PIPELINES[lang] = _blank(spacy, lang)
     return _PIPELINES[lang]
+
+
+def _blank(spacy, lang: str):  # -> spacy.language.Language
+    if lang == "zh":
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        # Chinese ends sentences with full-width marks; an ASCII "." is a decimal point or a URL's.
+        nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "!", "?", "…"]})
+        return nlp
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@contextmanager
+def _charsets_memoised() -> Iterator[None]:
+    """Python's `re` optimises each character class of a pattern on its own, in Python: spaCy's
+    French token_match repeats one class of all Unicode letters in some 250 alternatives, which
+    took 2 to 3 s per process (more than a whole folder's checks of French). While the pipeline
+    is built, the optimisation of a class already seen is remembered: the same input gives the
+    same compiled pattern, only once. Where `re`'s internals differ (another Python), nothing
+    is changed."""
+    try:
+        from re import _compiler
+    except ImportError:  # pragma: no cover - Python before 3.11
+        yield
+        return
+    optimise = getattr(_compiler, "_optimize_charset", None)
+    if optimise is None:  # pragma: no cover
+        yield
+        return
+    memo: dict[tuple, object] = {}
+
+    def memoised(charset, iscased=None, fixup=None, fixes=None):
+        try:
+            key = (tuple(charset), iscased, fixup, id(fixes))
+            return memo[key]
+        except KeyError:
+            memo[key] = result = optimise(charset, iscased, fixup, fixes)
+            return result
+        except TypeError:  # an unhashable class item: not remembered
+            return optimise(charset, iscased, fixup, fixes)
+
+    _compiler._optimize_charset = memoised
+    try:
+        yield
+    finally:
+        _compiler._optimize_charset = optimise
 
 
 # spaCy peels prefixes and suffixes off a token one at a time, searching the rest each time:
