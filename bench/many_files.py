@@ -4,8 +4,11 @@
 
 The folder is made from the corpus articles (all eight languages), copied under new names.
 With --old (a checkout of an earlier commit), the old code runs the same folder alternately with
-the new in the same run (through bench/_launch.py, so both pay the same start), and each line
-gives the median of --rounds and the ratio of new to old. First it prints the machine's parallel
+the new in the same run (through bench/_launch.py, so both pay the same start; both checkouts
+byte-compiled first, and each run once untimed so that the user cache folder's caches exist), and
+each line gives the median of --rounds with its range, the CPU time of the whole process tree
+(the parent and its workers: where --jobs 2 costs more CPU than --jobs 1, the workers repeat
+work), and the ratio of new to old. First it prints the machine's parallel
 headroom: two CPU-bound loops run one after the other, then in two processes at once. On a
 machine whose cores are busy with other work the second is no faster, and neither can --jobs 2 be.
 """
@@ -41,13 +44,20 @@ def main() -> None:
         for i in range(args.articles):
             source = sources[i % len(sources)]
             shutil.copy(source, Path(folder, f"{i:03d}-{source.parent.name}-{source.name}"))
+        for root in roots.values():
+            subprocess.run(
+                [sys.executable, "-m", "compileall", "-q", str(root / "tqcheck")], capture_output=True
+            )
+            _run(root, folder, 1)
         for jobs in [int(j) for j in args.jobs.split(",")]:
             times: dict[str, list[float]] = {name: [] for name in roots}
+            cpu: dict[str, list[float]] = {name: [] for name in roots}
             counts: dict[str, int | None] = {}
             for _ in range(args.rounds):
                 for name, root in roots.items():
-                    seconds, counts[name] = _run(root, folder, jobs)
+                    seconds, cpu_s, counts[name] = _run(root, folder, jobs)
                     times[name].append(seconds)
+                    cpu[name].append(cpu_s)
             for name in roots:
                 median = statistics.median(times[name])
                 results.append(
@@ -57,6 +67,8 @@ def main() -> None:
                         "articles": counts[name],
                         "seconds": round(median, 2),
                         "articles_per_s": round(args.articles / median, 1),
+                        "range_s": [round(min(times[name]), 2), round(max(times[name]), 2)],
+                        "cpu_s": round(statistics.median(cpu[name]), 2),
                         "rounds": [round(t, 2) for t in times[name]],
                     }
                 )
@@ -88,14 +100,20 @@ def headroom(count: int = 10_000_000) -> dict[str, float]:
     }
 
 
-def _run(root: Path, folder: str, jobs: int) -> tuple[float, int | None]:
-    """Wall time of one `check FOLDER --no-lm --jobs N`, and how many files it reported."""
+def _run(root: Path, folder: str, jobs: int) -> tuple[float, float, int | None]:
+    """Wall and CPU time (user + system of the process and its workers) of one
+    `check FOLDER --no-lm --jobs N`, and how many files it reported."""
+    import resource
+
     command = [sys.executable, str(ROOT / "bench" / "_launch.py"), str(root), "check", folder, "--no-lm"]
     command += ["--jobs", str(jobs), "--format", "json", "--fail-on", "never"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
-    return elapsed, len(json.loads(run.stdout)["files"]) if run.returncode == 0 else None
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return elapsed, cpu, len(json.loads(run.stdout)["files"]) if run.returncode == 0 else None
 
 
 if __name__ == "__main__":
