@@ -250,3 +250,56 @@ def test_jobs_hand_each_language_to_one_worker_unless_it_outgrows_a_share() -> N
     assert all(len({hints[i] for i in run}) == 1 for run in runs)
     assert runs[:2] == [[12, 13, 14], [15, 16]]  # fr and de whole, the longest first
     assert len(runs) > 3  # en, with more than half of the files, cut into short runs after them
+
+
+LONG = (
+    "(?iu)"
+    + "|".join(f"(?:^{w}[-‐][a-zà-öø-ÿа-яё]+$)" for w in ["ab", "cd", "éf", "жи"] * 60)
+    + "|(?P<year>\\d{4})"
+)
+
+
+def test_a_long_pattern_compiled_from_the_cache_is_res_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import marshal
+    import re
+    from re import _compiler, _parser
+
+    from tqcheck.document.segment import LONG_PATTERN, _patterns_remembered
+
+    assert len(LONG) >= LONG_PATTERN
+    monkeypatch.setenv("TQCHECK_CACHE", str(tmp_path))
+    reference = re.compile(LONG)
+    compiled = []
+    for _ in ("compiles and keeps the code", "builds the pattern from the kept code"):
+        re.purge()
+        with _patterns_remembered():
+            compiled.append(re.compile(LONG))
+    (kept,) = (tmp_path / "patterns").glob("*.marshal")
+    tree = _parser.parse(LONG, 0)
+    assert marshal.loads(kept.read_bytes())[1] == _compiler._code(tree, tree.state.flags)
+    samples = ["ab-cdé", "ÉF-ÿa", "жи-жи", "cd-", "in 2024", "xy-ab"]
+    for pattern in compiled:
+        assert (pattern.pattern, pattern.flags, pattern.groups) == (LONG, reference.flags, reference.groups)
+        assert pattern.groupindex == reference.groupindex
+        assert [bool(pattern.search(s)) for s in samples] == [bool(reference.search(s)) for s in samples]
+    assert _compiler.compile.__name__ == "compile"  # put back afterwards
+
+
+def test_a_damaged_pattern_cache_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from tqcheck.document.segment import _patterns_remembered
+
+    monkeypatch.setenv("TQCHECK_CACHE", str(tmp_path))
+    re.purge()
+    with _patterns_remembered():
+        re.compile(LONG)
+    (kept,) = (tmp_path / "patterns").glob("*.marshal")
+    size = kept.stat().st_size
+    kept.write_bytes(kept.read_bytes()[: size // 2])  # cut short
+    re.purge()
+    with _patterns_remembered():
+        assert re.compile(LONG).search("in 2024")
+    assert kept.stat().st_size == size
