@@ -303,3 +303,16 @@ def test_a_damaged_pattern_cache_is_compiled_again(tmp_path: Path, monkeypatch: 
     with _patterns_remembered():
         assert re.compile(LONG).search("in 2024")
     assert kept.stat().st_size == size
+
+
+def test_a_long_run_switches_to_the_whole_dictionary_with_the_same_answers(
+    word_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tqcheck import wordlists
+
+    monkeypatch.setattr(wordlists, "SWITCH", 5)
+    reference = _wordfreq_reference("es", "small")
+    table = wordlists.table("es", "small")
+    words = ["de", "la", "huelga", "puerto", "xqzvw", "Madrid", "el", "que", "trabajadores", "zzz"]
+    assert [table.get(w) for w in words] == [reference.get(w) for w in words]
+    assert table._built is not None  # built after five lookups

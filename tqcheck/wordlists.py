@@ -15,7 +15,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +23,20 @@ from typing import Any
 TOP = 1000
 # The layout of a cache file; a new layout is a new name, so an old file is never misread.
 LAYOUT = 1
+# A lookup costs about 10-20 µs, building a whole dictionary 0.1-0.5 s: after this many distinct
+# words in one process (a long run over many files) the whole dictionary is built after all.
+SWITCH = 10_000
 
 
 class FrequencyTable(Mapping[str, float]):
     """A read-only mapping of word → frequency, answered from the cache file."""
 
-    def __init__(self, path: Path, to_frequency: Any) -> None:
+    def __init__(self, path: Path, to_frequency: Any, whole: Any = None) -> None:
         self.path = path
         self._to_frequency = to_frequency  # wordfreq's cB_to_freq: the same floats as its dict
+        self._whole = whole  # builds wordfreq's own dictionary, for after SWITCH lookups
+        self._built: dict[str, float] | None = None
+        self._lookups = 0
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self._last: tuple[str, float | None] = ("", None)
@@ -42,8 +48,14 @@ class FrequencyTable(Mapping[str, float]):
         return self._connection.execute(sql, args).fetchall()
 
     def _lookup(self, word: str) -> float | None:
+        if self._built is not None:
+            return self._built.get(word)
         if self._last[0] == word and word:  # wordfreq asks `in`, then `[]`, for the same word
             return self._last[1]
+        self._lookups += 1
+        if self._lookups > SWITCH and self._whole is not None:
+            self._built = self._whole()
+            return self._built.get(word)
         rows = self._query("SELECT band FROM words WHERE word = ?", word)
         value = self._to_frequency(-rows[0][0]) if rows else None
         self._last = (word, value)
@@ -98,7 +110,7 @@ def table(lang: str, wordlist: str = "best") -> FrequencyTable | None:
         / "wordfreq"
         / f"{LAYOUT}-{version}-{data.name}-{status.st_size}-{status.st_mtime_ns}.sqlite"
     )
-    frequencies = FrequencyTable(path, wordfreq.cB_to_freq)
+    frequencies = FrequencyTable(path, wordfreq.cB_to_freq, partial(_wordfreq_own, lang, wordlist))
     try:
         frequencies.top(1)
         return frequencies
@@ -112,6 +124,14 @@ def table(lang: str, wordlist: str = "best") -> FrequencyTable | None:
     except sqlite3.Error:
         return None
     return frequencies
+
+
+def _wordfreq_own(lang: str, wordlist: str) -> dict[str, float]:
+    """wordfreq's own dictionary, built whole, whether or not install() replaced its function."""
+    import wordfreq
+
+    own = getattr(wordfreq.get_frequency_dict, "wordfreq_own", wordfreq.get_frequency_dict)
+    return own(lang, wordlist)
 
 
 def _version() -> str:
