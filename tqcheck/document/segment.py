@@ -10,7 +10,7 @@ import sys
 import tempfile
 import types
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import regex
@@ -177,10 +177,8 @@ def _patterns_remembered() -> Iterator[None]:
                 indexgroup[index] = name
             code = [int(op) for op in captured[0]]  # the opcodes are int subclasses
             state = (compiled.flags, code, compiled.groups, dict(compiled.groupindex), indexgroup)
-            try:
+            with suppress(ValueError):  # something marshal cannot hold: not kept
                 _write_quietly(path, marshal.dumps(state))
-            except ValueError:  # pragma: no cover - something marshal cannot hold: not kept
-                pass
         return compiled
 
     _compiler.compile = remembered
