@@ -8,6 +8,7 @@ import marshal
 import os
 import sys
 import tempfile
+import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -18,6 +19,7 @@ import regex
 from tqcheck.document.model import OPENING_MARKS, WORD_CHAR, Document, Sentence, Token
 
 _PIPELINES: dict[str, object] = {}
+_BUILDING = threading.Lock()
 
 
 def _import_spacy():  # -> the spacy module
@@ -63,8 +65,10 @@ def pipeline(lang: str):  # -> spacy.language.Language
     """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download)."""
     if lang not in _PIPELINES:
         spacy = _import_spacy()
-        with _charsets_memoised(), _patterns_remembered():
-            _PIPELINES[lang] = _blank(spacy, lang)
+        # One build at a time: the two contexts swap functions of `re` and put them back.
+        with _BUILDING, _charsets_memoised(), _patterns_remembered():
+            if lang not in _PIPELINES:
+                _PIPELINES[lang] = _blank(spacy, lang)
     return _PIPELINES[lang]
 
 
