@@ -171,6 +171,9 @@ def _check_file_job(args: tuple[Path, RunOptions]) -> tuple[list[FileReport], li
     return reports, errors
 
 
+FileResult = tuple[list[FileReport], list[str]]
+
+
 def run_check(
     paths: list[Path],
     options: RunOptions,
@@ -182,26 +185,16 @@ def run_check(
 ) -> Report:
     """Check files in order (in parallel with jobs > 1, without a model), with a progress bar."""
     report = Report()
-    results: Iterator[tuple[list[FileReport], list[str]]]
-    executor = None
     if jobs > 1 and scorer is None and len(paths) > 1 and not keep_documents:
-        # Each language's first check loads its pipeline, word lists and lexicons (up to seconds
-        # per language). Checked here first, one file per language, before the workers start:
-        # forked workers then share what was loaded instead of each loading every language again.
-        first = _first_file_per_language(paths, options)
-        done = {i: _check_file_job((paths[i], options)) for i in first}
-        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context())
-        rest = [(p, options) for i, p in enumerate(paths) if i not in done]
-        results = _in_order(len(paths), done, executor.map(_check_file_job, rest, chunksize=4))
+        done: dict[int, FileResult] = {}
+        for index, result in with_progress(_in_parallel(paths, options, jobs), len(paths), progress):
+            done[index] = result
+        ordered: Iterable[FileResult] = (done[index] for index in range(len(paths)))
     else:
-        results = (check_file(p, options, scorer, heat) for p in paths)
-    try:
-        for reports, errors in with_progress(results, len(paths), progress):
-            report.files.extend(reports)
-            report.errors.extend(errors)
-    finally:
-        if executor is not None:
-            executor.shutdown()
+        ordered = with_progress((check_file(p, options, scorer, heat) for p in paths), len(paths), progress)
+    for reports, errors in ordered:
+        report.files.extend(reports)
+        report.errors.extend(errors)
     first = settings_for_path(paths[0], options) if paths else None
     if first is not None:
         heads = getattr(scorer, "qe_heads", None)
@@ -217,31 +210,90 @@ def run_check(
     return report
 
 
-# How many files are read ahead to find the languages to warm: enough to meet each language of a
-# mixed folder, few enough that a folder of 100,000 files does not wait for a pass over all.
-WARM_SCAN = 200
+def _in_parallel(paths: list[Path], options: RunOptions, jobs: int) -> Iterator[tuple[int, FileResult]]:
+    """Each file's result with its index, as the workers finish them.
+
+    Each language's first check in a process loads its pipeline, word lists and lexicons (a tenth
+    of a second to seconds per language), which is most of what a folder of short articles costs.
+    So the files go to the workers in runs of one language (each worker loads only the languages
+    it is given, in parallel with the other), not one by one (where every worker would load every
+    language). The language of each file is guessed from its start here; a wrong guess costs a
+    worker one more language to load, never a different result. What every language shares
+    (spaCy, wordfreq, the rules) is imported before the workers fork, once for all of them.
+    """
+    from concurrent.futures import as_completed
+
+    _import_shared()
+    chunks = _language_runs(paths, _language_hints(paths, options), jobs)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_fork_context()) as executor:
+        futures = [executor.submit(_check_chunk, [(i, paths[i]) for i in chunk], options) for chunk in chunks]
+        for future in as_completed(futures):
+            yield from future.result()
 
 
-def _first_file_per_language(paths: list[Path], options: RunOptions) -> list[int]:
-    """The index of the first file of each target language among the first WARM_SCAN files (as
-    configured, or identified from the file's text: a hint for warming, so the raw text is good
-    enough). A language first met later is loaded by the workers themselves."""
-    from tqcheck.languages import SUPPORTED, detect_language
+def _check_chunk(chunk: list[tuple[int, Path]], options: RunOptions) -> list[tuple[int, FileResult]]:
+    return [(index, _check_file_job((path, options))) for index, path in chunk]
 
-    first: dict[str, int] = {}
-    for index, path in enumerate(paths[:WARM_SCAN]):
-        if len(first) == len(SUPPORTED):
-            break
+
+def _import_shared() -> None:
+    """Import what the checks of every language use, so that forked workers inherit it."""
+    import wordfreq  # noqa: F401
+
+    import tqcheck.rules  # noqa: F401
+    from tqcheck.document.segment import _import_spacy
+
+    _import_spacy()
+
+
+# The characters of an article that its language is guessed from, to group files by language:
+# a guess, so a short sample is enough.
+HINT_SAMPLE = 1000
+
+
+def _language_hints(paths: list[Path], options: RunOptions) -> list[str]:
+    """Each file's target language: as configured, else identified from the start of its text
+    ("" when unreadable or empty: the worker reports it)."""
+    from tqcheck.languages import detect_language
+
+    hints = []
+    for path in paths:
         try:
             settings = settings_for_path(path, options)
+            if settings.lang:
+                hints.append(settings.lang)
+                continue
             articles = read_articles(path, settings.encoding)
         except TqcheckError:
+            hints.append("")
             continue
-        if not articles or not articles[0].source.strip():
-            continue
-        lang = settings.lang or articles[0].lang or detect_language(articles[0].source)
-        first.setdefault(lang, index)
-    return sorted(first.values())
+        text = articles[0].source[:HINT_SAMPLE] if articles else ""
+        hints.append(articles[0].lang or detect_language(text) if text.strip() else "")
+    return hints
+
+
+def _language_runs(paths: list[Path], hints: list[str], jobs: int) -> list[list[int]]:
+    """The file indices cut into runs of one language each, in the order the workers take them.
+
+    A language with at most a worker's share of the files is one run, so one worker loads it;
+    those come first, the longest first. A language with more than that is loaded by several
+    workers whatever the order, so its files are cut into short runs that come last and keep
+    every worker busy to the end.
+    """
+    share = -(-len(paths) // jobs)
+    short = max(1, -(-len(paths) // (jobs * 8)))
+    by_language: dict[str, list[int]] = {}
+    for index, hint in enumerate(hints):
+        by_language.setdefault(hint, []).append(index)
+    whole = sorted(
+        (indices for indices in by_language.values() if len(indices) <= share), key=len, reverse=True
+    )
+    cut = [
+        indices[start : start + short]
+        for indices in by_language.values()
+        if len(indices) > share
+        for start in range(0, len(indices), short)
+    ]
+    return whole + cut
 
 
 def _fork_context() -> Any:
@@ -250,15 +302,6 @@ def _fork_context() -> Any:
 
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork") if "fork" in methods else None
-
-
-def _in_order(
-    total: int, done: dict[int, tuple[list[FileReport], list[str]]], rest: Iterator[Any]
-) -> Iterator[tuple[list[FileReport], list[str]]]:
-    """The results of every file in the order of the paths: those in `done` from there, the
-    others from `rest`, which holds them in order."""
-    for index in range(total):
-        yield done[index] if index in done else next(rest)
 
 
 def with_progress(

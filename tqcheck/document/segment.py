@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import marshal
+import os
 import sys
+import tempfile
+import threading
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
 
 import regex
 
 from tqcheck.document.model import OPENING_MARKS, WORD_CHAR, Document, Sentence, Token
 
 _PIPELINES: dict[str, object] = {}
+_BUILDING = threading.Lock()
 
 
 def _import_spacy():  # -> the spacy module
@@ -56,21 +65,147 @@ def pipeline(lang: str):  # -> spacy.language.Language
     """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download)."""
     if lang not in _PIPELINES:
         spacy = _import_spacy()
-
-        if lang == "zh":
-            import logging
-
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-            # Chinese ends sentences with full-width marks; an ASCII "." is a decimal point or a URL's.
-            nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "!", "?", "…"]})
-        else:
-            nlp = spacy.blank(lang)
-            nlp.add_pipe("sentencizer")
-        _PIPELINES[lang] = nlp
+        # One build at a time: the two contexts swap functions of `re` and put them back.
+        with _BUILDING, _charsets_memoised(), _patterns_remembered():
+            if lang not in _PIPELINES:
+                _PIPELINES[lang] = _blank(spacy, lang)
     return _PIPELINES[lang]
+
+
+def _blank(spacy, lang: str):  # -> spacy.language.Language
+    if lang == "zh":
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        # Chinese ends sentences with full-width marks; an ASCII "." is a decimal point or a URL's.
+        nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "!", "?", "…"]})
+        return nlp
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@contextmanager
+def _charsets_memoised() -> Iterator[None]:
+    """Python's `re` optimises each character class of a pattern on its own, in Python: spaCy's
+    French token_match repeats one class of all Unicode letters in some 250 alternatives, which
+    took 2 to 3 s per process (more than a whole folder's checks of French). While the pipeline
+    is built, the optimisation of a class already seen is remembered: the same input gives the
+    same compiled pattern, only once. Where `re`'s internals differ (another Python), nothing
+    is changed."""
+    try:
+        from re import _compiler
+    except ImportError:  # pragma: no cover - Python before 3.11
+        yield
+        return
+    optimise = getattr(_compiler, "_optimize_charset", None)
+    if optimise is None:  # pragma: no cover
+        yield
+        return
+    memo: dict[tuple, object] = {}
+
+    def memoised(charset, iscased=None, fixup=None, fixes=None):
+        try:
+            key = (tuple(charset), iscased, fixup, id(fixes))
+            return memo[key]
+        except KeyError:
+            memo[key] = result = optimise(charset, iscased, fixup, fixes)
+            return result
+        except TypeError:  # an unhashable class item: not remembered
+            return optimise(charset, iscased, fixup, fixes)
+
+    _compiler._optimize_charset = memoised
+    try:
+        yield
+    finally:
+        _compiler._optimize_charset = optimise
+
+
+# Patterns at least this long are kept compiled in the cache folder (spaCy's affix and token
+# patterns run from 2,000 to 1,450,000 characters; short ones compile faster than a file is read).
+LONG_PATTERN = 2000
+
+
+@contextmanager
+def _patterns_remembered() -> Iterator[None]:
+    """While a pipeline is built, long patterns compiled by `re` are kept in the cache folder as
+    the code `re` compiled them to, and later processes rebuild the pattern from that code
+    instead of parsing and compiling it again (French's token pattern, 1.45 million characters,
+    cost over a second even with the character classes remembered). The code is `re`'s own,
+    taken as it compiled the pattern, and the file's name holds the pattern's digest, its flags,
+    the Python version and the engine's magic number: another Python or another pattern never
+    reads it. A damaged or unreadable file is compiled again; an unwritable folder only costs
+    the compile."""
+    try:
+        import _sre
+        from re import _compiler
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    compile_, code_ = getattr(_compiler, "compile", None), getattr(_compiler, "_code", None)
+    if compile_ is None or code_ is None or not hasattr(_sre, "compile"):  # pragma: no cover
+        yield
+        return
+    from tqcheck.lm import cache_dir
+
+    folder = cache_dir() / "patterns"
+    engine = f"{sys.version}|{getattr(_sre, 'MAGIC', '')}|{getattr(_sre, 'CODESIZE', '')}"
+
+    def remembered(pattern, flags=0):  # -> re.Pattern
+        if not isinstance(pattern, str) or len(pattern) < LONG_PATTERN or flags & 128:  # 128: re.DEBUG
+            return compile_(pattern, flags)
+        digest = hashlib.sha256(f"{engine}|{flags}|{pattern}".encode("utf-8", "surrogatepass")).hexdigest()
+        path = folder / f"{digest}.marshal"
+        try:
+            final_flags, code, groups, groupindex, indexgroup = marshal.loads(path.read_bytes())
+            return _sre.compile(pattern, final_flags, code, groups, groupindex, tuple(indexgroup))
+        except (OSError, EOFError, ValueError, TypeError, RuntimeError):  # missing or damaged
+            pass
+        captured = []
+
+        def code_kept(tree, code_flags):
+            captured.append(code_(tree, code_flags))
+            return captured[-1]
+
+        _compiler._code = code_kept
+        try:
+            compiled = compile_(pattern, flags)
+        finally:
+            _compiler._code = code_
+        if len(captured) == 1:
+            indexgroup = [None] * (compiled.groups + 1)
+            for name, index in compiled.groupindex.items():
+                indexgroup[index] = name
+            code = [int(op) for op in captured[0]]  # the opcodes are int subclasses
+            state = (compiled.flags, code, compiled.groups, dict(compiled.groupindex), indexgroup)
+            with suppress(ValueError):  # something marshal cannot hold: not kept
+                _write_quietly(path, marshal.dumps(state))
+        return compiled
+
+    _compiler.compile = remembered
+    try:
+        yield
+    finally:
+        _compiler.compile = compile_
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    """Write through a temporary file renamed into place; a cache that cannot be written only
+    costs the next process the compile."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".pattern-", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
 
 
 # spaCy peels prefixes and suffixes off a token one at a time, searching the rest each time:

@@ -77,6 +77,10 @@ def zipf(word: str, lang: str) -> float:
     """wordfreq's Zipf frequency (0 = unknown, 3 = once per million words, 7 = 'the')."""
     from wordfreq import zipf_frequency
 
+    from tqcheck.wordlists import install
+
+    install()
+
     return zipf_frequency(word, lang)
 
 
@@ -85,6 +89,10 @@ def common_zipf(word: str, lang: str) -> float:
     """Zipf frequency from wordfreq's small list (words of Zipf 3 and up): loads in a hundredth of
     the time of the full list, for questions about common words only; rarer words read 0."""
     from wordfreq import zipf_frequency
+
+    from tqcheck.wordlists import install
+
+    install()
 
     return zipf_frequency(word, lang, wordlist="small")
 
