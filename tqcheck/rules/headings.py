@@ -141,9 +141,9 @@ def _joined(doc: Document, letters: list[Suggestion]) -> Suggestion:
 
 @lru_cache(maxsize=16)
 def _top_words(lang: str) -> frozenset[str]:
-    from wordfreq import top_n_list
+    from tqcheck.wordlists import top_n
 
-    return frozenset(top_n_list(lang, 200))
+    return frozenset(top_n(lang, 200))
 
 
 def _title_cased(words: list[str], lang: str, capitalised_nouns: bool) -> bool:

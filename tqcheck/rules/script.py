@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import regex
 
@@ -110,12 +111,18 @@ class ForeignScriptWord(Rule):
                 )
 
 
+@lru_cache(maxsize=16)
+def _small_words(lang: str) -> frozenset[str]:
+    """The language's 100 most frequent words: articles, prepositions, conjunctions."""
+    from tqcheck.wordlists import top_n
+
+    return frozenset(top_n(lang, 100))
+
+
 def _content_phrase(doc: Document, group: list[Token], lang: str) -> bool:
     """A phrase with a word of content (not only "and the", which names and titles carry: "Florence
     and the Machine"), not standing between capitalised words as part of a name or a title."""
-    from wordfreq import top_n_list
-
-    small = frozenset(top_n_list(lang, 100))
+    small = _small_words(lang)
     if all(t.text in small for t in group):
         return False
     before = doc.text[max(0, group[0].start - 40) : group[0].start].split()
