@@ -10,7 +10,7 @@ import regex
 
 from tqcheck.document.model import OPENING_MARKS, WORD_CHAR, Document, Sentence, Token
 
-_PIPELINES: dict[str, object] = {}
+_PIPELINES: dict[tuple[str, str, tuple[str, ...]], object] = {}
 
 
 def _import_spacy():  # -> the spacy module
@@ -53,24 +53,30 @@ def _no_cli(*args: object, **kwargs: object) -> None:
 
 
 def pipeline(lang: str):  # -> spacy.language.Language
-    """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download)."""
-    if lang not in _PIPELINES:
+    """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download),
+    as the language's locale.toml says: spaCy language, word segmenter, sentence-final marks."""
+    from tqcheck.resources import locale_of
+
+    spec = locale_of(lang)
+    key = (spec.spacy_lang or lang, spec.segmenter, tuple(spec.sentence_ends))
+    if key not in _PIPELINES:
         spacy = _import_spacy()
+        config = {}
+        if spec.segmenter:
+            if spec.segmenter == "jieba":
+                import logging
 
-        if lang == "zh":
-            import logging
+                import jieba
 
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-            # Chinese ends sentences with full-width marks; an ASCII "." is a decimal point or a URL's.
-            nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "!", "?", "…"]})
-        else:
-            nlp = spacy.blank(lang)
-            nlp.add_pipe("sentencizer")
-        _PIPELINES[lang] = nlp
-    return _PIPELINES[lang]
+                jieba.setLogLevel(logging.WARNING)
+            config = {"nlp": {"tokenizer": {"segmenter": spec.segmenter}}}
+        nlp = spacy.blank(key[0], config=config)
+        # Chinese ends sentences with full-width marks only; an ASCII "." is a decimal point or a URL's.
+        nlp.add_pipe(
+            "sentencizer", config={"punct_chars": list(spec.sentence_ends)} if spec.sentence_ends else {}
+        )
+        _PIPELINES[key] = nlp
+    return _PIPELINES[key]
 
 
 # spaCy peels prefixes and suffixes off a token one at a time, searching the rest each time:
@@ -83,7 +89,9 @@ LONG_SYMBOL_RUN = regex.compile(
 
 
 def _tame_long_runs(text: str, lang: str) -> str:
-    pattern = LONG_SYMBOL_RUN if lang == "zh" else LONG_RUN
+    from tqcheck.resources import locale_of
+
+    pattern = LONG_RUN if locale_of(lang).spaced else LONG_SYMBOL_RUN
     return pattern.sub(lambda m: "x" * len(m.group(0)), text)
 
 

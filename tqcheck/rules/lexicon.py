@@ -10,7 +10,7 @@ import regex
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
 from tqcheck.findings import Category, Evidence, Finding, FixAvailability, Origin, Severity, Verdict
-from tqcheck.resources import Confusion, pair_confusions
+from tqcheck.resources import Confusion, language_data, pair_confusions
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import match_case
 
@@ -29,7 +29,7 @@ def cue_in(context: str, cues: frozenset[str], lang: str) -> str | None:
     """The first cue word found in the context: a word starting with a cue, or a multiword cue.
     "First" is by position in the text, never by the set's order (which varies with the hash seed)."""
     lowered = context.casefold()
-    if lang == "zh":  # no word boundaries to rely on
+    if not language_data(lang).spaced:  # no word boundaries to rely on
         return _earliest(lowered, cues)
     words = CONTEXT_WORD.findall(lowered)
     # Elided articles stay on their word ("l'armée"); the word after the apostrophe counts too.

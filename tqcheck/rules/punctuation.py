@@ -108,7 +108,7 @@ class MissingSpaceAfterPunctuation(Rule):
     category = Category.LOCALE
     severity = Severity.MINOR
     fix_availability = FixAvailability.ALWAYS
-    languages = frozenset({"en", "fr", "de", "es", "pt", "ru", "ar"})
+    spaced_only = True  # full-width marks carry their own spacing
     examples = (
         bad(
             "The [[army,which]] crossed the river, withdrew.",
