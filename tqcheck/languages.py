@@ -147,6 +147,9 @@ LANGID_LANGUAGES = (
 )
 
 
+_identifier.cache_clear = _identifier_for.cache_clear  # type: ignore[attr-defined]
+
+
 def _as_array(values: Any) -> array:
     """A numpy array of unsigned integers as the stdlib array py3langid's tokenizer walks."""
     out = array({2: "H", 4: "I", 8: "Q"}[values.itemsize])

@@ -58,7 +58,9 @@ def _measuring() -> Iterator[None]:
         resources._IGNORE_MEASURED = False
 
 
-def measure(records: Iterable[GoldRecord], settings: Settings, scorer: Scorer | None = None) -> list[Measured]:
+def measure(
+    records: Iterable[GoldRecord], settings: Settings, scorer: Scorer | None = None
+) -> list[Measured]:
     """Findings and gold-overlapping findings of every lexicon entry of the records' languages."""
     from dataclasses import replace
 
@@ -70,7 +72,9 @@ def measure(records: Iterable[GoldRecord], settings: Settings, scorer: Scorer | 
     forms: dict[tuple[str, str | None], list[resources.Confusion]] = defaultdict(list)
 
     def entries(lang: str, source: str | None) -> None:
-        lexicon = resources.pair_confusions(source, lang) if source else resources.language_data(lang).confusions
+        lexicon = (
+            resources.pair_confusions(source, lang) if source else resources.language_data(lang).confusions
+        )
         for entry in lexicon:
             table.setdefault(entry.where, Measured(entry.where, entry.lemma))
             forms[(entry.wrong, f"{source}-{lang}" if source else None)].append(entry)
@@ -90,7 +94,9 @@ def measure(records: Iterable[GoldRecord], settings: Settings, scorer: Scorer | 
                     continue
                 counts = table[matched[0].where]
                 counts.n += 1
-                counts.hits += any(_overlaps(finding.start, finding.end, g["start"], g["end"]) for g in record.spans)
+                counts.hits += any(
+                    _overlaps(finding.start, finding.end, g["start"], g["end"]) for g in record.spans
+                )
     return sorted(table.values(), key=lambda m: m.where)
 
 
