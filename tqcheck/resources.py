@@ -466,8 +466,7 @@ def _pair_confusions(source_lang: str, target_lang: str, setting: str) -> list[C
     target = language_data(target_lang)
     cues = {**target.cues, **_cue_sets("pairs", pair, "cues.toml")}
     rows = _tsv_rows(_read("pairs", pair, "confusions.tsv"), where)
-    # Pair lexicons do not have their stay-quiet sentences yet; the language lexicons must.
-    entries = _confusions(rows, where, cues, source_lang, spaced=target.spaced, quiet_required=False)
+    entries = _confusions(rows, where, cues, source_lang, spaced=target.spaced)
     check_duplicates(target.confusions, entries)
     return entries
 
