@@ -789,13 +789,13 @@ def languages(
     """
     import json
 
-    from tqcheck.resources import language_folders, locale_of
+    from tqcheck.resources import language_folders, locale_of, supported_languages
 
     if output_format not in ("text", "json"):
         fail(f"--format must be text or json, not {output_format!r}")
     rows = []
-    for code, (name, folder) in language_folders().items():
-        spec = locale_of(code)
+    for code, name in supported_languages().items():
+        spec, folder = locale_of(code), language_folders()[code]
         rows.append(
             {
                 "code": code,

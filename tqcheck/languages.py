@@ -6,7 +6,7 @@ import os
 import tempfile
 import zipfile
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,34 +15,42 @@ from tqcheck.errors import ConfigError
 
 
 class _Languages(Mapping[str, str]):
-    """{code: English name}, computed from the data folders each time it is read (they are cached
-    in tqcheck.resources), so that TQCHECK_DATA_PATH set after import still counts."""
+    """{code: English name} of the target languages plus `extra`, read from the data folders each
+    time (tqcheck.resources caches them), so that TQCHECK_DATA_PATH set after import still counts.
+    Listing the codes reads no locale file; a name is read from its locale.toml when asked for."""
 
-    def __init__(self, compute: Callable[[], dict[str, str]]) -> None:
-        self._compute = compute
+    def __init__(self, extra: dict[str, str] | None = None) -> None:
+        self._extra = extra or {}
+
+    def _codes(self) -> list[str]:
+        from tqcheck.resources import language_folders
+
+        codes = list(language_folders())
+        return codes + [code for code in self._extra if code not in codes]
 
     def __getitem__(self, key: str) -> str:
-        return self._compute()[key]
+        from tqcheck.resources import language_folders, locale_of
+
+        if key in language_folders():
+            return locale_of(key).name
+        return self._extra[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._codes()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._compute())
+        return iter(self._codes())
 
     def __len__(self) -> int:
-        return len(self._compute())
+        return len(self._codes())
 
     def __repr__(self) -> str:
-        return repr(self._compute())
-
-
-def _supported() -> dict[str, str]:
-    from tqcheck.resources import supported_languages
-
-    return supported_languages()
+        return repr(dict(self))
 
 
 # Target languages: one per data folder with a locale.toml (tqcheck/data/<lang>/ and the folders
 # of TQCHECK_DATA_PATH).
-SUPPORTED: Mapping[str, str] = _Languages(_supported)
+SUPPORTED: Mapping[str, str] = _Languages()
 # Languages that may appear as the source of a translation (for --source-lang and detection).
 OTHER_SOURCE_LANGUAGES = {
     "it": "Italian",
@@ -53,7 +61,7 @@ OTHER_SOURCE_LANGUAGES = {
     "nl": "Dutch",
     "pl": "Polish",
 }
-SOURCE_LANGUAGES: Mapping[str, str] = _Languages(lambda: {**OTHER_SOURCE_LANGUAGES, **_supported()})
+SOURCE_LANGUAGES: Mapping[str, str] = _Languages(OTHER_SOURCE_LANGUAGES)
 ALIASES = {
     "zh-cn": "zh",
     "zh-hans": "zh",

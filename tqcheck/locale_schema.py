@@ -12,6 +12,7 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from tqcheck.errors import ConfigError
@@ -93,9 +94,14 @@ def _type_name(kind: Any) -> str:
     return getattr(kind, "__name__", None) or str(kind).replace("typing.", "")
 
 
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
 def build(cls: type, values: dict[str, Any], where: str, prefix: str = "") -> Any:
     """An instance of dataclass `cls` from a TOML table, or a ConfigError naming file and key."""
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key in values:
         if key not in fields:

@@ -66,25 +66,26 @@ def data_roots() -> tuple[Traversable, ...]:
 
 
 @cache
-def _languages(setting: str) -> dict[str, tuple[str, Traversable]]:
-    found: dict[str, tuple[str, Traversable]] = {}
+def _languages(setting: str) -> dict[str, Traversable]:
+    found: dict[str, Traversable] = {}
     for root in _roots(setting):
         for folder in sorted(root.iterdir(), key=lambda c: c.name):
             if folder.name in found or folder.name in NOT_LANGUAGES or not folder.is_dir():
                 continue
             if (folder / "locale.toml").is_file():
-                found[folder.name] = (_locale(folder, setting).name, folder)
+                found[folder.name] = folder
     return dict(sorted(found.items()))
 
 
-def language_folders() -> dict[str, tuple[str, Traversable]]:
-    """{code: (English name, folder)} of every language with a locale.toml, first root first."""
+def language_folders() -> dict[str, Traversable]:
+    """{code: folder} of every language with a locale.toml, first root first. Listing them reads
+    no locale file: a process that checks English parses English's only."""
     return _languages(data_path_setting())
 
 
 def supported_languages() -> dict[str, str]:
     """{code: English name} of the target languages: one per data folder, in code order."""
-    return {code: name for code, (name, _) in language_folders().items()}
+    return {code: locale_of(code).name for code in language_folders()}
 
 
 @cache
@@ -111,7 +112,7 @@ def _node(*parts: str) -> Traversable | None:
     if parts[0] != "common":
         folder = language_folders().get(parts[0])
         if folder is not None:
-            node = folder[1].joinpath(*parts[1:])
+            node = folder.joinpath(*parts[1:])
             return node if node.is_file() else None
     node = DATA.joinpath(*parts)
     return node if node.is_file() else None
@@ -132,7 +133,7 @@ def data_digest(languages: Iterable[str], extra: Iterable[Path] = ()) -> str:
             elif child.is_file() and not child.name.endswith((".pyc", ".npz", ".md")):
                 digest.update(path.encode() + b"\0" + child.read_bytes())
 
-    folders = {"common": DATA / "common"} | {lang: folder for lang, (_, folder) in language_folders().items()}
+    folders = {"common": DATA / "common", **language_folders()}
     for name in sorted(wanted & set(folders) | {"common"}):
         walk(folders[name], name)
     for root in data_roots():
@@ -263,7 +264,6 @@ def _confusions(
     cues: dict[str, frozenset[str]],
     source_lang: str | None = None,
     spaced: bool = True,
-    quiet_required: bool = True,
 ) -> list[Confusion]:
     entries = []
     for row in rows:
@@ -286,7 +286,7 @@ def _confusions(
         if "example" in row and row["example"].count("[[") != 1:
             raise ConfigError(f"{line}: {forms[0]!r}: the example must mark one span with [[...]]")
         quiet = row.get("quiet", "")
-        if quiet_required and not quiet:
+        if not quiet:
             raise ConfigError(f"{line}: {forms[0]!r} needs a 'quiet' sentence, where the word is right")
         try:
             threshold = float(row.get("threshold") or 0.0)
@@ -415,7 +415,7 @@ def locale_of(lang: str) -> Locale:
     folder = language_folders().get(lang)
     if folder is None:
         return Locale(name=lang, scripts=[], cased=True)
-    return _locale(folder[1], data_path_setting())
+    return _locale(folder, data_path_setting())
 
 
 def language_data(lang: str) -> LanguageData:
@@ -428,13 +428,13 @@ def _language_data(lang: str, setting: str) -> LanguageData:
     folders = language_folders()
     if lang not in folders:
         raise ConfigError(f"no data folder for language {lang!r}; known: {', '.join(folders)}")
-    spec = _locale(folders[lang][1], setting)
+    spec = _locale(folders[lang], setting)
     common = _checked_keys(
         _load_toml("common", "residue.toml"), COMMON_RESIDUE_KEYS, "data/common/residue.toml"
     )
     locale = _load_toml(lang, "locale.toml")
     residue = _checked_keys(_load_toml(lang, "residue.toml"), RESIDUE_KEYS, _where_of(lang, "residue.toml"))
-    where = _where(folders[lang][1])
+    where = _where(folders[lang])
     patterns = _compile_patterns(list(residue.get("patterns", [])) + list(common.get("patterns", [])), where)
     widgets = frozenset(w.casefold() for w in residue.get("widget_words", []))
     connectors = frozenset(w.casefold() for w in residue.get("widget_connectors", []))

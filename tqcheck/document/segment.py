@@ -10,7 +10,7 @@ import regex
 
 from tqcheck.document.model import OPENING_MARKS, WORD_CHAR, Document, Sentence, Token
 
-_PIPELINES: dict[tuple[str, str, tuple[str, ...]], object] = {}
+_PIPELINES: dict[str, object] = {}
 
 
 def _import_spacy():  # -> the spacy module
@@ -57,9 +57,8 @@ def pipeline(lang: str):  # -> spacy.language.Language
     as the language's locale.toml says: spaCy language, word segmenter, sentence-final marks."""
     from tqcheck.resources import locale_of
 
-    spec = locale_of(lang)
-    key = (spec.spacy_lang or lang, spec.segmenter, tuple(spec.sentence_ends))
-    if key not in _PIPELINES:
+    if lang not in _PIPELINES:
+        spec = locale_of(lang)
         spacy = _import_spacy()
         config = {}
         if spec.segmenter:
@@ -70,13 +69,13 @@ def pipeline(lang: str):  # -> spacy.language.Language
 
                 jieba.setLogLevel(logging.WARNING)
             config = {"nlp": {"tokenizer": {"segmenter": spec.segmenter}}}
-        nlp = spacy.blank(key[0], config=config)
+        nlp = spacy.blank(spec.spacy_lang or lang, config=config)
         # Chinese ends sentences with full-width marks only; an ASCII "." is a decimal point or a URL's.
         nlp.add_pipe(
             "sentencizer", config={"punct_chars": list(spec.sentence_ends)} if spec.sentence_ends else {}
         )
-        _PIPELINES[key] = nlp
-    return _PIPELINES[key]
+        _PIPELINES[lang] = nlp
+    return _PIPELINES[lang]
 
 
 # spaCy peels prefixes and suffixes off a token one at a time, searching the rest each time:
