@@ -13,7 +13,7 @@ from tqcheck.engine import check_document
 from tqcheck.findings import FixAvailability
 from tqcheck.fixer import apply_suggestions
 from tqcheck.languages import SUPPORTED
-from tqcheck.resources import available_pairs, language_data, pair_confusions
+from tqcheck.resources import _word_pattern, available_pairs, language_data, pair_confusions
 from tqcheck.rule import Example, Rule
 from tqcheck.rules import ALL, LiteralSense
 
@@ -124,17 +124,12 @@ def test_lexicon_entry_stays_quiet(lang: str, source_lang: str | None, entry) ->
     lexicon finding. An entry that a context decides must show one of its forms there: otherwise
     the sentence would not test the context."""
     if entry.context:
-        assert any(form.pattern.search(entry.quiet) for form in _forms(lang, source_lang, entry)), (
+        assert any(_word_pattern(form, entry.spaced).search(entry.quiet) for form in entry.forms), (
             f"{entry.where}: the quiet sentence of {entry.wrong!r} shows none of its forms"
         )
     example = Example(entry.quiet, lang, source_lang=source_lang)
     _, findings = findings_of(LiteralSense, example, source_lang)
     assert not findings, f"{entry.where}: {[f.message for f in findings]} in the quiet {entry.quiet!r}"
-
-
-def _forms(lang: str, source_lang: str | None, entry):
-    table = pair_confusions(source_lang, lang) if source_lang else language_data(lang).confusions
-    return [form for form in table if form.where == entry.where]
 
 
 def test_every_entry_has_a_quiet_sentence() -> None:
