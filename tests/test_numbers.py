@@ -262,7 +262,7 @@ def test_digits_glued_to_a_word_are_not_numbers(text: str) -> None:
 
 
 def test_a_number_after_a_hyphen_counts() -> None:
-    assert figures("COVID-19 cases rose.", "en") == [("19", 19.0)]
+    assert figures("Prices rose in mid-2020.", "en") == [("2020", 2020.0)]
 
 
 def test_a_leading_mark_is_not_part_of_a_number() -> None:
@@ -291,3 +291,10 @@ def test_same_compares_values_not_strings() -> None:
     assert same(0.1 + 0.2, 0.3)
     assert not same(1500.0, 1.5)
     assert not same(21.0, 12.0)
+
+
+def test_a_figure_hyphened_to_a_capital_is_part_of_a_name() -> None:
+    # "COVID-19" and "F-16" are names a Chinese or Arabic source may write without the figure;
+    # "mid-2020" is a year, and the plain "19 percent" a number.
+    text = "COVID-19 cases rose 19 percent in mid-2020, and two F-16 jets landed."
+    assert [n.text for n in numbers_in(text, "en") if not n.spelled] == ["19", "2020"]

@@ -46,6 +46,8 @@ class Locale:
     decimal: str = "."
     thousands: str = ","
     heading_cases: list[str] = field(default_factory=lambda: ["sentence"])
+    # Nouns are capitalised in running text (German): a capitalised heading word says nothing of case.
+    capitalised_nouns: bool = False
     title_case_minor_words: list[str] = field(default_factory=list)
     inflection_suffixes: list[str] = field(default_factory=list)
     inflection_prefixes: list[str] = field(default_factory=list)

@@ -16,9 +16,11 @@ from tqcheck.resources import language_data, locale_of
 
 DIGITS = {ord(c): str(i % 10) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
 DIGITS.update({ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")})
-# Not glued to a Latin or Cyrillic word ("G20", "COVID-19" is fine); Chinese writes "350万" unspaced.
+# Not glued to a Latin or Cyrillic word ("G20"), nor hyphened to a capital ("COVID-19", "F-16": a
+# name, which a Chinese or Arabic source may write without the figure); Chinese writes "350万"
+# unspaced.
 NUMBER = regex.compile(
-    r"(?<![\p{N}.,\p{Latin}\p{Cyrillic}\p{Greek}])\p{N}+(?:[.,\u00a0\u202f'’٬٫ ]\p{N}+)*(?![\p{N}])"
+    r"(?<![\p{N}.,\p{Latin}\p{Cyrillic}\p{Greek}])(?<!\p{Lu}-)\p{N}+(?:[.,\u00a0\u202f'’٬٫ ]\p{N}+)*(?![\p{N}])"
 )
 
 

@@ -193,6 +193,13 @@ class Document:
         return sum(1 for t in self.tokens if t.is_word)
 
     @property
+    def is_segment(self) -> bool:
+        """One block and nothing else: a segment of segment-level MT output (a WMT record, a line
+        of a JSONL export) rather than an article, so quotations and structure may continue in
+        the records before and after it."""
+        return len(self.blocks) == 1
+
+    @property
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.is_heading]
 

@@ -83,7 +83,8 @@ def classify_plain_blocks(text: str, blocks: list[tuple[Block, bool]], lang: str
             block.kind, block.level = "heading", 1
         elif i <= 2 and DATELINE.match(body.strip()) and len(body) <= 60:
             block.kind = "dateline"
-        elif standalone and _looks_like_heading(body):
+        elif standalone and _looks_like_heading(body) and len(blocks) > 1:
+            # One block alone is a segment (a record of segment-level MT): no structure to judge.
             if not ends_sentence:
                 block.kind, block.level = "heading", 2
             elif _short_heading_with_period(body, lang):

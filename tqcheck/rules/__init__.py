@@ -9,6 +9,7 @@ from tqcheck.rules.headings import HeadingCase, HeadingLowercase, HeadingPeriod
 from tqcheck.rules.lexicon import LiteralSense
 from tqcheck.rules.model import SurprisingWording
 from tqcheck.rules.names import GlossaryTerm, NameVariants
+from tqcheck.rules.number_format import NumberFormat
 from tqcheck.rules.punctuation import (
     DoubledSpace,
     FrenchSpacing,
@@ -63,6 +64,7 @@ ALL: tuple[type[Rule], ...] = (
     DoubledSpace,  # TQ506
     ForeignDigits,  # TQ507
     ForeignPunctuation,  # TQ508
+    NumberFormat,  # TQ509
     NameVariants,  # TQ601
     GlossaryTerm,  # TQ602
     NumberMismatch,  # TQ701

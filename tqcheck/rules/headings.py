@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import regex
 
@@ -138,6 +139,25 @@ def _joined(doc: Document, letters: list[Suggestion]) -> Suggestion:
     return replace(start, end, text, 0.5, safe=False)
 
 
+@lru_cache(maxsize=16)
+def _top_words(lang: str) -> frozenset[str]:
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list(lang, 200))
+
+
+def _title_cased(words: list[str], lang: str, capitalised_nouns: bool) -> bool:
+    """Every word capitalised, and the capitals cannot all be names: a frequent word (an article,
+    a preposition, a verb) after the first, or, where nouns are not capitalised anyway, two
+    ordinary words."""
+    if len(words) < 3 or any(not w[0].isupper() for w in words):
+        return False
+    rest = words[1:]
+    if any(w.lower() in _top_words(lang) for w in rest):
+        return True
+    return not capitalised_nouns and sum(is_common_word(w, lang, 3.0) for w in rest) >= 2
+
+
 def heading_case(words: list[str], minor: set[str], lang: str) -> str | None:
     """'title' when every word that may be capitalised is, 'sentence' when an ordinary word after
     the first is lowercase, None when the heading is too short to tell."""
@@ -154,12 +174,16 @@ def heading_case(words: list[str], minor: set[str], lang: str) -> str | None:
 
 class HeadingCase(Rule):
     """Flags a heading whose case style (Title Case or Sentence case) differs from the article's
-    other headings.
+    other headings, or a Title Case heading in a language that writes headings in sentence case.
 
     ## What it does
     For languages that use both styles (`heading_cases` in `locale.toml`: English), classifies
     each section heading and flags the ones in the minority style when at least two headings
-    agree on the other style.
+    agree on the other style. For languages that use sentence case only (`heading_cases =
+    ["sentence"]`), flags a heading of three words or more with every word capitalised, when a
+    capitalised word after the first is one of the language's 200 most frequent words ("Um Mar
+    De Oportunidades") or two are ordinary words ("Un Jury Divisé"); where nouns are capitalised
+    anyway (`capitalised_nouns` in `locale.toml`: German), only the first test counts.
 
     ## Why is this bad?
     A house style uses one heading case; MT of each heading on its own mixes them.
@@ -173,7 +197,6 @@ class HeadingCase(Rule):
     category = Category.STYLE
     severity = Severity.MINOR
     fix_availability = FixAvailability.SOMETIMES
-    languages = frozenset({"en"})
     examples = (
         bad(
             "Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\nPay rises for new staff\n\n"
@@ -184,10 +207,33 @@ class HeadingCase(Rule):
         good(
             "Port strike ends\n\nDockers voted.\n\nTalks with the union\n\nThey met.\n\nBack to work in Hamburg\n\nDone."
         ),
+        bad(
+            "La grève prend fin\n\nLes dockers ont voté lundi.\n\n[[Un Accord Pour Trois Ans]]\n\nIls ont signé.",
+            lang="fr",
+        ),
+        bad(
+            "Забастовка закончилась\n\nДокеры проголосовали.\n\n[[Профсоюз Подписал Соглашение]]\n\nОни подписали.",
+            lang="ru",
+        ),
+        bad(
+            "Streik beendet\n\nDie Hafenarbeiter stimmten ab.\n\n[[Einigung Für Drei Jahre]]\n\nSie unterschrieben.",
+            lang="de",
+        ),
+        good(
+            "Streik beendet\n\nDie Hafenarbeiter stimmten ab.\n\nNeue Regeln für Banken\n\nSie unterschrieben.",
+            lang="de",
+        ),
+        good(
+            "La grève prend fin\n\nLes dockers ont voté.\n\nSaint-Nazaire Marseille\n\nIls ont signé.",
+            lang="fr",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         styles = ctx.data.locale.get("heading_cases", [])
+        if styles == ["sentence"]:
+            yield from self._title_case_in_sentence_case_language(doc, ctx)
+            return
         if len(styles) < 2:
             return
         minor = {w.lower() for w in ctx.data.locale.get("title_case_minor_words", [])}
@@ -219,5 +265,27 @@ class HeadingCase(Rule):
                 block.start,
                 block.end,
                 f"Heading case differs from the article's other headings, which use {style}.",
+                [_joined(doc, fixes)] if fixes else [],
+            )
+
+    def _title_case_in_sentence_case_language(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        capitalised_nouns = bool(ctx.data.locale.get("capitalised_nouns", False))
+        language = ctx.data.locale.get("name", ctx.lang)
+        for block in doc.headings:
+            matches = _heading_words(doc, block)
+            if not _title_cased([m.group(0) for m in matches], ctx.lang, capitalised_nouns):
+                continue
+            # Lower the frequent and ordinary words; capitals that may be names stay.
+            fixes = [
+                replace(m.start(), m.start() + 1, m.group(0)[0].lower(), 0.5, safe=False)
+                for m in matches[1:]
+                if m.group(0).lower() in _top_words(ctx.lang)
+                or (not capitalised_nouns and is_common_word(m.group(0), ctx.lang, 3.0))
+            ]
+            yield self.finding(
+                doc,
+                block.start,
+                block.end,
+                f"Title Case heading: {language} writes headings in sentence case.",
                 [_joined(doc, fixes)] if fixes else [],
             )

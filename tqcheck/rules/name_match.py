@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import regex
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from tqcheck.rules._text import fold, zipf
 
@@ -74,6 +75,67 @@ def arabic_people(text: str) -> Iterator[str]:
             if len(name) == size and plain and len(after) == 2 and after[0] in "،," and after[1] in titles:
                 yield " ".join(name)
                 break
+
+
+# How Chinese transliterates a foreign name, by sound class: initials as Latin letters would spell
+# them, voiced and voiceless alike (Chinese has no voicing contrast), l and r one sound.
+PINYIN_INITIAL_SOUND = {
+    "b": "b", "p": "b", "d": "d", "t": "d", "g": "g", "k": "g", "j": "s", "q": "s", "x": "s",
+    "zh": "s", "ch": "s", "sh": "s", "z": "s", "c": "s", "s": "s", "l": "l", "r": "l",
+    "m": "m", "n": "n", "f": "f", "h": "h", "w": "w", "y": "",
+}  # fmt: skip
+LATIN_SOUNDS = (
+    ("sch", "s"), ("tch", "s"), ("ch", "s"), ("sh", "s"), ("th", "d"), ("ph", "f"), ("ck", "g"),
+    ("qu", "g"), ("kh", "h"), ("gh", "g"), ("b", "b"), ("p", "b"), ("v", "w"), ("w", "w"),
+    ("d", "d"), ("t", "d"), ("g", "g"), ("k", "g"), ("c", "g"), ("q", "g"), ("j", "s"),
+    ("z", "s"), ("s", "s"), ("x", "s"), ("r", "l"), ("l", "l"), ("m", "m"), ("n", "n"),
+    ("f", "f"), ("h", "h"),
+)  # fmt: skip
+
+
+def pinyin_sounds(syllables: list[str]) -> str:
+    """The consonant classes of a Chinese transliteration of a foreign name ("韦瑟尔", wei se er →
+    "wsl"): each syllable's initial, a final n or ng as "n", and "er" (尔, which transliterates a
+    final l or r) as "l"."""
+    out = []
+    for syllable in syllables:
+        initial = next((i for i in ("zh", "ch", "sh") if syllable.startswith(i)), syllable[:1])
+        if initial in PINYIN_INITIAL_SOUND:
+            out.append(PINYIN_INITIAL_SOUND[initial])
+        if syllable == "er":
+            out.append("l")
+        elif syllable.endswith(("n", "ng")) and len(syllable) > 1:
+            out.append("n")
+    return _collapse("".join(out))
+
+
+def latin_sounds(word: str) -> str:
+    """The consonant classes of a Latin-script name, spelt the way `pinyin_sounds` hears Chinese
+    ("Wesel" → "wsl"); an r before a consonant or at the end is dropped, as Chinese drops it
+    ("Martin" → "mdn")."""
+    plain = regex.sub(r"r(?=[^aeiouy]|$)", "", fold(word).lower())
+    out = []
+    i = 0
+    while i < len(plain):
+        for letters, sound in LATIN_SOUNDS:
+            if plain.startswith(letters, i):
+                out.append(sound)
+                i += len(letters)
+                break
+        else:
+            i += 1
+    return _collapse("".join(out))
+
+
+def sounds_alike(chinese_sounds: str, latin_word: str) -> bool:
+    """A Latin name that a Chinese transliteration may stand for: the same consonant classes, or
+    one class apart when there are at least three ("马拉卡纳" and "Maracana")."""
+    latin = latin_sounds(latin_word)
+    if len(chinese_sounds) < 2 or len(latin) < 2:
+        return False
+    if chinese_sounds == latin:
+        return True
+    return min(len(chinese_sounds), len(latin)) >= 3 and Levenshtein.distance(chinese_sounds, latin) <= 1
 
 
 def _collapse(consonants: str) -> str:

@@ -24,6 +24,9 @@ NAME_MAX_ZIPF = 4.5
 # The less frequent spelling must be rare in general too: a misspelling, not another real name.
 VARIANT_MAX_ZIPF = 3.0
 UNCASED_VARIANT_MAX_ZIPF = 2.5
+# Two transliterations of one name may both be in use ("Mohammed"/"Muhammad"): a variant that is
+# one by transliteration may be this much commoner.
+TRANSLITERATION_ZIPF_ALLOWANCE = 1.0
 # A word wordfreq does not know at all: a misspelt name, even where it opens a sentence.
 UNKNOWN_ZIPF = 1.0
 
@@ -54,6 +57,14 @@ def spelling_key(word: str) -> str:
     for old, new in _rewrites().get((script or "").lower(), []):
         key = key.replace(old, new)
     return DOUBLED_LETTERS.sub(r"\1", key)
+
+
+VOWELS = regex.compile(r"[aeiouy]")
+
+
+def _consonants(key: str) -> str:
+    """A spelling key's consonants (Latin keys only: other scripts have no vowels to drop here)."""
+    return DOUBLED_LETTERS.sub(r"\1", VOWELS.sub("", key)) if key.isascii() else ""
 
 
 def _stems(word: str, suffixes: list[str], prefixes: list[str]) -> set[str]:
@@ -133,52 +144,87 @@ class NameVariants(Rule):
         for token in self._names(doc, ctx):
             occurrences.setdefault(token.text, []).append(token)
         counts = Counter({form: len(tokens) for form, tokens in occurrences.items()})
-        forms = sorted(counts, key=lambda f: (-counts[f], f))
-        for i, major in enumerate(forms):
-            for minor in forms[i + 1 :]:
-                if counts[minor] >= counts[major] or not self._variants(major, minor, ctx.data.cased):
+        first_seen = {form: tokens[0].start for form, tokens in occurrences.items()}
+        # The more frequent spelling first; between equals, the one the article introduced first:
+        # a name's first mention sets its spelling, and the later one is the inconsistency.
+        forms = sorted(counts, key=lambda f: (-counts[f], first_seen[f]))
+        flagged: set[str] = set()
+        for i, first in enumerate(forms):
+            if first in flagged:
+                continue
+            for second in forms[i + 1 :]:
+                if first in flagged or second in flagged:
                     continue
-                # Without capitals to mark names, only rarer words count (Arabic derives many forms).
-                limit = VARIANT_MAX_ZIPF if ctx.data.cased else UNCASED_VARIANT_MAX_ZIPF
+                kinship = self._variants(first, second, ctx.data.cased)
+                if kinship is None:
+                    continue
+                # The less frequent spelling must be rare: a misspelling, not another real name.
+                # Two transliterations of one name may both be in use, so they may be commoner.
+                limit = (VARIANT_MAX_ZIPF if ctx.data.cased else UNCASED_VARIANT_MAX_ZIPF) + (
+                    TRANSLITERATION_ZIPF_ALLOWANCE if kinship == "transliteration" else 0.0
+                )
+                major, minor = first, second
+                if counts[first] == counts[second] and (kinship != "transliteration" or not ctx.data.cased):
+                    # Two forms as frequent as each other are one name only on strong evidence:
+                    # "Torben"/"Toren" are two names, and uncased scripts derive forms by the dozen.
+                    continue
                 if zipf(minor.lower(), ctx.lang) >= limit:
-                    continue
+                    # Between equals, a commoner later spelling corrects a rare first one.
+                    if counts[first] != counts[second] or zipf(first.lower(), ctx.lang) >= limit:
+                        continue
+                    major, minor = second, first
                 if _stems(major, suffixes, prefixes) & _stems(minor, suffixes, prefixes):
                     continue
                 if major.startswith(minor) or minor.startswith(major):
                     continue
                 if (
                     ctx.data.cased
+                    and kinship == "spelling"
                     and all(self._opens_sentence(doc, t) for t in occurrences[minor])
                     and zipf(minor.lower(), ctx.lang) >= UNKNOWN_ZIPF
                 ):
                     continue  # a known word capitalised only because it opens a sentence ("Egipcio")
                 # The majority spelling is safe to apply only when it clearly dominates.
                 dominant = counts[major] >= 2 * counts[minor]
-                confidence = 0.8 if dominant else 0.4
+                confidence = 0.8 if dominant else 0.4 if counts[major] > counts[minor] else 0.3
+                flagged.add(minor)
                 for token in occurrences[minor]:
                     yield self.finding(
                         doc,
                         token.start,
                         token.end,
-                        f"“{minor}” is spelled “{major}” elsewhere in the article ({counts[major]}×).",
+                        f"“{minor}” is spelled “{major}” elsewhere in the article ({counts[major]}×"
+                        + (", first)." if counts[major] == counts[minor] else ")."),
                         [replace(token.start, token.end, major, confidence, safe=dominant)],
                     )
 
     @staticmethod
-    def _variants(a: str, b: str, cased: bool) -> bool:
-        """One or two edits apart (one for short names), or the same name once transliteration
-        differences are set aside ("Jusuf"/"Yusuf", "Moeller"/"Möller")."""
+    def _variants(a: str, b: str, cased: bool) -> str | None:
+        """How two words may be one name: "transliteration" when they are the same name once
+        transliteration differences are set aside ("Jusuf"/"Yusuf", "Moeller"/"Möller") or differ
+        in their vowels only ("Mohammed"/"Muhammad", "Alexander"/"Aleksandr"); "spelling" when one
+        or two edits apart (one for short names); None otherwise."""
         if a == b:
-            return False
-        key = spelling_key(a)
-        if len(key) >= 3 and key == spelling_key(b):
-            return True
-        if abs(len(a) - len(b)) > 2:
-            return False
-        if cased and a[0] != b[0]:
-            return False
+            return None
+        key, other = spelling_key(a), spelling_key(b)
+        if len(key) >= 3 and key == other:
+            return "transliteration"
+        same_initial = not cased or a[0] == b[0]
+        # Vowels alone, in cased scripts only: uncased ones derive many words from one root
+        # ("اختتم"/"يختتم"). The ending must agree too: "Atlético" and "Athletic" are two clubs.
+        consonants = _consonants(key)
+        if (
+            cased
+            and same_initial
+            and len(consonants) >= 4
+            and consonants == _consonants(other)
+            and (key[-1] in "aeiouy") == (other[-1] in "aeiouy")
+        ):
+            return "transliteration"
+        if abs(len(a) - len(b)) > 2 or not same_initial:
+            return None
         distance = Levenshtein.distance(a, b)
-        return 1 <= distance <= (1 if min(len(a), len(b)) < 6 else 2)
+        return "spelling" if 1 <= distance <= (1 if min(len(a), len(b)) < 6 else 2) else None
 
     @staticmethod
     def _opens_sentence(doc: Document, token: Token) -> bool:

@@ -6,6 +6,7 @@ family: they share the locale's punctuation data and its helpers."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import regex
 from ftfy.badness import is_bad
@@ -339,7 +340,10 @@ class UnbalancedDelimiters(Rule):
     ## What it does
     Pairs brackets and the language's quotation marks (those with distinct opening and closing
     characters, from `locale.toml`) within each paragraph; straight double quotes must come in
-    even numbers.
+    even numbers. It stays quiet where the imbalance is not the translation's doing: a quotation
+    that runs on into the next paragraph (which opens with a quotation mark again, as news style
+    writes multi-paragraph quotes), the same imbalance in the source, and, in a one-paragraph
+    segment of segment-level MT, a quotation opened before the segment or left open after it.
 
     ## Why is this bad?
     MT drops one half of a pair when it reorders a sentence, and the reader cannot tell where
@@ -364,6 +368,18 @@ class UnbalancedDelimiters(Rule):
         bad("The vote was postponed[[)]] until May."),
         good("The union (RWU) said “we will go on” and left [see page 2]."),
         good("Er sagte: „Wir machen weiter.“", lang="de"),
+        good(
+            "The mayor spoke first.\n\n“We will rebuild the bridge, and we will do it this year.\n\n"
+            "“Nobody will be left behind,” she said."
+        ),
+        good("„Obwohl der Rückzug begonnen hat, bleibt die Lage angespannt.", lang="de"),
+        good("we will never give up,” the minister said on Monday."),
+        good(
+            "Il a déclaré : « Nous ne céderons pas.",
+            lang="fr",
+            source="He said: “We will not give in.",
+            source_lang="en",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -375,9 +391,25 @@ class UnbalancedDelimiters(Rule):
                 pairs.setdefault(opening, closing)
         closers = {close: open_ for open_, close in pairs.items()}
         text = doc.text
-        for block in doc.blocks:
+        # The source's own imbalance is the translation's right to keep: a quote the source leaves
+        # open (it continues in the next segment or paragraph) stays open in a faithful translation.
+        source_quotes_odd, source_brackets_odd = _imbalance(ctx.source.text) if ctx.source else (False, False)
+        segment = doc.is_segment
+        for index, block in enumerate(doc.blocks):
             if is_bad(text[block.start : block.end]):
                 continue  # mojibake garbles quotation marks; TQ205 reports the cause
+            # A quotation running on into the next paragraph, which opens with a quotation mark.
+            after = doc.blocks[index + 1].start if index + 1 < len(doc.blocks) else None
+            runs_on = after is not None and text[after] in pairs and text[after] not in BRACKETS
+            excused = partial(
+                _excused,
+                text,
+                block.start,
+                source_odd=(source_quotes_odd, source_brackets_odd),
+                runs_on=runs_on,
+                segment=segment,
+            )
+
             stack: list[tuple[str, int]] = []
             for position in range(block.start, block.end):
                 char = text[position]
@@ -388,16 +420,21 @@ class UnbalancedDelimiters(Rule):
                         stack.pop()
                     elif any(open_ == closers[char] for open_, _ in stack):
                         while stack and stack[-1][0] != closers[char]:
-                            yield self._unclosed(doc, *stack.pop(), pairs)
+                            char_open, at = stack.pop()
+                            if not excused(at, char_open, True):
+                                yield self._unclosed(doc, char_open, at, pairs)
                         stack.pop()
-                    else:
+                    elif not excused(position, char, False):
                         yield self.finding(
                             doc, position, position + 1, f"“{char}” closes nothing in this paragraph."
                         )
             for char, position in stack:
-                yield self._unclosed(doc, char, position, pairs)
+                if not excused(position, char, True):
+                    yield self._unclosed(doc, char, position, pairs)
             straight = [i for i in range(block.start, block.end) if text[i] == '"']
-            if len(straight) % 2:
+            # Straight quotes cannot tell an opening from a closing one: in a segment, the odd one
+            # may belong to a quotation that began or ends in another segment.
+            if len(straight) % 2 and not segment and not excused(straight[0], '"', True):
                 position = straight[-1]
                 yield self.finding(
                     doc, position, position + 1, "Odd number of straight quotation marks in this paragraph."
@@ -420,6 +457,43 @@ class UnbalancedDelimiters(Rule):
             f"“{char}” is never closed with “{closing}” in this paragraph.",
             suggestions,
         )
+
+
+def _excused(
+    text: str,
+    block_start: int,
+    position: int,
+    char: str,
+    opening: bool,
+    *,
+    source_odd: tuple[bool, bool],
+    runs_on: bool,
+    segment: bool,
+) -> bool:
+    """Whether the mark at `position` is unbalanced through no fault of the translation.
+    `source_odd`: the source's quotes and brackets are unbalanced themselves; `runs_on`: the next
+    paragraph opens with a quotation mark; `segment`: the document is one paragraph cut from a
+    longer text."""
+    if char in BRACKETS or char in BRACKETS.values():
+        return source_odd[1]  # an aside does not run on into another paragraph
+    if source_odd[0] or (opening and runs_on):
+        return True
+    # A segment's quotation may have opened before it, or open at its start and close after it.
+    return segment and (not opening or not text[block_start:position].strip())
+
+
+# Double quotation marks of every script, straight ones included; single quotes double as
+# apostrophes, so they are left out of the count.
+QUOTE_MARKS = frozenset('"“”„«»「」『』')
+
+
+def _imbalance(text: str) -> tuple[bool, bool]:
+    """Whether a text (the source) leaves a quotation or a bracket unbalanced, whatever its
+    language's quotation style: an odd number of double quotation marks, more opening brackets
+    than closing ones or the reverse."""
+    quotes = sum(1 for char in text if char in QUOTE_MARKS)
+    brackets = sum(text.count(o) - text.count(c) for o, c in BRACKETS.items())
+    return quotes % 2 == 1, brackets != 0
 
 
 DOUBLED_SPACES = regex.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")

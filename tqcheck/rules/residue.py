@@ -17,6 +17,23 @@ COUNTER = regex.compile(r"[\s\-–—|:]*[(\[]?\d{1,4}[)\]]?\s*$")
 
 
 NOT_WORD = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
+# A breadcrumb trail: three or more short items joined by one navigation separator
+# ("Home > World > Europe", "الرئيسية / اقتصاد / طاقة").
+BREADCRUMB_SEPARATORS = (">", "›", "»", "/", "|", "→", "::")
+BREADCRUMB_ITEM = regex.compile(
+    r"[\p{L}\p{M}][\p{L}\p{M}\p{N}'’.&-]*(?:[ \u00a0][\p{L}\p{M}\p{N}'’.&-]+){0,3}"
+)
+# A byline or timestamp line: a clock time ("22:40", "10h32", "11:20 Uhr") and a date (a year, or
+# "12/11", "14.11.") on a short line of metadata, not a sentence.
+CLOCK_TIME = regex.compile(
+    r"(?<!\p{N})(?:[01]?\d|2[0-3])(?::|h|\s?Uhr\b|时)[0-5]\d(?!\p{N})|(?<!\p{N})(?:[01]?\d|2[0-3]):[0-5]\d"
+)
+DATE = regex.compile(
+    r"(?<!\p{N})(?:19|20)\d{2}(?!\p{N})|(?<!\p{N})\d{1,2}[./-]\d{1,2}[./-](?:\d{2,4})?(?!\p{N})"
+)
+METADATA_SEPARATOR = regex.compile(r"[·|•–—]|\s-\s")
+SENTENCE_END = ("。", "！", "？", ".", "!", "?", "؟")
+INNER_SENTENCE_END = regex.compile(r"[。！？](?=.)|[.!?؟]\s+\p{Lu}")
 
 
 def _normalise(text: str) -> str:
@@ -58,6 +75,24 @@ class PageResidue(Rule):
         good("Facebook and Twitter were fined by the regulator on Monday."),
         good("Follow-up talks are planned.\n\nThe port reopened on Tuesday."),
         good("Telegram and X\n\nBoth networks were fined by the regulator."),
+        bad(
+            "[[Startseite > Sport > Mehr Sport > Schach]]\n\nDas Turnier beginnt am Montag.\n",
+            lang="de",
+            fixed="\nDas Turnier beginnt am Montag.\n",
+        ),
+        bad("[[首页 > 文化 > 演出资讯]]\n\n芭蕾舞团周一抵达。\n", lang="zh"),
+        bad("The tour opens in May.\n\n[[By Staff Writer · 14 Nov 2026, 11:20 GMT]]\n"),
+        bad(
+            "[[Publié le 12/11/2026 à 10h32 - Mis à jour le 12/11/2026 à 18h05]]\n\nLe ministre arrive.\n",
+            lang="fr",
+        ),
+        bad("The concert sold out.\n\n[[Views: 1 284]]\n"),
+        bad("The concert sold out.\n\n[[Subscribe to our Telegram channel so you never miss the news]]\n"),
+        bad("انتهت البطولة.\n\n[[شارك الخبر: فيسبوك تويتر واتساب]]\n", lang="ar"),
+        bad("演出周一开始。\n\n[[扫一扫，关注我们的微信公众号]]\n", lang="zh"),
+        good("The meeting began at 10:30 on 12 May 2026.\n\nIt ended at noon."),
+        good("Oil and gas\n\nPrices rose in Europe / Asia / America as demand grew."),
+        good("Chapter 4\n\nThe next part of the story begins in the port."),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -72,6 +107,10 @@ class PageResidue(Rule):
             names_a_network = any(t.casefold() in brands for t in WIDGET_TOKEN.findall(stripped))
             if self._is_widget(stripped, data.widget_words, data.widget_connectors, brands):
                 reason = "a share/follow widget"
+            elif _is_breadcrumb(stripped):
+                reason = "the site's breadcrumb trail"
+            elif _is_timestamp(stripped):
+                reason = "the site's byline or timestamp"
             elif any(p.fullmatch(stripped) for p in (*data.residue_patterns, *extra)):
                 reason = (
                     "a share/follow widget"
@@ -92,14 +131,56 @@ class PageResidue(Rule):
     def _is_widget(
         line: str, actions: frozenset[str], connectors: frozenset[str], brands: frozenset[str]
     ) -> bool:
-        """A line made only of network names, widget verbs, connectors and counters."""
+        """A line made only of network names, widget verbs, connectors and counters ("Views: 1 284",
+        "Facebook Twitter WhatsApp"); a line that opens with a widget verb and names a network
+        ("Subscribe to our Telegram channel …"); a list of three networks with a short label
+        ("Share the news: Facebook Twitter WhatsApp"); in unspaced scripts, a short line holding
+        a widget verb and a network ("扫一扫，关注我们的微信公众号")."""
         tokens = [t.casefold() for t in WIDGET_TOKEN.findall(line)]
         known = actions | connectors | brands
-        if len(tokens) < 2 or not all(t in known or t.isdigit() for t in tokens):
-            return False
         brand_count = sum(t in brands for t in tokens)
-        action = any(t in actions or t.isdigit() for t in tokens)
-        return brand_count >= 3 or (brand_count >= 1 and action)
+        if len(tokens) >= 2 and all(t in known or _is_count(t) for t in tokens):
+            action = any(t in actions for t in tokens)
+            counter = any(_is_count(t) for t in tokens)
+            if brand_count >= 3 or (brand_count >= 1 and (action or counter)) or (action and counter):
+                return True
+        if brand_count >= 3 and len(tokens) - brand_count <= 3:
+            return True
+        if tokens and tokens[0] in actions and brand_count and len(tokens) <= 20:
+            return True
+        if len(tokens) <= 3 and len(line) <= 40 and not line.endswith(SENTENCE_END):
+            folded = line.casefold()
+            long_actions = [a for a in actions if len(a) >= 2 and not a.isascii()]
+            return any(b in folded for b in brands if not b.isascii()) and any(
+                a in folded for a in long_actions
+            )
+        return False
+
+
+def _is_count(token: str) -> bool:
+    return token.isdigit() or bool(regex.fullmatch(r"\d+(?:[.,]\d+)?[kKmM万千]?", token))
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """Three or more short items joined by one navigation separator, nothing else on the line."""
+    if line.endswith(SENTENCE_END) or len(line) > 120:
+        return False
+    for separator in BREADCRUMB_SEPARATORS:
+        items = [item.strip() for item in line.split(separator)]
+        if len(items) >= 3 and all(BREADCRUMB_ITEM.fullmatch(item) for item in items):
+            return True
+    return False
+
+
+def _is_timestamp(line: str) -> bool:
+    """A short line of metadata with a clock time and a date: a byline ("Von Redaktion ·
+    14.11.2026, 11:20 Uhr"), a publication stamp ("Publié le 12/11/2026 à 10h32 - Mis à jour …").
+    A sentence that gives a time and a date ends with its full stop and has no separators."""
+    if len(line) > 100 or not CLOCK_TIME.search(line) or not DATE.search(line):
+        return False
+    if len(line.split()) > 20 or INNER_SENTENCE_END.search(line):
+        return False  # prose: several sentences
+    return bool(METADATA_SEPARATOR.search(line)) or not line.endswith(SENTENCE_END)
 
 
 class RepeatedTitle(Rule):

@@ -24,6 +24,8 @@ from tqcheck.rules.name_match import (
     latin_skeleton,
     name_word,
     near_miss,
+    pinyin_sounds,
+    sounds_alike,
 )
 from tqcheck.rules.source import (
     aligned_pairs,
@@ -58,7 +60,9 @@ class MissingEntity(Rule):
     translation. Names written in Latin letters in the source (capitalised, rare per wordfreq,
     not opening the sentence) must appear in the aligned translation sentence, allowing for
     inflection; a near miss ("Valmoria" for "Valdoria") is reported as a changed name. People named
-    in a Chinese source must appear in pinyin ("王振宇" → "Wang Zhenyu"); people an Arabic source
+    in a Chinese source must appear in pinyin ("王振宇" → "Wang Zhenyu"), or, when the characters
+    transliterate a foreign name, as a Latin name with the same consonant sounds ("韦瑟尔" →
+    "Wesel", "罗梅罗" → "Romero": voicing and l/r merged, as Chinese hears them); people an Arabic source
     introduces before their title ("قالت ليلى حداد، المتحدثة ...") must appear with the same
     consonants ("حداد" → "Haddad").
 
@@ -96,6 +100,11 @@ class MissingEntity(Rule):
         bad(
             "[[The head of the delegation said the talks had gone well.]]",
             source="代表团团长王振宇表示，谈判进展顺利。",
+            source_lang="zh",
+        ),
+        good(
+            "A small plane crashed into a house in Wesel County, killing three people.",
+            source="一架小型飞机在韦瑟尔县撞上一座住宅，造成三人死亡。",
             source_lang="zh",
         ),
         good(
@@ -183,12 +192,19 @@ class MissingEntity(Rule):
                     )
 
     def _chinese_names(self, doc: Document, ctx: CheckContext, alignment: Alignment) -> Iterator[Finding]:
-        """People named in a Chinese source must appear in pinyin ("王振宇" → "Wang Zhenyu")."""
+        """People named in a Chinese source must appear in pinyin ("王振宇" → "Wang Zhenyu"), or, for
+        a foreign name in characters, as a name that sounds alike ("韦瑟尔" → "Wesel")."""
+        from pypinyin import lazy_pinyin
+
         for index, pair, (start, end) in _translated_pairs(doc, alignment):
-            window = fold(nearby_text(doc, alignment, index))
-            window = regex.sub(r"[\s-]+", "", window)
+            nearby = nearby_text(doc, alignment, index)
+            window = regex.sub(r"[\s-]+", "", fold(nearby))
+            capitalised = regex.findall(r"\p{Lu}[\p{L}'’]+", nearby)
             for name, surname, given in chinese_people(source_text(ctx, pair)):
                 if surname in window and given in window:
+                    continue
+                sounds = pinyin_sounds(lazy_pinyin(name))
+                if any(sounds_alike(sounds, word) for word in capitalised):
                     continue
                 yield self.finding(
                     doc,

@@ -17,6 +17,13 @@ FINAL = {".", "。", "．"}
 # A fragment word as frequent as this is an ordinary word ("Yes.", "Indeed."), not a name part.
 NAME_MAX_ZIPF = 3.6
 RARE_ZIPF = 3.0
+# A word two sides of a sentence boundary make when joined must be this common to be evidence.
+JOINED_MIN_ZIPF = 1.0
+UNCASED_JOINED_MIN_ZIPF = 2.0
+LAST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*-?$")
+FIRST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
+# A line that ends like this ends its sentence (or is a label): no name runs on past it.
+LINE_END = (".", "!", "?", ":", ";", ",", "。", "！", "？", "：", "؟", "»", "”", '"', ")", "）", "…")
 
 
 class SplitEntity(Rule):
@@ -35,9 +42,13 @@ class SplitEntity(Rule):
     Machine translation splits names that the source writes as one unit and moves the noun
     between the parts; the stray fragment reads as a broken sentence and the name is lost.
 
+    It also finds a name cut by a line break in a text that puts a paragraph on a line ("… the
+    pianist Lucía" / "Echeverría will play …"), and a boundary inside one word that wordfreq knows
+    whole ("Khar. Kiv", "哈尔。滨").
+
     ## Fix safety
     Unsafe without a model unless the joined name appears elsewhere in the article: which join is
-    right (hyphen or space) depends on the name.
+    right (hyphen or space) depends on the name. A line break inside a name is safe to join.
     """
 
     code = "TQ201"
@@ -74,6 +85,24 @@ class SplitEntity(Rule):
         good("Officials met in Geneva. Brussels sent an envoy. Geneva and Brussels agreed."),
         good("He was born in Lyon. Paris came later in his life."),
         good("The vote was held in Bavaria. Turnout was high."),
+        bad(
+            "After three concerts in Buenos Aires and one in Montevideo, the orchestra will be joined on "
+            "Friday by the Chilean violinist [[Marisol\nTapia]] and two soloists from Lima.\n"
+            "Tickets sold out within an hour of going on sale.",
+            fixed="After three concerts in Buenos Aires and one in Montevideo, the orchestra will be joined "
+            "on Friday by the Chilean violinist Marisol Tapia and two soloists from Lima.\n"
+            "Tickets sold out within an hour of going on sale.",
+        ),
+        bad(
+            "Après deux jours de réunions à Lyon avec les industriels de la région, la délégation a "
+            "ensuite pris le train pour [[Saint-\nÉtienne]] où l’attendait le maire.\n"
+            "La visite s’est achevée mardi.",
+            lang="fr",
+        ),
+        bad("Die Messe findet im Frühjahr in [[Chem. Nitz]] statt.", lang="de"),
+        bad("代表团抵达[[哈尔。滨]]后参观了冰雪大世界。", lang="zh"),
+        good("Er wohnt in Berlin. Er arbeitet seit Jahren in Potsdam.", lang="de"),
+        good("The minister arrived in Paris on Monday morning\nand left on Tuesday."),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -94,8 +123,11 @@ class SplitEntity(Rule):
             finding = self._split(doc, ctx, first, second, cased, joiners, occurrences)
             if finding is None:
                 finding = self._joined_elsewhere(doc, first, second, cased, joiners, occurrences)
+            if finding is None:
+                finding = self._joined_word(doc, ctx, first, second, cased)
             if finding:
                 yield finding
+        yield from self._broken_line(doc, ctx)
         if cased and ctx.data.locale.get("entity_nouns"):
             yield from self._reordered(doc, ctx, joiners)
 
@@ -228,6 +260,75 @@ class SplitEntity(Rule):
                 )
         return None
 
+    def _joined_word(
+        self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence, cased: bool
+    ) -> Finding | None:
+        """A sentence boundary inside one word: the two sides joined are a word the language knows
+        (one token to wordfreq, "Khar. Kiv" → "Kharkiv", "哈尔。滨" → "哈尔滨") while the word after
+        the boundary is not a common one to open a sentence with. No name list: word frequencies
+        are the evidence."""
+        words = _boundary_words(doc, first, second, cased)
+        if words is None:
+            return None
+        left, right = words
+        if zipf(right.text.lower(), ctx.lang) >= RARE_ZIPF:
+            return None  # "Berlin. Er …" joins into "Berliner", but "Er" opens sentences
+        minimum = JOINED_MIN_ZIPF if cased else UNCASED_JOINED_MIN_ZIPF
+        # Unspaced text: the tokenizer may have glued the name's end to the next word ("滨后").
+        ends = [len(right.text)] if ctx.data.spaced else range(len(right.text), 0, -1)
+        for end in ends:
+            piece = right.text[:end]
+            joined = left.text + (piece.lower() if cased else piece)
+            if zipf(joined.lower(), ctx.lang) >= minimum and _one_token(joined.lower(), ctx.lang):
+                stop = right.start + end
+                return self.finding(
+                    doc,
+                    left.start,
+                    stop,
+                    f"“{left.text}” and “{piece}” are one word, “{joined}”, split by a sentence boundary.",
+                    [replace(left.start, stop, joined, 0.7, safe=False)],
+                )
+        return None
+
+    def _broken_line(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        """A line break inside a name, in a text that puts a paragraph on a line: the line before
+        stops mid-sentence (a paragraph of several words, no final punctuation) on a name part
+        ("… the Chilean pianist Lucía" / "Echeverría will …", "Saint-" / "Pétersbourg"), and the
+        next line goes on with the rest of the name."""
+        cased = ctx.data.cased
+        text = doc.text
+        for block, after in itertools.pairwise(doc.blocks):
+            if (
+                block.is_heading
+                or after.is_heading
+                or text[block.end : after.start] not in ("\n", "\r\n", "\r")
+            ):
+                continue
+            line = text[block.start : block.end]
+            if line.endswith(LINE_END) or (len(line.split()) < 6 and len(line) < 25):
+                continue
+            left = LAST_WORD.search(line)
+            right = FIRST_WORD.match(text, after.start)
+            if left is None or right is None:
+                continue
+            hyphen = left.group(0).endswith("-")
+            if (
+                cased
+                and not hyphen
+                and not (is_capitalised(left.group(0)) and is_capitalised(right.group(0)))
+            ):
+                continue
+            start, end = block.start + left.start(), right.end()
+            joiner = "" if hyphen or not ctx.data.spaced else " "
+            joined = f"{left.group(0)}{joiner}{right.group(0)}"
+            yield self.finding(
+                doc,
+                start,
+                end,
+                f"The name “{joined}” is split by a line break in the middle of a sentence.",
+                [replace(start, end, joined, 0.8, safe=True)],
+            )
+
     def _reordered(self, doc: Document, ctx: CheckContext, joiners: list[str]) -> Iterator[Finding]:
         nouns = {n.lower() for n in ctx.data.locale.get("entity_nouns", [])}
         for sentence in doc.sentences:
@@ -258,6 +359,14 @@ class SplitEntity(Rule):
                     "the noun belongs after the whole name."
                 )
                 yield self.finding(doc, left.start, right.end, message, suggestions)
+
+
+def _one_token(word: str, lang: str) -> bool:
+    """Whether wordfreq reads `word` as one token: a multi-token string has a combined frequency
+    that says nothing about whether it is one word."""
+    from wordfreq import tokenize
+
+    return len(tokenize(word, lang)) == 1
 
 
 def _abbreviation(word: str) -> bool:
