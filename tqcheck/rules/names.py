@@ -134,6 +134,16 @@ class NameVariants(Rule):
         good("Armenia and the Armenian government met Azerbaijan and the Azerbaijani envoy."),
         good("Пашинян прибыл в Москву. Пашиняна встретил мэр. Пашиняну вручили письмо.", lang="ru"),
         good("Austria and Australia signed the treaty with Slovenia and Slovakia."),
+        bad(
+            "El ministro Li Xiaoming llegó el lunes. Según la delegación, [[Xiaoming Li]] firmó el acuerdo.",
+            lang="es",
+        ),
+        bad(
+            "The founder, Zhang Yiming, opened the plant. Analysts said the move was expected. "
+            "[[Yiming Zhang]] left for Shanghai on Friday.",
+            fixed="The founder, Zhang Yiming, opened the plant. Analysts said the move was expected. "
+            "Zhang Yiming left for Shanghai on Friday.",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -143,6 +153,8 @@ class NameVariants(Rule):
         occurrences: dict[str, list[Token]] = {}
         for token in self._names(doc, ctx):
             occurrences.setdefault(token.text, []).append(token)
+        if ctx.data.cased:
+            yield from self._reversed_order(doc, ctx)
         counts = Counter({form: len(tokens) for form, tokens in occurrences.items()})
         first_seen = {form: tokens[0].start for form, tokens in occurrences.items()}
         # The more frequent spelling first; between equals, the one the article introduced first:
@@ -197,6 +209,37 @@ class NameVariants(Rule):
                         + (", first)." if counts[major] == counts[minor] else ")."),
                         [replace(token.start, token.end, major, confidence, safe=dominant)],
                     )
+
+    def _reversed_order(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        """One person's two names in both orders ("Zhang Yiming" and "Yiming Zhang"): MT keeps the
+        source's order in one sentence and switches to the target's in another. The order used
+        more often, or first, is the article's. Short names count here ("Li Xiaoming")."""
+        names = [
+            t
+            for t in doc.tokens
+            if t.is_word
+            and len(t.text) >= 2
+            and is_capitalised(t.text)
+            and not t.text.isupper()
+            and zipf(t.text.lower(), ctx.lang) < NAME_MAX_ZIPF
+        ]
+        pairs: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for left, right in itertools.pairwise(names):
+            if doc.text[left.end : right.start] == " " and left.sentence == right.sentence:
+                pairs.setdefault((left.text, right.text), []).append((left.start, right.end))
+        for (first, second), spans in pairs.items():
+            other = pairs.get((second, first))
+            if other is None or (len(spans), -spans[0][0]) >= (len(other), -other[0][0]):
+                continue  # the article's order, or a pair without its reverse
+            kept = f"{second} {first}"
+            for start, end in spans:
+                yield self.finding(
+                    doc,
+                    start,
+                    end,
+                    f"“{first} {second}” is written “{kept}” elsewhere in the article: one name in two orders.",
+                    [replace(start, end, kept, 0.6, safe=False)],
+                )
 
     @staticmethod
     def _variants(a: str, b: str, cased: bool) -> str | None:

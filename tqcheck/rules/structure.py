@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import regex
 
@@ -102,6 +103,8 @@ class SplitEntity(Rule):
         bad("Die Messe findet im Frühjahr in [[Chem. Nitz]] statt.", lang="de"),
         bad("代表团抵达[[哈尔。滨]]后参观了冰雪大世界。", lang="zh"),
         good("Er wohnt in Berlin. Er arbeitet seit Jahren in Potsdam.", lang="de"),
+        bad("O navio chegou a [[Vila do. Conde]] na segunda-feira.", lang="pt"),
+        good("O navio partiu ontem. Conde disse que voltará.", lang="pt"),
         good("The minister arrived in Paris on Monday morning\nand left on Tuesday."),
     )
 
@@ -125,6 +128,8 @@ class SplitEntity(Rule):
                 finding = self._joined_elsewhere(doc, first, second, cased, joiners, occurrences)
             if finding is None:
                 finding = self._joined_word(doc, ctx, first, second, cased)
+            if finding is None and cased:
+                finding = self._dangling_particle(doc, ctx, first, second)
             if finding:
                 yield finding
         yield from self._broken_line(doc, ctx)
@@ -271,15 +276,17 @@ class SplitEntity(Rule):
         if words is None:
             return None
         left, right = words
-        if zipf(right.text.lower(), ctx.lang) >= RARE_ZIPF:
-            return None  # "Berlin. Er …" joins into "Berliner", but "Er" opens sentences
         minimum = JOINED_MIN_ZIPF if cased else UNCASED_JOINED_MIN_ZIPF
         # Unspaced text: the tokenizer may have glued the name's end to the next word ("滨后").
         ends = [len(right.text)] if ctx.data.spaced else range(len(right.text), 0, -1)
         for end in ends:
             piece = right.text[:end]
             joined = left.text + (piece.lower() if cased else piece)
-            if zipf(joined.lower(), ctx.lang) >= minimum and _one_token(joined.lower(), ctx.lang):
+            # "Berlin. Er …" joins into "Berliner", but "Er" alone is far more common: a sentence
+            # opening with it is no evidence.
+            if zipf(joined.lower(), ctx.lang) < max(minimum, zipf(piece.lower(), ctx.lang)):
+                continue
+            if _one_token(joined.lower(), ctx.lang):
                 stop = right.start + end
                 return self.finding(
                     doc,
@@ -289,6 +296,32 @@ class SplitEntity(Rule):
                     [replace(left.start, stop, joined, 0.7, safe=False)],
                 )
         return None
+
+    def _dangling_particle(
+        self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence
+    ) -> Finding | None:
+        """A "sentence" that ends on a small word no sentence ends on, before a capitalised word:
+        the particle of a name cut in two ("Póvoa de. Varzim", "Rio de. Janeiro"). Small words are
+        the language's most frequent ones (wordfreq), after a capitalised word."""
+        tokens = doc.sentence_tokens(first)
+        if len(tokens) < 4 or tokens[-1].text not in FINAL or not tokens[-2].is_word:
+            return None
+        particle, before = tokens[-2], next((t for t in reversed(tokens[:-2]) if not t.is_space), None)
+        right = next((t for t in doc.sentence_tokens(second) if not t.is_space), None)
+        if before is None or right is None or not right.is_word or not is_capitalised(right.text):
+            return None
+        if doc.text[particle.end : tokens[-1].start] or particle.text not in _top_words(ctx.lang):
+            return None
+        if not is_capitalised(before.text):
+            return None  # a name's particle stands between two capitalised parts
+        joined = f"{doc.text[before.start : particle.end]} {right.text}"
+        return self.finding(
+            doc,
+            before.start,
+            right.end,
+            f"The name “{joined}” is split by a sentence boundary after “{particle.text}”.",
+            [replace(before.start, right.end, joined, 0.7, safe=False)],
+        )
 
     def _broken_line(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         """A line break inside a name, in a text that puts a paragraph on a line: the line before
@@ -305,8 +338,8 @@ class SplitEntity(Rule):
             ):
                 continue
             line = text[block.start : block.end]
-            if line.endswith(LINE_END) or (len(line.split()) < 6 and len(line) < 25):
-                continue
+            if line.endswith(LINE_END) or (len(line.split()) < 6 if ctx.data.spaced else len(line) < 10):
+                continue  # a sentence's end, a label or a short line: no sentence runs on
             left = LAST_WORD.search(line)
             right = FIRST_WORD.match(text, after.start)
             if left is None or right is None:
@@ -359,6 +392,13 @@ class SplitEntity(Rule):
                     "the noun belongs after the whole name."
                 )
                 yield self.finding(doc, left.start, right.end, message, suggestions)
+
+
+@lru_cache(maxsize=16)
+def _top_words(lang: str) -> frozenset[str]:
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list(lang, 100))
 
 
 def _one_token(word: str, lang: str) -> bool:
