@@ -54,6 +54,8 @@ class Locale:
     entity_nouns: list[str] = field(default_factory=list)
     name_joiners: list[str] = field(default_factory=lambda: ["-", " "])
     standalone_words: list[str] = field(default_factory=list)
+    # Small words inside names ("Frankfurt am Main") that never end a sentence: a boundary after one cuts a name.
+    name_particles: list[str] = field(default_factory=list)
     name_min_length: int = 4
     length_factor: float = 1.0  # characters needed for what English says in one (alignment)
     doubled_word_max_chars: int = 0  # 0: any doubled word is flagged; n: only words up to n characters

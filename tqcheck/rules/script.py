@@ -110,10 +110,25 @@ class ForeignScriptWord(Rule):
                 )
 
 
-def _groups(doc: Document, tokens: list[Token]) -> Iterator[list[Token]]:
+def _content_phrase(doc: Document, group: list[Token], lang: str) -> bool:
+    """A phrase with a word of content (not only "and the", which names and titles carry: "Florence
+    and the Machine"), not standing between capitalised words as part of a name or a title."""
+    from wordfreq import top_n_list
+
+    small = frozenset(top_n_list(lang, 100))
+    if all(t.text in small for t in group):
+        return False
+    before = doc.text[max(0, group[0].start - 40) : group[0].start].split()
+    after = doc.text[group[-1].end : group[-1].end + 40].split()
+    return not (before and before[-1][:1].isupper()) and not (after and after[0][:1].isupper())
+
+
+def _groups(doc: Document, tokens: list[Token], adjacent: bool = False) -> Iterator[list[Token]]:
+    """Runs of tokens with only spaces between them (with `adjacent`, only one space or hyphen)."""
     group: list[Token] = []
     for token in tokens:
-        if group and doc.text[group[-1].end : token.start].strip():
+        between = doc.text[group[-1].end : token.start] if group else ""
+        if group and (between.strip() or (adjacent and between not in (" ", "-"))):
             yield group
             group = []
         group.append(token)
@@ -155,6 +170,7 @@ LOCALE_CONVENTIONS = ("TQ501", "TQ502", "TQ503", "TQ504", "TQ507", "TQ508")
 RARE_IN_TARGET_ZIPF = 3.0
 COMMON_ELSEWHERE_ZIPF = 3.5
 FREQUENCY_MARGIN = 1.8
+PHRASE_MARGIN = 1.0
 
 
 def _latin_language_of(word: str, threshold: float, exclude: str = "") -> str | None:
@@ -193,25 +209,53 @@ class UntranslatedWord(Rule):
         bad("The [[syndicat]] called a strike on Monday.", lang="en"),
         good("O ministro falou sobre o marketing online e o software do governo.", lang="pt"),
         good("Die Firma Boats & More hat „workers“ zitiert.", lang="de"),
+        bad("O acordo protege os [[fish stocks]] do Atlântico.", lang="pt"),
+        bad("La finale sera diffusée en [[live stream]] sur le site du concours.", lang="fr"),
+        good("O festival de cinema teve um show de abertura e marketing online.", lang="pt"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         found: list[Token] = []
         languages: dict[int, str] = {}
+        # Words only somewhat commoner elsewhere ("fish", "stream"): two or more in a row are a
+        # phrase left in another language ("fish stocks", "live stream").
+        leaning: list[Token] = []
         for token in doc.tokens:
             word = token.text
-            if not token.is_word or not word.isalpha() or not word.islower() or len(word) < 3:
+            if (
+                not token.is_word
+                or not word.replace("-", "").isalpha()
+                or not word.islower()
+                or len(word) < 3
+            ):
+                continue
+            if main_script(word) != "Latin":
                 continue
             in_target = zipf(word, ctx.lang)
-            if in_target >= RARE_IN_TARGET_ZIPF or main_script(word) != "Latin":
-                continue
+            if in_target < RARE_IN_TARGET_ZIPF:
+                language = _latin_language_of(
+                    word, max(COMMON_ELSEWHERE_ZIPF, in_target + FREQUENCY_MARGIN), ctx.lang
+                )
+                if language is not None and not _quoted(doc, token, token):
+                    found.append(token)
+                    languages[token.start] = language
+                    continue
             language = _latin_language_of(
-                word, max(COMMON_ELSEWHERE_ZIPF, in_target + FREQUENCY_MARGIN), ctx.lang
+                word, max(COMMON_ELSEWHERE_ZIPF, in_target + PHRASE_MARGIN), ctx.lang
             )
-            if language is None or _quoted(doc, token, token):
-                continue
-            found.append(token)
-            languages[token.start] = language
+            if language is not None and not _quoted(doc, token, token):
+                leaning.append(token)
+                languages[token.start] = language
+        phrases = [
+            group
+            for group in _groups(doc, leaning, adjacent=True)
+            if len(group) >= 2
+            and len({languages[t.start] for t in group}) == 1
+            and _content_phrase(doc, group, languages[group[0].start])
+        ]
+        found = sorted(
+            {t.start: t for t in [*found, *(t for g in phrases for t in g)]}.values(), key=lambda t: t.start
+        )
         for group in _groups(doc, found):
             start, end = group[0].start, group[-1].end
             name = SOURCE_LANGUAGES.get(languages[group[0].start], languages[group[0].start])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 import regex
 
@@ -276,6 +275,8 @@ class SplitEntity(Rule):
         if words is None:
             return None
         left, right = words
+        if _abbreviation(left.text) or _abbreviation(right.text):
+            return None  # "EE. UU." is an abbreviation's periods, though "EEUU" is a word
         minimum = JOINED_MIN_ZIPF if cased else UNCASED_JOINED_MIN_ZIPF
         # Unspaced text: the tokenizer may have glued the name's end to the next word ("滨后").
         ends = [len(right.text)] if ctx.data.spaced else range(len(right.text), 0, -1)
@@ -300,9 +301,13 @@ class SplitEntity(Rule):
     def _dangling_particle(
         self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence
     ) -> Finding | None:
-        """A "sentence" that ends on a small word no sentence ends on, before a capitalised word:
-        the particle of a name cut in two ("Póvoa de. Varzim", "Rio de. Janeiro"). Small words are
-        the language's most frequent ones (wordfreq), after a capitalised word."""
+        """A "sentence" that ends on a particle of names (`name_particles` in `locale.toml`: "de",
+        "do", "von"), after a capitalised word and before one: a name cut in two ("Póvoa de.
+        Varzim", "Rio de. Janeiro"). Only particles that never end a sentence are listed (not
+        German "an", a separable verb prefix)."""
+        particles = set(ctx.data.locale.get("name_particles", []))
+        if not particles:
+            return None
         tokens = doc.sentence_tokens(first)
         if len(tokens) < 4 or tokens[-1].text not in FINAL or not tokens[-2].is_word:
             return None
@@ -310,7 +315,7 @@ class SplitEntity(Rule):
         right = next((t for t in doc.sentence_tokens(second) if not t.is_space), None)
         if before is None or right is None or not right.is_word or not is_capitalised(right.text):
             return None
-        if doc.text[particle.end : tokens[-1].start] or particle.text not in _top_words(ctx.lang):
+        if doc.text[particle.end : tokens[-1].start] or particle.text not in particles:
             return None
         if not is_capitalised(before.text):
             return None  # a name's particle stands between two capitalised parts
@@ -392,13 +397,6 @@ class SplitEntity(Rule):
                     "the noun belongs after the whole name."
                 )
                 yield self.finding(doc, left.start, right.end, message, suggestions)
-
-
-@lru_cache(maxsize=16)
-def _top_words(lang: str) -> frozenset[str]:
-    from wordfreq import top_n_list
-
-    return frozenset(top_n_list(lang, 100))
 
 
 def _one_token(word: str, lang: str) -> bool:
