@@ -13,7 +13,7 @@ from tqcheck.engine import check_document
 from tqcheck.findings import FixAvailability
 from tqcheck.fixer import apply_suggestions
 from tqcheck.languages import SUPPORTED
-from tqcheck.resources import available_pairs, language_data, pair_confusions
+from tqcheck.resources import _word_pattern, available_pairs, language_data, pair_confusions
 from tqcheck.rule import Example, Rule
 from tqcheck.rules import ALL, LiteralSense
 
@@ -88,12 +88,18 @@ def test_rule_codes_and_names_are_unique_and_well_formed() -> None:
 
 
 def lexicon_cases():
+    """One case per lexicon entry (all its forms), in every language and language pair."""
     for lang in SUPPORTED:
-        for entry in language_data(lang).confusions:
+        for entry in _entries(language_data(lang).confusions):
             yield pytest.param(lang, None, entry, id=f"{lang}:{entry.wrong}")
     for source, target in available_pairs():
-        for entry in pair_confusions(source, target):
+        for entry in _entries(pair_confusions(source, target)):
             yield pytest.param(target, source, entry, id=f"{source}-{target}:{entry.wrong}")
+
+
+def _entries(forms):
+    """The first form of each entry: the example and the quiet sentence are the entry's."""
+    return [form for form in forms if form.wrong == form.lemma]
 
 
 @pytest.mark.parametrize(("lang", "source_lang", "entry"), list(lexicon_cases()))
@@ -110,6 +116,25 @@ def test_lexicon_entry_example(lang: str, source_lang: str | None, entry) -> Non
         assert not set(expected) & spans, f"model-only {entry.wrong!r} reported without a model"
     else:
         assert set(expected) <= spans, f"{entry.wrong!r} not flagged in {text!r}"
+
+
+@pytest.mark.parametrize(("lang", "source_lang", "entry"), list(lexicon_cases()))
+def test_lexicon_entry_stays_quiet(lang: str, source_lang: str | None, entry) -> None:
+    """Each entry's quiet sentence, where the word is right (or a near miss of a calque), draws no
+    lexicon finding. An entry that a context decides must show one of its forms there: otherwise
+    the sentence would not test the context."""
+    if entry.context:
+        assert any(_word_pattern(form, entry.spaced).search(entry.quiet) for form in entry.forms), (
+            f"{entry.where}: the quiet sentence of {entry.wrong!r} shows none of its forms"
+        )
+    example = Example(entry.quiet, lang, source_lang=source_lang)
+    _, findings = findings_of(LiteralSense, example, source_lang)
+    assert not findings, f"{entry.where}: {[f.message for f in findings]} in the quiet {entry.quiet!r}"
+
+
+def test_every_entry_has_a_quiet_sentence() -> None:
+    for _, _, entry in (case.values for case in lexicon_cases()):
+        assert entry.quiet, f"{entry.where}: {entry.wrong!r} has no quiet sentence"
 
 
 def test_every_language_has_its_data_files() -> None:

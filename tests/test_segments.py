@@ -12,7 +12,9 @@ def rules(text: str, lang: str = "en", **kwargs: object) -> list[str]:
 
 
 def test_a_quotation_opened_at_a_segments_start_may_close_in_the_next_segment() -> None:
-    assert "TQ505" not in rules("„Obwohl der Rückzug begonnen hat, bleibt die Lage im Norden angespannt.", "de")
+    assert "TQ505" not in rules(
+        "„Obwohl der Rückzug begonnen hat, bleibt die Lage im Norden angespannt.", "de"
+    )
     assert "TQ505" not in rules("we will never give up,” the minister said on Monday.")
 
 
@@ -48,5 +50,7 @@ def test_a_one_line_record_is_not_a_heading_and_has_no_structure_to_lose() -> No
 
 
 def test_an_article_still_gets_its_heading_and_structure_checks() -> None:
-    article = "Border talks resume\n\ncalls for restraint\n\nBoth sides met on Monday and agreed to talk again."
+    article = (
+        "Border talks resume\n\ncalls for restraint\n\nBoth sides met on Monday and agreed to talk again."
+    )
     assert "TQ401" in rules(article)

@@ -155,7 +155,8 @@ Lang = Annotated[
         "--lang",
         "-l",
         metavar="LANG",
-        help="Target language (en, fr, de, es, pt, ru, ar, zh); detected when not given.",
+        help="Target language, one `tqcheck languages` lists (en, fr, de, es, pt, ru, ar, zh, and any "
+        "in TQCHECK_DATA_PATH); detected when not given.",
     ),
 ]
 SourceFile = Annotated[
@@ -772,6 +773,49 @@ def rules(
         render_rule(lookup(code), sys.stdout, output_format)
 
 
+@app.command(cls=PlainCommand)
+def languages(
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")
+    ] = "text",
+) -> None:
+    """List the target languages: one per data folder (the package's and TQCHECK_DATA_PATH's).
+
+    Examples:
+
+    \b
+      tqcheck languages
+      TQCHECK_DATA_PATH=~/tqcheck-data tqcheck languages -f json
+    """
+    import json
+
+    from tqcheck.resources import language_folders, locale_of, supported_languages
+
+    if output_format not in ("text", "json"):
+        fail(f"--format must be text or json, not {output_format!r}")
+    rows = []
+    for code, name in supported_languages().items():
+        spec, folder = locale_of(code), language_folders()[code]
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "scripts": spec.scripts,
+                "direction": spec.direction,
+                "spaced": spec.spaced,
+                "folder": str(folder),
+            }
+        )
+    if output_format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    for row in rows:
+        typer.echo(
+            f"{row['code']:<4} {row['name']:<12} {'/'.join(row['scripts']):<10} {row['direction']}  {row['folder']}"
+        )
+
+
 @app.command("eval", cls=PlainCommand)
 def eval_command(
     gold: Annotated[
@@ -808,6 +852,14 @@ def eval_command(
         int | None,
         typer.Option("--limit", min=1, metavar="N", help="WMT/MLQE-PE: only the first N segments."),
     ] = None,
+    lexicon_precision: Annotated[
+        bool,
+        typer.Option(
+            "--lexicon-precision",
+            help="Measure each lexicon entry's precision on these records and write it into the "
+            "precision and n columns of its confusions.tsv (dev corpus only).",
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall and fix accuracy of the checker against gold spans.
 
@@ -816,6 +868,7 @@ def eval_command(
     \b
       tqcheck eval corpora/dev/gold.jsonl --no-lm
       tqcheck eval 2022_en-de_dev_processed.tsv --select TQ306 --limit 300
+      tqcheck eval corpora/dev/gold.jsonl --no-lm --lexicon-precision
     """
     import json
 
@@ -834,6 +887,9 @@ def eval_command(
     if with_source:
         records = [r for r in records if r.source]
     scorer = _load_model(settings) if settings.use_model and not no_lm else None
+    if lexicon_precision:
+        _measure_lexicons(gold, records, settings, scorer, output_format)
+        return
     evaluation = evaluate(records, settings, scorer)
     if output_format == "json":
         json.dump(evaluation.to_json(), sys.stdout, ensure_ascii=False, indent=2)
@@ -845,6 +901,27 @@ def eval_command(
             typer.echo(f"missed  {item['id']}: {item['category']} “{item['text']}”")
         for item in evaluation.false_alarms:
             typer.echo(f"extra   {item['id']}: {item['rule']} {item['severity']} “{item['text']}”")
+
+
+def _measure_lexicons(gold: Path, records, settings, scorer, output_format: str) -> None:
+    import json
+
+    from tqcheck.lexicon_precision import measure, refuse_held_out, write
+
+    refuse_held_out(gold)
+    measured = measure(records, settings, scorer)
+    changed = write(measured)
+    found = [m for m in measured if m.n]
+    if output_format == "json":
+        rows = [{"entry": m.where, "lemma": m.lemma, "n": m.n, "precision": m.precision} for m in found]
+        json.dump(
+            {"entries": rows, "files": [str(p) for p in changed]}, sys.stdout, ensure_ascii=False, indent=2
+        )
+        sys.stdout.write("\n")
+        return
+    for m in found:
+        typer.echo(f"{m.precision:5.2f} {m.n:4d}  {m.lemma}  ({m.where})")
+    typer.echo(f"{len(found)} of {len(measured)} entries reported; {len(changed)} lexicon files updated")
 
 
 def _eval_qe(

@@ -6,26 +6,53 @@ import os
 import tempfile
 import zipfile
 from array import array
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tqcheck.errors import ConfigError
 
-# Target languages with a full set of data files under tqcheck/data/<lang>/.
-SUPPORTED: dict[str, str] = {
-    "en": "English",
-    "fr": "French",
-    "de": "German",
-    "es": "Spanish",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "ar": "Arabic",
-    "zh": "Chinese",
-}
+
+class _Languages(Mapping[str, str]):
+    """{code: English name} of the target languages plus `extra`, read from the data folders each
+    time (tqcheck.resources caches them), so that TQCHECK_DATA_PATH set after import still counts.
+    Listing the codes reads no locale file; a name is read from its locale.toml when asked for."""
+
+    def __init__(self, extra: dict[str, str] | None = None) -> None:
+        self._extra = extra or {}
+
+    def _codes(self) -> list[str]:
+        from tqcheck.resources import language_folders
+
+        codes = list(language_folders())
+        return codes + [code for code in self._extra if code not in codes]
+
+    def __getitem__(self, key: str) -> str:
+        from tqcheck.resources import language_folders, locale_of
+
+        if key in language_folders():
+            return locale_of(key).name
+        return self._extra[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._codes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes())
+
+    def __len__(self) -> int:
+        return len(self._codes())
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+# Target languages: one per data folder with a locale.toml (tqcheck/data/<lang>/ and the folders
+# of TQCHECK_DATA_PATH).
+SUPPORTED: Mapping[str, str] = _Languages()
 # Languages that may appear as the source of a translation (for --source-lang and detection).
-SOURCE_LANGUAGES = {
-    **SUPPORTED,
+OTHER_SOURCE_LANGUAGES = {
     "it": "Italian",
     "tr": "Turkish",
     "fa": "Persian",
@@ -34,6 +61,7 @@ SOURCE_LANGUAGES = {
     "nl": "Dutch",
     "pl": "Polish",
 }
+SOURCE_LANGUAGES: Mapping[str, str] = _Languages(OTHER_SOURCE_LANGUAGES)
 ALIASES = {
     "zh-cn": "zh",
     "zh-hans": "zh",
@@ -48,7 +76,7 @@ ALIASES = {
 }
 
 
-def normalise_lang(code: str, what: str = "--lang", allowed: dict[str, str] = SUPPORTED) -> str:
+def normalise_lang(code: str, what: str = "--lang", allowed: Mapping[str, str] = SUPPORTED) -> str:
     """Turn 'EN', 'pt-BR' or 'zh_Hans' into a supported code, or raise a one-line ConfigError."""
     key = code.strip().lower().replace("_", "-")
     key = ALIASES.get(key, key)
@@ -60,8 +88,12 @@ def normalise_lang(code: str, what: str = "--lang", allowed: dict[str, str] = SU
     return key
 
 
-@lru_cache(maxsize=1)
 def _identifier():  # -> py3langid.langid.LanguageIdentifier over SOURCE_LANGUAGES
+    return _identifier_for(tuple(sorted(SOURCE_LANGUAGES)))
+
+
+@lru_cache(maxsize=4)
+def _identifier_for(wanted: tuple[str, ...]):
     """py3langid's identifier restricted to our languages.
 
     Its model ships LZMA-compressed: decompressing it costs most of a second per process, more
@@ -76,7 +108,7 @@ def _identifier():  # -> py3langid.langid.LanguageIdentifier over SOURCE_LANGUAG
     from tqcheck.lm import cache_dir
 
     model = MODEL_DIR / MODEL_FILE
-    languages = sorted(SOURCE_LANGUAGES)
+    languages = sorted(set(wanted) & set(_langid_languages()))  # a data folder langid does not know
     status = model.stat()
     key = f"{langid_version}-{status.st_size}-{status.st_mtime_ns}-{'-'.join(languages)}"
     cached = cache_dir() / "langid" / f"{key}.npz"
@@ -109,6 +141,23 @@ def _identifier():  # -> py3langid.langid.LanguageIdentifier over SOURCE_LANGUAG
     return identifier
 
 
+@lru_cache(maxsize=1)
+def _langid_languages() -> frozenset[str]:
+    """The languages py3langid's model knows (its documented list)."""
+    return frozenset(LANGID_LANGUAGES.split())
+
+
+# py3langid's 97 languages (langid.py's README).
+LANGID_LANGUAGES = (
+    "af am an ar as az be bg bn br bs ca cs cy da de dz el en eo es et eu fa fi fo fr ga gl gu he hi hr "
+    "ht hu hy id is it ja jv ka kk km kn ko ku ky la lb lo lt lv mg mk ml mn mr ms mt nb ne nl nn no oc "
+    "or pa pl ps pt qu ro ru rw se si sk sl sq sr sv sw ta te th tl tr ug uk ur vi vo wa xh zh zu"
+)
+
+
+_identifier.cache_clear = _identifier_for.cache_clear  # type: ignore[attr-defined]
+
+
 def _as_array(values: Any) -> array:
     """A numpy array of unsigned integers as the stdlib array py3langid's tokenizer walks."""
     out = array({2: "H", 4: "I", 8: "Q"}[values.itemsize])
@@ -134,8 +183,11 @@ def _save_quietly(path: Path, arrays: dict[str, Any]) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
-def identify(text: str, languages: tuple[str, ...] = tuple(SUPPORTED)) -> tuple[str, float]:
-    """The most likely language among `languages`, with its probability within that set."""
+def identify(text: str, languages: tuple[str, ...] | None = None) -> tuple[str, float]:
+    """The most likely language among `languages` (the target languages when None), with its
+    probability within that set."""
+    if languages is None:
+        languages = tuple(SUPPORTED)
     ranked = [(str(lang), float(p)) for lang, p in _identifier().rank(text) if lang in languages]
     total = sum(p for _, p in ranked) or 1.0
     lang, probability = ranked[0]

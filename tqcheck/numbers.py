@@ -12,7 +12,7 @@ from functools import lru_cache
 import regex
 
 from tqcheck.languages import SUPPORTED
-from tqcheck.resources import language_data
+from tqcheck.resources import language_data, locale_of
 
 DIGITS = {ord(c): str(i % 10) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
 DIGITS.update({ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")})
@@ -118,6 +118,9 @@ SCALE_AFTER = regex.compile(r"[\s\u00a0]*([\p{L}]+)")
 def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Number]:
     """Every number in text[start:end], with scale words applied ("3.5 million" → 3500000)."""
     words, scales, decimal = _words(lang)
+    # Han numerals ("三千") and scale characters straight after the digits ("3万"); in a language
+    # written with spaces a scale word is a word of its own.
+    han = "Han" in locale_of(lang).scripts
     stop = len(text) if end is None else end
     found: list[Number] = []
     # Clock times are left out: "5 p.m." is "17 h" in French and "17:00" elsewhere.
@@ -133,7 +136,7 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
         scale = 1.0
         if after and after.group(1).casefold() in scales:
             scale = scales[after.group(1).casefold()]
-        elif lang == "zh" and finish < stop and text[finish] in scales:
+        elif han and finish < stop and text[finish] in scales:
             scale = scales[text[finish]]
         found.append(Number(value * scale, match.start(), finish, match.group(0), scale=scale))
     if words:
@@ -141,7 +144,7 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
             value = words.get(match.group(0).casefold())
             if value is not None:
                 found.append(Number(value, start + match.start(), start + match.end(), match.group(0), True))
-    if lang == "zh":
+    if han:
         for match in CHINESE_NUMERAL.finditer(text, start, stop):
             value = chinese_numeral(match.group(0))
             if value is None:

@@ -1,7 +1,10 @@
 """Per-language data (tqcheck/data/<lang>/, data/common/, data/pairs/<src>-<tgt>/), loaded once.
 
+A language is a folder with a locale.toml: the package's own, or one under a folder named in
+TQCHECK_DATA_PATH (os.pathsep-separated, searched first), so a language is added without code.
+
 Logic lives in the rules; what a rule looks for in a language lives here as data:
-  locale.toml      scripts, casing, quotes, spacing, number format, inflection affixes
+  locale.toml      scripts, casing, quotes, spacing, number format, inflection affixes (locale_schema)
   residue.toml     page-furniture patterns and widget words (share/follow/comment...)
   confusions.tsv   words MT renders in the wrong sense, with alternatives and deciding context
   cues.toml        named sets of context words ("conflict") that confusion entries refer to
@@ -14,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,9 +30,92 @@ from typing import Any
 import regex
 
 from tqcheck.errors import ConfigError
+from tqcheck.locale_schema import Locale, parse_locale
 
 DATA = resources.files("tqcheck") / "data"
 MODEL_CONTEXT = "model"
+DATA_PATH_ENV = "TQCHECK_DATA_PATH"
+# Folders under a data root that are not languages.
+NOT_LANGUAGES = frozenset({"common", "pairs", "qe", "schema"})
+# A lexicon entry whose measured precision (`tqcheck eval --lexicon-precision`) is below this on at
+# least MEASURED_MIN_N findings is demoted to model-only: without a model it stays quiet.
+MEASURED_MIN_PRECISION = 0.5
+MEASURED_MIN_N = 5
+
+
+def data_path_setting() -> str:
+    return os.environ.get(DATA_PATH_ENV, "")
+
+
+@cache
+def _roots(setting: str) -> tuple[Traversable, ...]:
+    roots: list[Traversable] = []
+    for part in setting.split(os.pathsep):
+        if not part.strip():
+            continue
+        path = Path(part).expanduser()
+        if not path.is_dir():
+            raise ConfigError(f"{DATA_PATH_ENV}: {part!r} is not a folder")
+        roots.append(path)
+    return (*roots, DATA)
+
+
+def data_roots() -> tuple[Traversable, ...]:
+    """The folders languages are read from: TQCHECK_DATA_PATH's, then the package's."""
+    return _roots(data_path_setting())
+
+
+@cache
+def _languages(setting: str) -> dict[str, Traversable]:
+    found: dict[str, Traversable] = {}
+    for root in _roots(setting):
+        for folder in sorted(root.iterdir(), key=lambda c: c.name):
+            if folder.name in found or folder.name in NOT_LANGUAGES or not folder.is_dir():
+                continue
+            if (folder / "locale.toml").is_file():
+                found[folder.name] = folder
+    return dict(sorted(found.items()))
+
+
+def language_folders() -> dict[str, Traversable]:
+    """{code: folder} of every language with a locale.toml, first root first. Listing them reads
+    no locale file: a process that checks English parses English's only."""
+    return _languages(data_path_setting())
+
+
+def supported_languages() -> dict[str, str]:
+    """{code: English name} of the target languages: one per data folder, in code order."""
+    return {code: locale_of(code).name for code in language_folders()}
+
+
+@cache
+def _locale(folder: Traversable, setting: str) -> Locale:
+    where = _where(folder / "locale.toml")
+    return parse_locale(_parse_toml(folder.joinpath("locale.toml").read_text(encoding="utf-8"), where), where)
+
+
+def _where(node: Traversable) -> str:
+    """A data file as messages name it: data/<lang>/x for the package's, the full path otherwise."""
+    text = str(node)
+    package = str(DATA)
+    return "data" + text[len(package) :] if text.startswith(package) else text
+
+
+def _node(*parts: str) -> Traversable | None:
+    """The file data/<parts>: a language's from its folder, a pair's from the first root holding it."""
+    if parts[0] == "pairs":
+        for root in data_roots():
+            node = root.joinpath(*parts)
+            if node.is_file():
+                return node
+        return None
+    if parts[0] != "common":
+        folder = language_folders().get(parts[0])
+        if folder is not None:
+            node = folder.joinpath(*parts[1:])
+            return node if node.is_file() else None
+    node = DATA.joinpath(*parts)
+    return node if node.is_file() else None
 
 
 def data_digest(languages: Iterable[str], extra: Iterable[Path] = ()) -> str:
@@ -46,21 +133,29 @@ def data_digest(languages: Iterable[str], extra: Iterable[Path] = ()) -> str:
             elif child.is_file() and not child.name.endswith((".pyc", ".npz", ".md")):
                 digest.update(path.encode() + b"\0" + child.read_bytes())
 
-    for folder in sorted(DATA.iterdir(), key=lambda c: c.name):
-        if folder.name in wanted or folder.name == "common":
-            walk(folder, folder.name)
-    pairs = DATA / "pairs"
-    for pair in sorted(pairs.iterdir(), key=lambda c: c.name):
-        if pair.is_dir() and pair.name.rpartition("-")[2] in wanted:
-            walk(pair, f"pairs/{pair.name}")
+    folders = {"common": DATA / "common", **language_folders()}
+    for name in sorted(wanted & set(folders) | {"common"}):
+        walk(folders[name], name)
+    for root in data_roots():
+        pairs = root / "pairs"
+        if not pairs.is_dir():
+            continue
+        for pair in sorted(pairs.iterdir(), key=lambda c: c.name):
+            if pair.is_dir() and pair.name.rpartition("-")[2] in wanted:
+                walk(pair, f"pairs/{pair.name}")
     for path in extra:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:8]
 
 
 def _read(*parts: str) -> str | None:
-    node = DATA.joinpath(*parts)
-    return node.read_text(encoding="utf-8") if node.is_file() else None
+    node = _node(*parts)
+    return node.read_text(encoding="utf-8") if node is not None else None
+
+
+def _where_of(*parts: str) -> str:
+    node = _node(*parts)
+    return _where(node) if node is not None else "data/" + "/".join(parts)
 
 
 def _data_lines(text: str | None) -> list[str]:
@@ -71,21 +166,39 @@ def _data_lines(text: str | None) -> list[str]:
 
 
 def _tsv_rows(text: str | None, where: str) -> list[dict[str, str]]:
+    """The rows of a TSV file under its header line, comment lines skipped; each row carries its
+    line number in the file under the key "#line"."""
     if not text:
         return []
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    reader = csv.DictReader(io.StringIO(body), delimiter="\t", quoting=csv.QUOTE_NONE)
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if not line.startswith("#")]
+    reader = csv.reader(
+        io.StringIO("\n".join(line for _, line in numbered)), delimiter="\t", quoting=csv.QUOTE_NONE
+    )
+    lines = iter(numbered)
+    header: list[str] | None = None
     rows = []
-    for number, row in enumerate(reader, start=2):
-        if None in row or any(value is None for value in row.values()):
-            raise ConfigError(f"{where}: row {number} has the wrong number of columns")
-        rows.append({key: (value or "").strip() for key, value in row.items()})
+    for values in reader:
+        number, _ = next(lines)
+        if header is None:
+            header = [v.strip() for v in values]
+            continue
+        if not values:
+            continue
+        if len(values) != len(header):
+            raise ConfigError(f"{where}: line {number} has {len(values)} columns, the header {len(header)}")
+        row = {key: value.strip() for key, value in zip(header, values, strict=True)}
+        row["#line"] = str(number)
+        rows.append(row)
     return rows
 
 
 @dataclass(frozen=True)
 class Confusion:
-    """One lexicon entry: MT wrote `wrong` where the context calls for one of `alternatives`."""
+    """One form of a lexicon entry: MT wrote `wrong` where the context calls for one of `alternatives`.
+
+    A row of a confusions.tsv is an entry with all its forms ("accident|accidents"); each form is a
+    Confusion of its own, with the alternatives of that form ("incidents|clashes").
+    """
 
     wrong: str
     alternatives: tuple[str, ...]
@@ -99,68 +212,141 @@ class Confusion:
     source_word: str = ""
     threshold: float = 0.0  # log-prob gain a model must see before the finding is confirmed
     cues: frozenset[str] = frozenset()  # the words of the `context` cue set
+    lemma: str = ""  # the entry's first form: what the measured precision is kept under
+    forms: tuple[str, ...] = ()  # every form of the entry
+    quiet: str = ""  # a sentence where the word is right: the rule must stay quiet on it
+    where: str = ""  # file:line of the entry
+    precision: float | None = None  # measured on the dev gold corpus (tqcheck eval --lexicon-precision)
+    measured: int = 0  # findings that measurement is over
+    spaced: bool = True  # the target language separates words with spaces
+
+    @property
+    def demoted(self) -> bool:
+        """Measured to be wrong more often than right: only a model's verdict may report it."""
+        return (
+            self.precision is not None
+            and self.measured >= MEASURED_MIN_N
+            and self.precision < MEASURED_MIN_PRECISION
+            and not _IGNORE_MEASURED
+        )
 
     @property
     def model_only(self) -> bool:
-        return self.context == MODEL_CONTEXT
+        return self.context == MODEL_CONTEXT or self.demoted
 
     @property
     def pattern(self) -> regex.Pattern[str]:
-        return _word_pattern(self.wrong)
+        return _word_pattern(self.wrong, self.spaced)
+
+
+# Set while precision is being measured, so that a demoted entry is measured again as it stands.
+_IGNORE_MEASURED = False
 
 
 @cache
-def _word_pattern(phrase: str) -> regex.Pattern[str]:
+def _word_pattern(phrase: str, spaced: bool = True) -> regex.Pattern[str]:
     """Whole words, case-insensitively. Scripts written without spaces (Chinese) have no letter
     boundary to test; the rule checks their matches against the segmenter's word boundaries."""
     words = [regex.escape(w) for w in phrase.split()]
     body = r"\s+".join(words)
-    if regex.search(r"\p{Han}", phrase):
+    if not spaced:
         return regex.compile(body)
     return regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}]){body}(?![\p{{L}}\p{{M}}\p{{N}}])", regex.IGNORECASE)
 
 
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split("|") if part.strip())
+
+
 def _confusions(
-    rows: list[dict[str, str]], where: str, cues: dict[str, frozenset[str]], source_lang: str | None = None
+    rows: list[dict[str, str]],
+    where: str,
+    cues: dict[str, frozenset[str]],
+    source_lang: str | None = None,
+    spaced: bool = True,
 ) -> list[Confusion]:
     entries = []
     for row in rows:
-        alternatives = tuple(a.strip() for a in row.get("alternatives", "").split("|") if a.strip())
-        if not row.get("wrong") or not alternatives:
-            raise ConfigError(f"{where}: entry {row.get('wrong')!r} needs a wrong form and alternatives")
+        line = f"{where}:{row['#line']}"
+        forms = _split(row.get("forms", row.get("wrong", "")))
+        # Alternatives per form, ";"-separated in the order of the forms; one group serves every form.
+        groups = [_split(group) for group in row.get("alternatives", "").split(";")]
+        if not forms or not all(groups):
+            raise ConfigError(f"{line}: an entry needs its forms and alternatives")
+        if len(groups) not in (1, len(forms)):
+            raise ConfigError(
+                f"{line}: {len(forms)} forms but {len(groups)} ';'-separated alternative groups; give one or {len(forms)}"
+            )
         context = row.get("context", "")
         # "model": the wrong form has a common right sense too, so only a model's verdict decides.
         if context and context != MODEL_CONTEXT and context not in cues:
-            raise ConfigError(f"{where}: {row['wrong']!r} names unknown cue set {context!r}")
+            raise ConfigError(f"{line}: {forms[0]!r} names unknown cue set {context!r}")
         if (row.get("scope") or "any") not in ("any", "heading"):
-            raise ConfigError(f"{where}: {row['wrong']!r} has scope {row.get('scope')!r}; use any or heading")
-        entries.append(
-            Confusion(
-                wrong=row["wrong"],
-                alternatives=alternatives,
-                context=context,
-                heading_only=row.get("scope") == "heading",
-                severity=row.get("severity") or "minor",
-                category=row.get("category") or "accuracy",
-                note=row.get("note", ""),
-                example=row.get("example", ""),
-                source_lang=source_lang,
-                source_word=row.get("source", ""),
-                threshold=float(row.get("threshold") or 0.0),
-                cues=cues.get(context, frozenset()),
+            raise ConfigError(f"{line}: {forms[0]!r} has scope {row.get('scope')!r}; use any or heading")
+        if "example" in row and row["example"].count("[[") != 1:
+            raise ConfigError(f"{line}: {forms[0]!r}: the example must mark one span with [[...]]")
+        quiet = row.get("quiet", "")
+        if not quiet:
+            raise ConfigError(f"{line}: {forms[0]!r} needs a 'quiet' sentence, where the word is right")
+        try:
+            threshold = float(row.get("threshold") or 0.0)
+            precision = float(row["precision"]) if row.get("precision") else None
+            measured = int(row.get("n") or 0)
+        except ValueError as error:
+            raise ConfigError(f"{line}: {forms[0]!r}: {error}") from None
+        for index, form in enumerate(forms):
+            entries.append(
+                Confusion(
+                    wrong=form,
+                    alternatives=groups[index if len(groups) > 1 else 0],
+                    context=context,
+                    heading_only=row.get("scope") == "heading",
+                    severity=row.get("severity") or "minor",
+                    category=row.get("category") or "accuracy",
+                    note=row.get("note", ""),
+                    example=row.get("example", ""),
+                    source_lang=source_lang,
+                    source_word=row.get("source", ""),
+                    threshold=threshold,
+                    cues=cues.get(context, frozenset()),
+                    lemma=forms[0],
+                    forms=forms,
+                    quiet=quiet,
+                    where=line,
+                    precision=precision,
+                    measured=measured,
+                    spaced=spaced,
+                )
             )
-        )
     return entries
 
 
+def check_duplicates(*tables: list[Confusion]) -> None:
+    """The same form with the same context and scope twice, in one file or in two loaded together,
+    is a ConfigError naming both places: which row wins would depend on the loading order."""
+    seen: dict[tuple[str, str, bool], Confusion] = {}
+    for table in tables:
+        for entry in table:
+            key = (entry.wrong.casefold(), entry.context, entry.heading_only)
+            first = seen.setdefault(key, entry)
+            if first is not entry:
+                raise ConfigError(
+                    f"{entry.where}: the entry {entry.wrong!r} (context {entry.context or '-'}) is already in {first.where}"
+                )
+
+
 def _cue_sets(*parts: str) -> dict[str, frozenset[str]]:
-    return {name: frozenset(w.casefold() for w in words) for name, words in _load_toml(*parts).items()}
+    table = _load_toml(*parts)
+    for name, words in table.items():
+        if not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
+            raise ConfigError(f"cue set {name!r} must be a list of words", _where_of(*parts))
+    return {name: frozenset(w.casefold() for w in words) for name, words in table.items()}
 
 
 @dataclass
 class LanguageData:
     lang: str
-    locale: dict[str, Any]
+    locale: dict[str, Any]  # locale.toml as written (validated against `spec`'s schema)
     residue_patterns: list[regex.Pattern[str]]
     widget_words: frozenset[str]
     widget_connectors: frozenset[str]
@@ -169,29 +355,48 @@ class LanguageData:
     cues: dict[str, frozenset[str]]
     doubles: frozenset[str]
     lm: dict[str, Any]  # model calibration (lm.toml)
+    spec: Locale  # the typed locale, defaults filled in
 
     @property
     def scripts(self) -> list[str]:
-        return list(self.locale.get("scripts", ["Latin"]))
+        return list(self.spec.scripts)
 
     @property
     def cased(self) -> bool:
-        return bool(self.locale.get("cased", True))
+        return self.spec.cased
 
     @property
     def spaced(self) -> bool:
-        """Words are separated by spaces (not in Chinese)."""
-        return bool(self.locale.get("spaced", True))
+        return self.spec.spaced
+
+
+def _parse_toml(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{where}: {error}") from error
 
 
 def _load_toml(*parts: str) -> dict[str, Any]:
     text = _read(*parts)
     if text is None:
         return {}
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"data/{'/'.join(parts)}: {error}") from error
+    return _parse_toml(text, _where_of(*parts))
+
+
+def _checked_keys(table: dict[str, Any], kinds: dict[str, type], where: str) -> dict[str, Any]:
+    """A small TOML file's table, with an unknown key or a value of the wrong type as a ConfigError."""
+    for key, value in table.items():
+        if key not in kinds:
+            raise ConfigError(f"unknown key {key!r}; known: {', '.join(kinds)}", where)
+        if not isinstance(value, kinds[key]):
+            raise ConfigError(f"{key!r} must be a {kinds[key].__name__}", where)
+    return table
+
+
+RESIDUE_KEYS = {"patterns": list, "widget_words": list, "widget_connectors": list}
+COMMON_RESIDUE_KEYS = {"patterns": list, "brands": list}
+LM_KEYS = {"surprisal": dict}
 
 
 def _compile_patterns(patterns: list[str], where: str) -> list[regex.Pattern[str]]:
@@ -204,46 +409,85 @@ def _compile_patterns(patterns: list[str], where: str) -> list[regex.Pattern[str
     return compiled
 
 
-@cache
+def locale_of(lang: str) -> Locale:
+    """A language's typed locale; a source-only language without a data folder gets the defaults
+    (spaced words, spaCy's pipeline of that code)."""
+    folder = language_folders().get(lang)
+    if folder is None:
+        return Locale(name=lang, scripts=[], cased=True)
+    return _locale(folder, data_path_setting())
+
+
 def language_data(lang: str) -> LanguageData:
-    common = _load_toml("common", "residue.toml")
+    """Every data file of a target language, validated; an unknown language is a ConfigError."""
+    return _language_data(lang, data_path_setting())
+
+
+@cache
+def _language_data(lang: str, setting: str) -> LanguageData:
+    folders = language_folders()
+    if lang not in folders:
+        raise ConfigError(f"no data folder for language {lang!r}; known: {', '.join(folders)}")
+    spec = _locale(folders[lang], setting)
+    common = _checked_keys(
+        _load_toml("common", "residue.toml"), COMMON_RESIDUE_KEYS, "data/common/residue.toml"
+    )
     locale = _load_toml(lang, "locale.toml")
-    residue = _load_toml(lang, "residue.toml")
-    where = f"data/{lang}"
+    residue = _checked_keys(_load_toml(lang, "residue.toml"), RESIDUE_KEYS, _where_of(lang, "residue.toml"))
+    where = _where(folders[lang])
     patterns = _compile_patterns(list(residue.get("patterns", [])) + list(common.get("patterns", [])), where)
     widgets = frozenset(w.casefold() for w in residue.get("widget_words", []))
     connectors = frozenset(w.casefold() for w in residue.get("widget_connectors", []))
     brands = frozenset(w.casefold() for w in common.get("brands", []))
     cues = _cue_sets(lang, "cues.toml")
-    table = f"{where}/confusions.tsv"
-    confusions = _confusions(_tsv_rows(_read(lang, "confusions.tsv"), table), table, cues)
+    table = _where_of(lang, "confusions.tsv")
+    confusions = _confusions(_tsv_rows(_read(lang, "confusions.tsv"), table), table, cues, spaced=spec.spaced)
+    check_duplicates(confusions)
     doubles = frozenset(w.lower() for w in _data_lines(_read(lang, "doubles.txt")))
-    lm = _load_toml(lang, "lm.toml")
-    return LanguageData(lang, locale, patterns, widgets, connectors, brands, confusions, cues, doubles, lm)
+    lm = _checked_keys(_load_toml(lang, "lm.toml"), LM_KEYS, _where_of(lang, "lm.toml"))
+    return LanguageData(
+        lang, locale, patterns, widgets, connectors, brands, confusions, cues, doubles, lm, spec
+    )
 
 
-@cache
 def pair_confusions(source_lang: str, target_lang: str) -> list[Confusion]:
     """The confusion lexicon of a language pair (data/pairs/<src>-<tgt>/confusions.tsv).
 
-    Its cue sets are the target language's, plus any the pair defines in its own cues.toml.
+    Its cue sets are the target language's, plus any the pair defines in its own cues.toml. An
+    entry that the target language's lexicon already has is a ConfigError.
     """
+    return _pair_confusions(source_lang, target_lang, data_path_setting())
+
+
+@cache
+def _pair_confusions(source_lang: str, target_lang: str, setting: str) -> list[Confusion]:
     pair = f"{source_lang}-{target_lang}"
-    where = f"data/pairs/{pair}/confusions.tsv"
-    cues = {**language_data(target_lang).cues, **_cue_sets("pairs", pair, "cues.toml")}
-    return _confusions(_tsv_rows(_read("pairs", pair, "confusions.tsv"), where), where, cues, source_lang)
+    where = _where_of("pairs", pair, "confusions.tsv")
+    target = language_data(target_lang)
+    cues = {**target.cues, **_cue_sets("pairs", pair, "cues.toml")}
+    rows = _tsv_rows(_read("pairs", pair, "confusions.tsv"), where)
+    entries = _confusions(rows, where, cues, source_lang, spaced=target.spaced)
+    check_duplicates(target.confusions, entries)
+    return entries
 
 
 def available_pairs() -> list[tuple[str, str]]:
-    pairs_dir = DATA / "pairs"
-    if not pairs_dir.is_dir():
-        return []
-    found = []
-    for node in pairs_dir.iterdir():
-        if node.is_dir() and "-" in node.name:
-            src, tgt = node.name.split("-", 1)
-            found.append((src, tgt))
+    found = set()
+    for root in data_roots():
+        pairs_dir = root / "pairs"
+        if not pairs_dir.is_dir():
+            continue
+        for node in pairs_dir.iterdir():
+            if node.is_dir() and "-" in node.name:
+                src, tgt = node.name.split("-", 1)
+                found.add((src, tgt))
     return sorted(found)
+
+
+def clear_caches() -> None:
+    """Forget every loaded language (after the data files were rewritten)."""
+    for function in (_roots, _languages, _locale, _language_data, _pair_confusions, homoglyphs):
+        function.cache_clear()
 
 
 @cache

@@ -86,6 +86,8 @@ class Rule:
     category: ClassVar[Category]
     severity: ClassVar[Severity]
     languages: ClassVar[frozenset[str] | None] = None  # None: every supported language
+    # Only for languages whose words are separated by spaces (locale.toml `spaced`).
+    spaced_only: ClassVar[bool] = False
     needs: ClassVar[frozenset[str]] = frozenset()  # "model" or "source"
     # A preview rule runs only when selected (`--select TQ306`, `--select ALL`): it is not yet
     # precise enough to be on by default (ruff's preview rules).
@@ -133,8 +135,22 @@ class Rule:
                 return text[: i + 1]
         return text
 
-    def applies_to(self, lang: str) -> bool:
-        return self.languages is None or lang in self.languages
+    @classmethod
+    def applies_to(cls, lang: str) -> bool:
+        if cls.languages is not None and lang not in cls.languages:
+            return False
+        if cls.spaced_only:
+            from tqcheck.resources import locale_of
+
+            return locale_of(lang).spaced
+        return True
+
+    @classmethod
+    def supported_languages(cls) -> list[str]:
+        """The target languages the rule checks, in code order."""
+        from tqcheck.languages import SUPPORTED
+
+        return sorted(lang for lang in SUPPORTED if cls.applies_to(lang))
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -13,6 +13,10 @@ import types
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tqcheck.locale_schema import Locale
 
 import regex
 
@@ -62,29 +66,35 @@ def _no_cli(*args: object, **kwargs: object) -> None:
 
 
 def pipeline(lang: str):  # -> spacy.language.Language
-    """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download)."""
+    """A blank spaCy pipeline with a rule-based sentencizer (no statistical model to download),
+    as the language's locale.toml says: spaCy language, word segmenter, sentence-final marks."""
+    from tqcheck.resources import locale_of
+
     if lang not in _PIPELINES:
+        spec = locale_of(lang)
         spacy = _import_spacy()
         # One build at a time: the two contexts swap functions of `re` and put them back.
         with _BUILDING, _charsets_memoised(), _patterns_remembered():
             if lang not in _PIPELINES:
-                _PIPELINES[lang] = _blank(spacy, lang)
+                _PIPELINES[lang] = _blank(spacy, lang, spec)
     return _PIPELINES[lang]
 
 
-def _blank(spacy, lang: str):  # -> spacy.language.Language
-    if lang == "zh":
-        import logging
+def _blank(spacy, lang: str, spec: Locale):  # -> spacy.language.Language
+    config = {}
+    if spec.segmenter:
+        if spec.segmenter == "jieba":
+            import logging
 
-        import jieba
+            import jieba
 
-        jieba.setLogLevel(logging.WARNING)
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        # Chinese ends sentences with full-width marks; an ASCII "." is a decimal point or a URL's.
-        nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "!", "?", "…"]})
-        return nlp
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
+            jieba.setLogLevel(logging.WARNING)
+        config = {"nlp": {"tokenizer": {"segmenter": spec.segmenter}}}
+    nlp = spacy.blank(spec.spacy_lang or lang, config=config)
+    # Chinese ends sentences with full-width marks only; an ASCII "." is a decimal point or a URL's.
+    nlp.add_pipe(
+        "sentencizer", config={"punct_chars": list(spec.sentence_ends)} if spec.sentence_ends else {}
+    )
     return nlp
 
 
@@ -218,7 +228,9 @@ LONG_SYMBOL_RUN = regex.compile(
 
 
 def _tame_long_runs(text: str, lang: str) -> str:
-    pattern = LONG_SYMBOL_RUN if lang == "zh" else LONG_RUN
+    from tqcheck.resources import locale_of
+
+    pattern = LONG_RUN if locale_of(lang).spaced else LONG_SYMBOL_RUN
     return pattern.sub(lambda m: "x" * len(m.group(0)), text)
 
 

@@ -84,6 +84,13 @@ class Item:
     alternatives: list[str]
 
 
+def _right_to_left(lang: str | None) -> bool:
+    """Whether the language is written right to left (its locale.toml's direction)."""
+    from tqcheck.resources import locale_of
+
+    return bool(lang) and locale_of(lang).direction == "rtl"
+
+
 def shorten(text: str, limit: int = EXCERPT_LIMIT) -> str:
     """Text for the side list, on one line; white space alone is made visible (␣, ⏎)."""
     if text and not text.strip():
@@ -220,7 +227,7 @@ def file_context(index: int, file_report: FileReport, settings: Settings) -> dic
         "lang": file_report.lang,
         "lang_name": SOURCE_LANGUAGES.get(file_report.lang, file_report.lang),
         "lang_detected": file_report.lang_detected,
-        "rtl": file_report.lang in ("ar", "fa"),
+        "rtl": _right_to_left(file_report.lang),
         "words": file_report.words,
         "score": file_report.score,
         "band": _score_band(file_report.score),

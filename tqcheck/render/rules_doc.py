@@ -21,11 +21,17 @@ def rule_info(rule: type[Rule]) -> dict[str, object]:
         "category": str(rule.category),
         "severity": str(rule.severity),
         "fix": str(rule.fix_availability),
-        "languages": sorted(rule.languages) if rule.languages else sorted(SUPPORTED),
+        "languages": rule.supported_languages(),
         "needs": sorted(rule.needs),
         "preview": rule.preview,
         "summary": rule.summary(),
     }
+
+
+def _languages_text(rule: type[Rule], separator: str) -> str:
+    """ "all", or the languages the rule checks."""
+    languages = rule.supported_languages()
+    return "all" if len(languages) == len(SUPPORTED) else separator.join(languages)
 
 
 def render_table(out: TextIO, output_format: str = "text") -> None:
@@ -37,7 +43,7 @@ def render_table(out: TextIO, output_format: str = "text") -> None:
     for column in ("code", "name", "category", "severity", "fix", "languages"):
         table.add_column(column)
     for rule in ALL:
-        languages = "all" if rule.languages is None else " ".join(sorted(rule.languages))
+        languages = _languages_text(rule, " ")
         needs = f" (needs {', '.join(sorted(rule.needs))})" if rule.needs else ""
         needs += " (preview: only when selected)" if rule.preview else ""
         table.add_row(
@@ -67,7 +73,7 @@ def render_rule(rule: type[Rule], out: TextIO, output_format: str = "text") -> N
         "",
         f"Category: {rule.category} · default severity: {rule.severity} · fix: "
         f"{rule.fix_availability} · languages: "
-        f"{'all' if rule.languages is None else ', '.join(sorted(rule.languages))}",
+        f"{_languages_text(rule, ', ')}",
         "",
         rule.doc(),
         "",
@@ -103,7 +109,7 @@ def rules_page() -> str:
         for r in ALL
     ]
     for rule in ALL:
-        languages = "all" if rule.languages is None else ", ".join(sorted(rule.languages))
+        languages = _languages_text(rule, ", ")
         needs = f" · needs: {', '.join(sorted(rule.needs))}" if rule.needs else ""
         body = "\n".join(
             ("##" + line) if line.startswith("## ") else line for line in rule.doc().splitlines()

@@ -149,7 +149,6 @@ def artifact_uri(path: str) -> str:
 
 
 def rule_descriptor(rule: type[Rule], fail_on: str = "major") -> dict[str, Any]:
-    from tqcheck.languages import SUPPORTED
 
     tags = ["translation-quality", f"mqm-{rule.category}"]
     if "model" in rule.needs:
@@ -169,7 +168,7 @@ def rule_descriptor(rule: type[Rule], fail_on: str = "major") -> dict[str, Any]:
             "category": str(rule.category),
             "severity": str(rule.severity),
             "tags": tags,
-            "languages": sorted(rule.languages) if rule.languages else sorted(SUPPORTED),
+            "languages": rule.supported_languages(),
         },
     }
 

@@ -10,7 +10,7 @@ import regex
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
 from tqcheck.findings import Category, Evidence, Finding, FixAvailability, Origin, Severity, Verdict
-from tqcheck.resources import Confusion, pair_confusions
+from tqcheck.resources import Confusion, language_data, pair_confusions
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import match_case
 
@@ -29,7 +29,7 @@ def cue_in(context: str, cues: frozenset[str], lang: str) -> str | None:
     """The first cue word found in the context: a word starting with a cue, or a multiword cue.
     "First" is by position in the text, never by the set's order (which varies with the hash seed)."""
     lowered = context.casefold()
-    if lang == "zh":  # no word boundaries to rely on
+    if not language_data(lang).spaced:  # no word boundaries to rely on
         return _earliest(lowered, cues)
     words = CONTEXT_WORD.findall(lowered)
     # Elided articles stay on their word ("l'armée"); the word after the apostrophe counts too.
@@ -64,13 +64,16 @@ class LiteralSense(Rule):
 
     ## What it does
     Each lexicon entry (`data/<lang>/confusions.tsv`, `data/pairs/<src>-<tgt>/confusions.tsv`)
-    names the wrong form, the alternatives, and the cue set that decides: "accident" is flagged
-    only when the sentence, its paragraph or (for a heading) its section speaks of fighting.
+    names the wrong forms ("accident|accidents"), the alternatives of each form, and the cue set
+    that decides: "accident" is flagged only when the sentence, its paragraph or (for a heading)
+    its section speaks of fighting.
     Entries whose context is `model` ("actuellement", "aktuell": right as "currently", wrong as
     "actually") are checked only with a language model, and reported only when it confirms them.
     Without a language model the finding is a minor "possible" one with the alternatives as
     suggestions; with a model, the engine confirms it only when an alternative improves the text
-    by the entry's threshold, and ranks the alternatives by that gain.
+    by the entry's threshold, and ranks the alternatives by that gain. An entry whose measured
+    precision (`tqcheck eval --lexicon-precision` on the dev corpus) is below 0.5 on five findings
+    or more is treated as model-only.
 
     ## Why is this bad?
     Ambiguous source words ("حادث", "incident", "Zwischenfall") have several translations; a

@@ -298,7 +298,7 @@ class NameVariants(Rule):
 
     @staticmethod
     def _names(doc: Document, ctx: CheckContext) -> Iterator[Token]:
-        if ctx.lang == "zh":
+        if not ctx.data.spaced:
             yield from _chinese_names(doc, int(ctx.data.locale.get("name_min_length", 3)))
             return
         cased = ctx.data.cased

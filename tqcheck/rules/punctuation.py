@@ -109,7 +109,7 @@ class MissingSpaceAfterPunctuation(Rule):
     category = Category.LOCALE
     severity = Severity.MINOR
     fix_availability = FixAvailability.ALWAYS
-    languages = frozenset({"en", "fr", "de", "es", "pt", "ru", "ar"})
+    spaced_only = True  # full-width marks carry their own spacing
     examples = (
         bad(
             "The [[army,which]] crossed the river, withdrew.",
@@ -326,8 +326,9 @@ class QuoteStyle(Rule):
                 message = f"Quotation marks {shown} are not used in {language}; use {usual}."
             target = dominant
             inner = doc.text[start + 1 : end - 1]
-            if target == ("«", "»") and ctx.lang == "fr":
-                fixed = f"«{NBSP}{inner.strip()}{NBSP}»"
+            space = str(ctx.data.locale.get("guillemet_inner_space", ""))
+            if target == ("«", "»") and space:
+                fixed = f"«{space}{inner.strip()}{space}»"
             else:
                 fixed = f"{target[0]}{inner}{target[1]}"
             yield self.finding(doc, start, end, message, [replace(start, end, fixed, 0.85, safe=True)])

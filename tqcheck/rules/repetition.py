@@ -203,7 +203,7 @@ class DuplicateSentence(Rule):
                 continue
             words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
             text = doc.sentence_text(sentence)
-            long_enough = len(words) >= 5 or (ctx.lang == "zh" and len(text) >= 10)
+            long_enough = len(words) >= 5 or (not ctx.data.spaced and len(text) >= 10)
             key = _sentence_key(text)
             if not long_enough or not key:
                 continue

@@ -325,7 +325,7 @@ def foreign_language_of(doc: Document, ctx: CheckContext, sentence: Sentence) ->
     """The other language a sentence is written in, or None when it reads as the target language."""
     words = [t.text for t in doc.sentence_tokens(sentence) if t.is_word]
     text = doc.sentence_text(sentence)
-    if ctx.lang == "zh" or any(main_script(w) == "Han" for w in words):
+    if not ctx.data.spaced or any(main_script(w) == "Han" for w in words):
         if len(text) < 12:
             return None
     elif len(words) < FOREIGN_SENTENCE_MIN_WORDS:

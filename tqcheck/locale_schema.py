@@ -1,0 +1,140 @@
+"""The typed schema of <lang>/locale.toml, checked when a language is loaded.
+
+Every key a locale file may hold is a field below, with its type and its default in this one
+place: an unknown key (a typo) or a value of the wrong type is a one-line ConfigError naming the
+file and the key, never a silent default. The rules read the language through these properties
+instead of testing language codes ("spaced" rather than lang == "zh").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from tqcheck.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Punctuation:
+    # Characters of other writing systems and what this language writes instead ("，" -> ",").
+    foreign: dict[str, str] = field(default_factory=dict)
+    # ASCII marks that, right after a letter of this language's script, should be the native mark.
+    native: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Locale:
+    """One language's conventions; `name`, `scripts` and `cased` are required."""
+
+    name: str  # the language's English name ("Italian"): what `tqcheck languages` lists
+    scripts: list[str]  # Unicode scripts of its letters: Latin, Cyrillic, Arabic, Han...
+    cased: bool  # whether the script has letter case
+    # Words are separated by spaces. False (Chinese): lexicon matches are checked against the
+    # segmenter's word boundaries, cue words are found anywhere, long runs are cut at symbols.
+    spaced: bool = True
+    direction: Literal["ltr", "rtl"] = "ltr"  # writing direction (HTML reports)
+    spacy_lang: str = ""  # spaCy blank pipeline (tokenizer); "" = the folder's code; "xx" = generic
+    segmenter: str = ""  # word segmenter of that pipeline ("jieba" for Chinese); "" = spaCy's own
+    sentence_ends: list[str] = field(default_factory=list)  # sentence-final marks; [] = spaCy's
+    quotes: list[list[str]] = field(default_factory=lambda: [["“", "”"]])  # house style first
+    space_before: str = ""  # punctuation that takes a space before it (French ";:!?")
+    # Space inside guillemets of the house style when a quote-style fix writes them (French "« … »").
+    guillemet_inner_space: str = ""
+    fullwidth_punctuation: bool = False
+    decimal: str = "."
+    thousands: str = ","
+    heading_cases: list[str] = field(default_factory=lambda: ["sentence"])
+    # Nouns are capitalised in running text (German): a capitalised heading word says nothing of case.
+    capitalised_nouns: bool = False
+    title_case_minor_words: list[str] = field(default_factory=list)
+    inflection_suffixes: list[str] = field(default_factory=list)
+    inflection_prefixes: list[str] = field(default_factory=list)
+    entity_nouns: list[str] = field(default_factory=list)
+    name_joiners: list[str] = field(default_factory=lambda: ["-", " "])
+    standalone_words: list[str] = field(default_factory=list)
+    # Small words inside names ("Frankfurt am Main") that never end a sentence: a boundary after one cuts a name.
+    name_particles: list[str] = field(default_factory=list)
+    name_min_length: int = 4
+    length_factor: float = 1.0  # characters needed for what English says in one (alignment)
+    doubled_word_max_chars: int = 0  # 0: any doubled word is flagged; n: only words up to n characters
+    punctuation: Punctuation = field(default_factory=Punctuation)
+    number_words: dict[str, int] = field(default_factory=dict)
+    number_scales: dict[str, int] = field(default_factory=dict)
+
+
+def _matches(value: Any, kind: Any) -> bool:
+    """Whether a TOML value fits a field's type annotation."""
+    origin = typing.get_origin(kind)
+    if kind is Any:
+        return True
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is str:
+        return isinstance(value, str)
+    if origin is Literal:
+        return value in typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, arm) for arm in typing.get_args(kind))
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        return isinstance(value, list) and all(_matches(v, item) for v in value)
+    if origin is dict:
+        key, item = typing.get_args(kind)
+        return isinstance(value, dict) and all(
+            _matches(k, key) and _matches(v, item) for k, v in value.items()
+        )
+    return False
+
+
+def _type_name(kind: Any) -> str:
+    if typing.get_origin(kind) is Literal:
+        return " or ".join(repr(a) for a in typing.get_args(kind))
+    return getattr(kind, "__name__", None) or str(kind).replace("typing.", "")
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def build(cls: type, values: dict[str, Any], where: str, prefix: str = "") -> Any:
+    """An instance of dataclass `cls` from a TOML table, or a ConfigError naming file and key."""
+    hints = _hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key in values:
+        if key not in fields:
+            raise ConfigError(f"unknown key {prefix}{key!r}; known: {', '.join(fields)}", where)
+    kwargs = {}
+    for name, spec in fields.items():
+        kind = hints[name]
+        if name not in values:
+            if spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
+                raise ConfigError(f"missing required key {prefix}{name!r}", where)
+            continue
+        value = values[name]
+        if dataclasses.is_dataclass(kind):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{prefix}{name!r} must be a table", where)
+            kwargs[name] = build(kind, value, where, f"{prefix}{name}.")
+        elif not _matches(value, kind):
+            raise ConfigError(f"{prefix}{name!r} must be {_type_name(kind)}, not {value!r}", where)
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)
+
+
+def parse_locale(values: dict[str, Any], where: str) -> Locale:
+    locale: Locale = build(Locale, values, where)
+    if not locale.scripts:
+        raise ConfigError("'scripts' names no script", where)
+    if any(len(pair) != 2 for pair in locale.quotes):
+        raise ConfigError("every 'quotes' entry is an [opening, closing] pair", where)
+    return locale
