@@ -646,9 +646,10 @@ def batch(
     )
     if not quiet:
         typer.echo(
-            f"tqcheck: batch: {summary.shards} shard(s) checked, {summary.skipped} already done; "
-            f'{summary.records} record(s), {summary.errors} could not be checked (an "error" each) '
-            f"→ {output}",
+            f"tqcheck: batch: {summary.shards} shard(s) checked"
+            + (f" ({summary.skipped} skipped, done before)" if summary.skipped else "")
+            + f"; {summary.records} record(s), {summary.errors} could not be checked "
+            f'(an "error" each) → {output}',
             err=True,
         )
 
