@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from many_files import headroom  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "batch.json"
 
@@ -38,6 +40,9 @@ def main() -> None:
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray runs")
     args = parser.parse_args()
     model = [] if args.lm else ["--no-lm"]
+    # whether two processes can run at once here: if not, neither --jobs 2 nor 2 actors can help
+    spare = headroom()
+    print(json.dumps(spare), flush=True)
     texts = [
         p.read_text(encoding="utf-8")
         for p in sorted(ROOT.glob("corpora/dev/*/*.txt"))
@@ -112,6 +117,7 @@ def main() -> None:
                 "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
                 "model": args.lm,
                 "shards": args.shards,
+                **spare,
                 "runs": lines,
             },
             indent=1,

@@ -248,6 +248,20 @@ def test_a_killed_run_finishes_on_rerun_with_every_record_once(tmp_path: Path) -
     assert results(out) == results(tmp_path / "whole")
 
 
+def test_an_output_folder_inside_the_input_is_not_read_back(tmp_path: Path, records: list[dict]) -> None:
+    import gzip
+
+    write_shards(tmp_path / "in", records[:6], 1)
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[6:10])
+    (tmp_path / "in" / "more.jsonl.gz").write_bytes(gzip.compress(lines.encode()))
+    batch(str(tmp_path / "in"), "-o", str(tmp_path / "in" / "results"))
+    again = batch(str(tmp_path / "in"), "-o", str(tmp_path / "in" / "results"))
+    assert "2 of 2 shard(s) already done" in again.stderr
+    out = results(tmp_path / "in" / "results")
+    assert sorted(out) == ["more.results.jsonl", "part-00.results.jsonl"]
+    assert [r["id"] for r in out["more.results.jsonl"]] == [r["id"] for r in records[6:10]]
+
+
 def test_jobs_give_the_same_output(tmp_path: Path, records: list[dict]) -> None:
     write_shards(tmp_path / "in", records[:40], 2)
     batch(str(tmp_path / "in"), "-o", str(tmp_path / "one"), "--chunk-size", "7")
@@ -263,10 +277,15 @@ def test_jobs_give_the_same_output(tmp_path: Path, records: list[dict]) -> None:
         (["{tmp}/empty", "--source", "x.txt"], "--source-field"),
         (["{tmp}/empty", "--ray-address", "auto"], "go with --ray"),
         (["{tmp}/empty", "--chunk-size", "0"], "--chunk-size"),
+        (["{tmp}/twins"], "would write the same results"),
+        (["{tmp}/twins/a.txt"], "a shard is .jsonl"),
     ],
 )
 def test_user_mistakes_are_one_line_and_exit_2(tmp_path: Path, args: list[str], words: str) -> None:
     (tmp_path / "empty").mkdir()
+    (tmp_path / "twins").mkdir()
+    for name in ("a.jsonl", "a.jsonl.gz", "a.txt"):
+        (tmp_path / "twins" / name).write_bytes(b"")
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     done = run_cli("batch", *args, "-o", str(tmp_path / "out"), "--no-lm")
     assert done.returncode == 2

@@ -121,7 +121,8 @@ def find_shards(input_url: str) -> tuple[AbstractFileSystem, list[Shard]]:
             raise InputError("no .jsonl, .jsonl.gz or .parquet files in this folder", input_url)
     elif fs.isfile(path):
         if not _kind(path):
-            raise InputError("a shard must be .jsonl, .jsonl.gz or .parquet", input_url)
+            wrong = "a results file of tqcheck batch" if path.endswith(RESULTS_SUFFIX) else "not a shard"
+            raise InputError(f"{wrong}: a shard is .jsonl, .jsonl.gz or .parquet", input_url)
         root, paths = posixpath.dirname(path), [path]
     else:
         raise InputError("no such file or folder", input_url)
@@ -133,11 +134,20 @@ def find_shards(input_url: str) -> tuple[AbstractFileSystem, list[Shard]]:
         identity = (("size", str(info.get("size"))),) + ((stamp, str(info[stamp])),) * (stamp is not None)
         url = fs.unstrip_protocol(p) if _protocol(fs) != "file" else p
         shards.append(Shard(url, _relative(p, root), _kind(p), identity))
+    stems: dict[str, str] = {}
+    for shard in shards:  # a.jsonl and a.parquet would both write a.results.jsonl
+        if shard.stem in stems:
+            raise InputError(f"{stems[shard.stem]} and {shard.name} would write the same results; rename one")
+        stems[shard.stem] = shard.name
     return fs, shards
 
 
 def _kind(path: str) -> str:
+    """The shard's format from its name; "" for anything else, a results file of ours included
+    (an output folder inside the input's is not read back as input)."""
     lower = path.lower()
+    if lower.endswith(RESULTS_SUFFIX):
+        return ""
     return next((suffix[1:] for suffix in SHARD_SUFFIXES if lower.endswith(suffix)), "")
 
 
@@ -401,7 +411,7 @@ def run_batch(
     *,
     overwrite: bool = False,
     jobs: int = 1,
-    chunk_size: int = 200,
+    chunk_size: int = 50,
     scorer: Scorer | None = None,
     loader: Callable[[Settings], Scorer] | None = None,
     ray: RayOptions | None = None,
@@ -494,9 +504,12 @@ def _local_results(checker: Checker, chunks: list[Chunk], jobs: int) -> Iterator
     from tqcheck.runner import _fork_context
 
     global _WORKER
-    _WORKER = checker  # forked workers inherit it, with what it has loaded
+    # The first chunk here: the language pipelines and word lists it loads (seconds per language)
+    # are then shared by the forked workers instead of loaded again in each.
+    yield chunks[0], list(checker.lines(chunks[0]))
+    _WORKER = checker
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as executor:
-        yield from zip(chunks, executor.map(_chunk_job, chunks), strict=True)
+        yield from zip(chunks[1:], executor.map(_chunk_job, chunks[1:]), strict=True)
 
 
 _WORKER: Checker | None = None

@@ -576,7 +576,7 @@ def batch(
     chunk_size: Annotated[
         int,
         typer.Option("--chunk-size", min=1, metavar="N", help="Records per unit of work (JSONL)."),
-    ] = 200,
+    ] = 50,
     jobs: Jobs = 1,
     ray: Annotated[
         bool, typer.Option("--ray", help="Run on Ray Data (pip install 'tqcheck[batch]').")
