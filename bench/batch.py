@@ -8,7 +8,8 @@ then `tqcheck batch` over --shards JSONL shards in process (--jobs 1 and 2) and 
 instance (`--ray --ray-cpus 2`) with 1 and 2 actors. Every run is a new process, timed whole
 (Ray's start included: a few seconds, which a long archive run amortises). Rules only by default;
 --lm loads the model once per process, per actor on Ray. Each line gives the median over
---rounds and the ratio of articles/s to today's path; bench/results/batch.json keeps them. The
+--rounds and the ratio of articles/s to today's path; bench/results/batch.json keeps them
+(batch_lm.json with --lm). The
 findings of every batch run are compared with today's path's (the same total, or it says so).
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from many_files import headroom  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "batch.json"
+RESULTS = ROOT / "bench" / "results"
 
 
 def main() -> None:
@@ -109,8 +110,8 @@ def main() -> None:
             }
             lines.append(line)
             print(json.dumps(line), flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / ("batch_lm.json" if args.lm else "batch.json")).write_text(
         json.dumps(
             {
                 "command": " ".join(["python bench/batch.py", *sys.argv[1:]]),

@@ -375,3 +375,21 @@ def test_ray_gives_the_output_of_the_in_process_run(tmp_path: Path, local_ray) -
     # the same manifest: the in-process run resumes a Ray run (and the other way round)
     again = run_batch(str(tmp_path / "in"), str(tmp_path / "ray"), options, progress=False)
     assert (again.skipped, again.shards) == (3, 0)
+
+
+@pytest.mark.model
+def test_with_the_model_findings_and_quality_are_those_of_check(tmp_path: Path) -> None:
+    records = [r for r in corpus_records(200) if r["id"].startswith("en/mt-")][:3]
+    write_shards(tmp_path / "in", records, 1)
+    done = run_cli("batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    checked = run_cli("check", str(tmp_path / "in" / "part-00.jsonl"), "--format", "json")
+    assert checked.returncode in (0, 1), checked.stderr
+    expected = json.loads(checked.stdout)["files"]
+    got = results(tmp_path / "out")["part-00.results.jsonl"]
+    assert [r["id"] for r in got] == [e["id"] for e in expected] == [r["id"] for r in records]
+    for result, entry in zip(got, expected, strict=True):
+        assert json.dumps(result["findings"]) == json.dumps(entry["findings"])
+        assert result["quality"] == entry["quality"]
+    manifest = json.loads((tmp_path / "out" / "_done" / "part-00.json").read_text())
+    assert "model:embedded" in manifest["signature"]

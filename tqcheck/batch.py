@@ -629,9 +629,9 @@ def _ray_results(
     ray_options: RayOptions,
 ) -> Iterator[tuple[Chunk, Iterable[str]]]:
     global _STARTED_RAY
-    ray = _import_ray()
     if any(chunk.url.startswith("memory://") for chunk in chunks):
         raise ConfigError("--ray: a memory:// input lives in this process; Ray's workers cannot read it")
+    ray = _import_ray()
     # Ray Data's info lines and its deprecation notes would bury ours; its errors still show
     for name in ("ray", "ray.data"):
         logging.getLogger(name).setLevel(logging.ERROR)
