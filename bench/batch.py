@@ -102,7 +102,7 @@ def main() -> None:
                 "run": name,
                 "articles": args.articles,
                 "seconds": round(median, 2),
-                "articles_per_s": round(args.articles / median, 2),
+                "articles_per_s": round(args.articles / median, 3),
                 "ratio_to_today": round(baseline / median, 2),
                 "findings": findings[name],
                 "same_findings_as_today": findings[name] == findings[next(iter(runs))],
