@@ -535,6 +535,126 @@ def check(
     raise typer.Exit(0 if exit_zero and code == 1 else code)
 
 
+@app.command(cls=PlainCommand)
+@shared_options
+def batch(
+    input_url: Annotated[
+        str,
+        typer.Argument(
+            metavar="INPUT",
+            help="A shard (.jsonl, .jsonl.gz, .parquet), a folder of them or a quoted glob; "
+            "a local path or an fsspec URL (s3://…, gs://…, memory://…).",
+            show_default=False,
+        ),
+    ],
+    options: RunOptions,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="The results folder: <shard>.results.jsonl per input shard, and _done/ (what is finished).",
+            show_default=False,
+        ),
+    ],
+    id_field: Annotated[str, typer.Option("--id-field", metavar="NAME", help="The record's id.")] = "id",
+    text_field: Annotated[
+        str, typer.Option("--text-field", metavar="NAME", help="The article's text.")
+    ] = "text",
+    lang_field: Annotated[
+        str, typer.Option("--lang-field", metavar="NAME", help="The article's language (--lang wins).")
+    ] = "lang",
+    source_field: Annotated[
+        str, typer.Option("--source-field", metavar="NAME", help="The text it was translated from.")
+    ] = "source",
+    source_lang_field: Annotated[
+        str, typer.Option("--source-lang-field", metavar="NAME", help="The source text's language.")
+    ] = "source_lang",
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Redo every shard, also those an earlier run finished.")
+    ] = False,
+    chunk_size: Annotated[
+        int,
+        typer.Option("--chunk-size", min=1, metavar="N", help="Records per unit of work (JSONL)."),
+    ] = 50,
+    jobs: Jobs = 1,
+    ray: Annotated[
+        bool, typer.Option("--ray", help="Run on Ray Data (pip install 'tqcheck[batch]').")
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            metavar="ADDRESS",
+            help="A running Ray cluster (auto, ray://host:10001); default: start a local one.",
+        ),
+    ] = None,
+    ray_actors: Annotated[
+        int,
+        typer.Option("--ray-actors", min=1, metavar="N", help="Checker actors (each loads the model once)."),
+    ] = 1,
+    ray_cpus_per_actor: Annotated[
+        float, typer.Option("--ray-cpus-per-actor", min=0.01, metavar="N", help="CPUs each actor reserves.")
+    ] = 1.0,
+    ray_cpus: Annotated[
+        int | None,
+        typer.Option("--ray-cpus", min=1, metavar="N", help="CPUs of the local Ray instance (default: all)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary, no notes.")] = False,
+) -> None:
+    """Check an archive of records resumably: one result record per article.
+
+    Each input shard gets OUTPUT/<shard>.results.jsonl: per record its id, lang, words, score,
+    counts and the findings exactly as `check --format json` writes them, or an `error`. A shard
+    is written whole (renamed into place) and then recorded in OUTPUT/_done/; a rerun skips the
+    shards done, so after a crash or a kill it finishes the rest and every record is there once.
+
+    Examples:
+
+    \b
+      tqcheck batch archive/ -o results/ --no-lm --jobs 2
+      tqcheck batch 'archive/2024-*.parquet' -o results/ --text-field body
+      tqcheck batch s3://bucket/shards/ -o results/ --ray --ray-actors 4
+      tqcheck batch archive/ -o results/ --ray --ray-address auto
+    """
+    from tqcheck.batch import RayOptions, RecordFields, run_batch
+
+    if options.source is not None or options.source_pattern is not None:
+        fail(
+            "--source and --source-pattern pair files; in batch each record carries its source (--source-field)"
+        )
+    if (ray_address is not None or ray_cpus is not None) and not ray:
+        fail("--ray-address and --ray-cpus go with --ray")
+    fields = RecordFields(id_field, text_field, lang_field, source_field, source_lang_field)
+
+    def note(message: str) -> None:
+        if not quiet:
+            typer.echo(f"tqcheck: note: {message}", err=True)
+
+    ray_options = RayOptions(ray_address, ray_actors, ray_cpus_per_actor, ray_cpus) if ray else None
+    summary = run_batch(
+        input_url,
+        output,
+        options,
+        fields,
+        overwrite=overwrite,
+        jobs=_jobs(jobs),
+        chunk_size=chunk_size,
+        loader=_load_model,
+        ray=ray_options,
+        notes=note,
+    )
+    if not quiet:
+        typer.echo(
+            f"tqcheck: batch: {summary.shards} shard(s) checked"
+            + (f" ({summary.skipped} skipped, done before)" if summary.skipped else "")
+            + f"; {summary.records} record(s), {summary.errors} could not be checked "
+            f'(an "error" each) → {output}',
+            err=True,
+        )
+
+
 def _changed(files: list[str], rev: str, options: RunOptions, quiet: bool) -> list[str]:
     """--changed-since: the articles among `files` that git lists as changed since `rev`."""
     from tqcheck.changed import changed_articles

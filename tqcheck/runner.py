@@ -127,30 +127,47 @@ def check_file(
         return [], [str(error)]
     settings, source_raw = pairing.settings, pairing.source
     for raw in articles:
-        if not raw.source.strip():
-            reports.append(
-                FileReport(
-                    path=raw.path,
-                    lang=settings.lang or raw.lang or "und",
-                    words=0,
-                    findings=[],
-                    record_id=raw.record_id,
-                    note="empty, nothing to check",
-                )
-            )
-            continue
         try:
-            source = _source_document(raw, source_raw, settings)
-            checked = check_raw(raw, settings, scorer, source, heat)
-            if pairing.source_path is not None and source is not None:
-                checked.source_path = str(pairing.source_path)
-            elif pairing.note and raw.source_text is None:
+            checked = check_article(raw, settings, scorer, source_raw, heat, pairing.source_path)
+            if pairing.note and raw.source_text is None and raw.source.strip():
                 checked.note = pairing.note
             reports.append(checked)
         except TqcheckError as error:
-            where = f"{raw.path}#{raw.record_id}" if raw.record_id else raw.path
-            errors.append(f"{where}: {error.message}" if not error.path else str(error))
+            errors.append(article_error(raw, error))
     return reports, errors
+
+
+def check_article(
+    raw: RawDocument,
+    settings: Settings,
+    scorer: Scorer | None = None,
+    source_raw: RawDocument | None = None,
+    heat: bool = False,
+    source_path: Path | None = None,
+) -> FileReport:
+    """One article of a file (or one record of `tqcheck batch`): an empty one is a note, else
+    checked against its source (the record's own, or `source_raw`, read from `source_path`).
+    Raises TqcheckError."""
+    if not raw.source.strip():
+        return FileReport(
+            path=raw.path,
+            lang=settings.lang or raw.lang or "und",
+            words=0,
+            findings=[],
+            record_id=raw.record_id,
+            note="empty, nothing to check",
+        )
+    source = _source_document(raw, source_raw, settings)
+    checked = check_raw(raw, settings, scorer, source, heat)
+    if source_path is not None and source is not None:
+        checked.source_path = str(source_path)
+    return checked
+
+
+def article_error(raw: RawDocument, error: TqcheckError) -> str:
+    """An article's error as one line naming the file (and the record)."""
+    where = f"{raw.path}#{raw.record_id}" if raw.record_id else raw.path
+    return f"{where}: {error.message}" if not error.path else str(error)
 
 
 def _source_document(raw: RawDocument, source_raw: RawDocument | None, settings: Settings) -> Document | None:
