@@ -11,6 +11,7 @@ move a finding. Reused answers are therefore bit-for-bit what the model would co
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -42,30 +43,37 @@ class AnswerCache:
         self._bytes = 0
         self.hits = 0
         self.misses = 0
+        # The API may be called from threads: the bookkeeping is locked, the model's work is not.
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._items)
 
     def clear(self) -> None:
-        self._items.clear()
-        self._bytes = 0
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The answer stored under `key`, or `compute()`'s, stored. Callers treat it as read-only."""
         if self.limit <= 0:
             self.misses += 1
             return compute()
-        found = self._items.get(key)
-        if found is not None:
-            self._items.move_to_end(key)
-            self.hits += 1
-            return found[0]
-        self.misses += 1
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return found[0]
+            self.misses += 1
         value = compute()
         size = size_of(value)
-        if size <= self.max_bytes:
-            self._items[key] = (value, size)
-            self._bytes += size
+        if size > self.max_bytes:
+            return value
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = (value, size)
+                self._bytes += size
             while len(self._items) > self.limit or self._bytes > self.max_bytes:
                 _, (_, dropped) = self._items.popitem(last=False)
                 self._bytes -= dropped
