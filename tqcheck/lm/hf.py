@@ -39,6 +39,7 @@ from tqcheck.lm import (
     TokenScores,
     cache_dir,
 )
+from tqcheck.lm.cache import AnswerCache
 
 WINDOW = 512  # tokens per forward window (longer windows measured no faster on a CPU)
 OVERLAP = 128  # tokens of left context carried into the next window
@@ -99,6 +100,8 @@ class TransformersScorer:
         parameters = inspect.signature(self.body.forward).parameters
         self._cache_argument = "cache" if "cache" in parameters else "past_key_values"
         self.qe_heads = None  # set by load_scorer: the quality-estimation heads for this model
+        # Answers to questions asked before (tqcheck/lm/cache.py): whole calls, reused bit for bit.
+        self.cache = AnswerCache()
 
     def state_shape(self) -> tuple[int, int]:
         """The width of the hidden states and the number of layers (what a QE head must fit)."""
@@ -204,20 +207,51 @@ class TransformersScorer:
         """log p(target), entropy and log(1 + rank of target) for each state, in chunks."""
         logprobs, entropies, ranks = [], [], []
         step = HEAD_CHUNK.get(self.device.type, 256)
+        # Each chunk's probabilities and comparisons go into the same two buffers: a fresh 268 MB
+        # tensor per operation and chunk cost more in page faults than the arithmetic. The values
+        # are those of the plain expressions (`-(log_p.exp() * log_p).sum(-1)`, `(log_p > t).sum(-1)`).
+        rows = min(step, states.shape[0])
+        vocabulary = self.head_weight.shape[0]
+        probabilities = torch.empty((rows, vocabulary), dtype=torch.float32, device=self.device)
+        above = torch.empty((rows, vocabulary), dtype=torch.bool, device=self.device)
         for start in range(0, states.shape[0], step):
             chunk = states[start : start + step]
             chosen = targets[start : start + step]
             logits = torch.nn.functional.linear(chunk, self.head_weight, self.head_bias).float()
             if self.softcap:
-                logits = torch.tanh(logits / self.softcap) * self.softcap
+                logits = logits.div_(self.softcap).tanh_().mul_(self.softcap)
             log_p = torch.log_softmax(logits, dim=-1)
+            del logits
             target = log_p.gather(-1, chosen[:, None]).squeeze(-1)
             logprobs.append(target)
-            entropies.append(-(log_p.exp() * log_p).sum(-1))
-            ranks.append(torch.log1p((log_p > target[:, None]).sum(-1).float()))
+            count = chunk.shape[0]
+            p = torch.exp(log_p, out=probabilities[:count])
+            entropies.append(-(p.mul_(log_p)).sum(-1))
+            greater = torch.gt(log_p, target[:, None], out=above[:count]).sum(-1, dtype=torch.int32)
+            ranks.append(torch.log1p(greater.float()))
         return (torch.cat(logprobs).cpu(), torch.cat(entropies).cpu(), torch.cat(ranks).cpu())
 
     def token_features(
+        self,
+        texts: Sequence[str],
+        layers: Sequence[int],
+        prefixes: Sequence[str] | None = None,
+        project: bool = True,
+    ) -> list[TokenFeatures]:
+        """Per-token features of each text for the QE head (see `_token_features`), from the
+        answer cache when the same call was made before."""
+        key = (
+            "features",
+            tuple(texts),
+            tuple(layers),
+            tuple(prefixes) if prefixes else None,
+            project,
+            WINDOW,
+            OVERLAP,
+        )
+        return self.cache.get_or_compute(key, lambda: self._token_features(texts, layers, prefixes, project))
+
+    def _token_features(
         self,
         texts: Sequence[str],
         layers: Sequence[int],
@@ -277,7 +311,12 @@ class TransformersScorer:
         return list(encoded["input_ids"]), [tuple(span) for span in encoded["offset_mapping"]]
 
     def score_texts(self, texts: Sequence[str]) -> list[TokenScores]:
-        """Token log-probabilities of each text, long texts in overlapping windows."""
+        """Token log-probabilities of each text, long texts in overlapping windows (cached)."""
+        return self.cache.get_or_compute(
+            ("scores", tuple(texts), WINDOW, OVERLAP), lambda: self._score_texts(texts)
+        )
+
+    def _score_texts(self, texts: Sequence[str]) -> list[TokenScores]:
         sequences: list[list[int]] = []
         wanted: list[list[int]] = []
         owners: list[tuple[int, int, int]] = []  # text index, first token, last token (exclusive)
@@ -304,7 +343,12 @@ class TransformersScorer:
         ]
 
     def score_candidates(self, requests: Sequence[CandidateRequest]) -> list[list[CandidateScore]]:
-        """Gain of each candidate over the original: log P(candidate + right | left), compared."""
+        """Gain of each candidate over the original: log P(candidate + right | left), compared.
+        Cached per call: a request's numbers depend on the batch it ran in (tqcheck/lm/cache.py)."""
+        key = ("candidates", tuple(requests))
+        return self.cache.get_or_compute(key, lambda: self._score_candidates(requests))
+
+    def _score_candidates(self, requests: Sequence[CandidateRequest]) -> list[list[CandidateScore]]:
         sequences: list[list[int]] = []
         wanted: list[list[int]] = []
         groups: list[tuple[int, int]] = []
@@ -330,6 +374,14 @@ class TransformersScorer:
         return results
 
     def propose(self, left: str, right: str, count: int = 5) -> list[str]:
+        """The model's own words for the gap after `left` (see `_propose`). Each call runs alone, so
+        a `fix` pass that left this span's context unchanged gets the same words from the cache."""
+        # Only the left context is read (`right` is the interface's), so only it keys the answer.
+        return self.cache.get_or_compute(
+            ("propose", left.rstrip(), count), lambda: self._propose(left, right, count)
+        )
+
+    def _propose(self, left: str, right: str, count: int = 5) -> list[str]:
         """The model's own words for the gap after `left`: top next tokens, completed to whole words.
 
         The left context runs through the model once; its key/value cache is copied for each
@@ -520,17 +572,48 @@ def _load_embedded(source: str, dtype: torch.dtype):  # -> the model, or None to
     return model.eval()
 
 
-def _load_tokenizer(source: str, embedded: bool):
-    """The embedded model's tokenizer straight from its tokenizer.json (its GemmaTokenizer wrapper
-    takes two seconds more to build the same thing); any other model's through AutoTokenizer."""
-    from transformers import AutoTokenizer, PreTrainedTokenizerFast
+class EmbeddedTokenizer:
+    """The embedded model's tokenizer: the `tokenizers` object read from its tokenizer.json, with
+    the few methods the scorer calls. transformers' PreTrainedTokenizerFast wraps the same object
+    (the same ids, offsets and pieces) but costs an import and a second parse of the 33 MB file:
+    about 1 s of a new process on this machine's idle cores, 3 s on busy ones."""
 
+    is_fast = True
+
+    def __init__(self, path: Path, specials: dict[str, str]) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(path))
+        ids = {name: self._tokenizer.token_to_id(token) for name, token in specials.items()}
+        self.bos_token_id = ids.get("bos_token")
+        self.eos_token_id = ids.get("eos_token")
+        self.pad_token_id = ids.get("pad_token")
+
+    def __call__(
+        self, text: str, add_special_tokens: bool = False, return_offsets_mapping: bool = True
+    ) -> dict[str, list]:
+        encoding = self._tokenizer.encode(text, add_special_tokens=add_special_tokens)
+        return {"input_ids": encoding.ids, "offset_mapping": encoding.offsets}
+
+    def decode(self, ids: Sequence[int]) -> str:
+        return self._tokenizer.decode(list(ids), skip_special_tokens=False)
+
+    def convert_ids_to_tokens(self, token_id: int) -> str | None:
+        return self._tokenizer.id_to_token(token_id)
+
+
+def _load_tokenizer(source: str, embedded: bool):
+    """The embedded model's tokenizer straight from its tokenizer.json (EmbeddedTokenizer; its
+    GemmaTokenizer wrapper takes two seconds more to build the same thing); any other model's
+    through AutoTokenizer."""
     if embedded:
         settings = json.loads(Path(source, "tokenizer_config.json").read_text(encoding="utf-8"))
         specials = {
             k: settings[k] for k in ("bos_token", "eos_token", "pad_token", "unk_token") if k in settings
         }
-        return PreTrainedTokenizerFast(tokenizer_file=str(Path(source, "tokenizer.json")), **specials)
+        return EmbeddedTokenizer(Path(source, "tokenizer.json"), specials)
+    from transformers import AutoTokenizer
+
     return AutoTokenizer.from_pretrained(source, trust_remote_code=False)
 
 
