@@ -361,16 +361,9 @@ class Checker:
 
 
 def load_scorer(settings: Settings) -> Scorer:
-    from tqcheck.lm import load_scorer as load
+    from tqcheck.lm import scorer_for
 
-    return load(
-        settings.model,
-        device=settings.device,
-        batch_size=settings.batch_size,
-        threads=settings.threads,
-        precision=settings.precision,
-        qe_head=settings.qe_head,
-    )
+    return scorer_for(settings)
 
 
 def run_signature(settings: Settings, fields: RecordFields) -> str:

