@@ -188,9 +188,11 @@ def test_model_only_lexicon_entries_stay_quiet_where_the_word_is_right(scorer) -
 
 
 def test_corpus_fixes_with_the_model(scorer) -> None:
-    """On the corpora, the first suggestion equals the gold fix in most cases (one machine-translated
-    article per language here, pooled: one article's dozen spans is too few to judge a language by;
-    `tqcheck eval corpora/dev/gold.jsonl` runs all)."""
+    """On the corpora, the checker finds most artifacts, and where it finds one its first suggestion
+    equals the gold fix in most cases (one machine-translated article per language here, pooled:
+    one article's dozen spans is too few to judge a language by; `tqcheck eval
+    corpora/dev/gold.jsonl` runs all). Recall is asserted on its own, so the fixes are judged on
+    the artifacts found."""
     from tqcheck.config import Settings
     from tqcheck.evaluate import evaluate, read_gold
 
@@ -202,7 +204,7 @@ def test_corpus_fixes_with_the_model(scorer) -> None:
     evaluation = evaluate(chosen, Settings(), scorer)
     pooled = evaluation.overall
     by_lang = {lang: counts.to_json() for lang, counts in evaluation.by_lang.items()}
-    assert pooled.fix_accuracy is not None and pooled.fix_accuracy >= 0.7, by_lang
+    assert pooled.found and pooled.fix_equal / pooled.found >= 0.7, by_lang
     assert pooled.recall is not None and pooled.recall >= 0.8, by_lang
 
 
