@@ -62,32 +62,36 @@ def spelling_key(word: str) -> str:
 VOWELS = regex.compile(r"[aeiouy]")
 
 
+@lru_cache(maxsize=100_000)  # asked for every pair of an article's names: cache per word
 def _consonants(key: str) -> str:
     """A spelling key's consonants (Latin keys only: other scripts have no vowels to drop here)."""
     return DOUBLED_LETTERS.sub(r"\1", VOWELS.sub("", key)) if key.isascii() else ""
 
 
-def _same_stem_key(a: str, b: str, suffixes: list[str], prefixes: list[str]) -> bool:
+def _same_stem_key(a: str, b: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> bool:
     """Whether two words are one name once an inflection is removed from either and
     transliteration differences are set aside ("Хансена" and "Ханссен")."""
-    keys = {spelling_key(stem) for stem in _stems(a, suffixes, prefixes) if len(stem) >= 4}
-    return any(spelling_key(stem) in keys for stem in _stems(b, suffixes, prefixes) if len(stem) >= 4)
+    return bool(_stem_keys(a, suffixes, prefixes) & _stem_keys(b, suffixes, prefixes))
 
 
-def _stems(word: str, suffixes: list[str], prefixes: list[str]) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _stem_keys(word: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(spelling_key(stem) for stem in _stems(word, suffixes, prefixes) if len(stem) >= 4)
+
+
+@lru_cache(maxsize=100_000)
+def _stems(word: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> frozenset[str]:
     """The word and what is left after removing one inflectional affix (at least 3 letters kept),
     accents and case folded."""
     word = fold(word)
-    suffixes = [fold(s) for s in suffixes]
-    prefixes = [fold(p) for p in prefixes]
     forms = {word}
-    for suffix in suffixes:
+    for suffix in map(fold, suffixes):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             forms.add(word[: -len(suffix)])
-    for prefix in prefixes:
+    for prefix in map(fold, prefixes):
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             forms.add(word[len(prefix) :])
-    return forms
+    return frozenset(forms)
 
 
 class NameVariants(Rule):
@@ -163,8 +167,8 @@ class NameVariants(Rule):
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         locale = ctx.data.locale
-        suffixes = list(locale.get("inflection_suffixes", []))
-        prefixes = list(locale.get("inflection_prefixes", []))
+        suffixes = tuple(locale.get("inflection_suffixes", []))
+        prefixes = tuple(locale.get("inflection_prefixes", []))
         occurrences: dict[str, list[Token]] = {}
         for token in self._names(doc, ctx):
             occurrences.setdefault(token.text, []).append(token)
