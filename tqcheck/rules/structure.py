@@ -20,6 +20,7 @@ RARE_ZIPF = 3.0
 # A word two sides of a sentence boundary make when joined must be this common to be evidence.
 JOINED_MIN_ZIPF = 1.0
 UNCASED_JOINED_MIN_ZIPF = 2.0
+# The word a line ends on (with a hyphen that breaks a compound) and the word the next one opens on.
 LAST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*-?$")
 FIRST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
 # A line that ends like this ends its sentence (or is a label): no name runs on past it.
@@ -268,9 +269,8 @@ class SplitEntity(Rule):
         self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence, cased: bool
     ) -> Finding | None:
         """A sentence boundary inside one word: the two sides joined are a word the language knows
-        (one token to wordfreq, "Khar. Kiv" → "Kharkiv", "哈尔。滨" → "哈尔滨") while the word after
-        the boundary is not a common one to open a sentence with. No name list: word frequencies
-        are the evidence."""
+        (one token to wordfreq, "Khar. Kiv" → "Kharkiv", "哈尔。滨" → "哈尔滨"), and a commoner one than
+        the word after the boundary alone. No name list: word frequencies are the evidence."""
         words = _boundary_words(doc, first, second, cased)
         if words is None:
             return None
