@@ -70,7 +70,7 @@ def _consonants(key: str) -> str:
 
 def _same_stem_key(a: str, b: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> bool:
     """Whether two words are one name once an inflection is removed from either and
-    transliteration differences are set aside ("Хансена" and "Ханссен")."""
+    transliteration differences are set aside ("Линдсона" and "Линдссон")."""
     return bool(_stem_keys(a, suffixes, prefixes) & _stem_keys(b, suffixes, prefixes))
 
 
@@ -146,11 +146,11 @@ class NameVariants(Rule):
         good("Пашинян прибыл в Москву. Пашиняна встретил мэр. Пашиняну вручили письмо.", lang="ru"),
         good("Austria and Australia signed the treaty with Slovenia and Slovakia."),
         bad(
-            "Геолог Эйрик Ханссен прибыл в Тромсё во вторник. Коллеги [[Хансена]] ждали его в порту.",
+            "Геолог Ульрик Линдссон прибыл в Тромсё во вторник. Коллеги [[Линдсона]] ждали его в порту.",
             lang="ru",
         ),
         bad(
-            "Вратарь Жонатан Мерсье отразил сорок бросков. Тренер похвалил [[Джонатана]] после матча.",
+            "Нападающий Жером Лефевр забил дважды в четверг. Тренер похвалил [[Джерома]] после матча.",
             lang="ru",
         ),
         bad(
@@ -192,7 +192,7 @@ class NameVariants(Rule):
                     and ctx.data.cased  # uncased scripts derive words by affixes: stems say little
                     and _same_stem_key(first, second, suffixes, prefixes)
                 ):
-                    kinship = "transliteration"  # "Хансена"/"Ханссен": one name, inflected and respelt
+                    kinship = "transliteration"  # "Линдсона"/"Линдссон": one name, inflected and respelt
                 if kinship is None:
                     continue
                 # The less frequent spelling must be rare: a misspelling, not another real name.
