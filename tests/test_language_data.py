@@ -4,6 +4,7 @@ and detected; its data files are validated at load; lexicon entries are unique a
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -122,11 +123,10 @@ def test_a_bad_locale_is_a_one_line_error(tmp_path: Path, change: tuple[str, str
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-def test_an_unknown_residue_key_is_an_error(tmp_path: Path) -> None:
-    folder = make_language(tmp_path / "data")
-    (folder / "residue.toml").write_text(RESIDUE + 'widget_word = ["x"]\n', encoding="utf-8")
+def check_article_in_italian(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`tqcheck check` of ARTICLE with --lang it, the language read from tmp_path/data."""
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    result = run_cli(
+    return run_cli(
         "check",
         str(tmp_path / "a.txt"),
         "--no-lm",
@@ -134,6 +134,12 @@ def test_an_unknown_residue_key_is_an_error(tmp_path: Path) -> None:
         "it",
         env={"TQCHECK_DATA_PATH": str(tmp_path / "data")},
     )
+
+
+def test_an_unknown_residue_key_is_an_error(tmp_path: Path) -> None:
+    folder = make_language(tmp_path / "data")
+    (folder / "residue.toml").write_text(RESIDUE + 'widget_word = ["x"]\n', encoding="utf-8")
+    result = check_article_in_italian(tmp_path)
     assert (
         result.returncode == 2
         and "unknown key 'widget_word'" in result.stderr
@@ -149,15 +155,7 @@ def test_the_same_entry_twice_in_one_file_names_both_lines(tmp_path: Path) -> No
         .replace("[[libreria nazionale]]", "[[librerie nazionali]]")
     )
     make_language(tmp_path / "data", entries=ENTRY + again)
-    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    result = run_cli(
-        "check",
-        str(tmp_path / "a.txt"),
-        "--no-lm",
-        "--lang",
-        "it",
-        env={"TQCHECK_DATA_PATH": str(tmp_path / "data")},
-    )
+    result = check_article_in_italian(tmp_path)
     assert result.returncode == 2, result.stderr
     assert "it/confusions.tsv:3" in result.stderr and "it/confusions.tsv:2" in result.stderr, result.stderr
     assert "'librerie nazionali'" in result.stderr
