@@ -122,6 +122,12 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def require_text_or_json(output_format: str) -> None:
+    """The commands that print either a table or JSON refuse any other --format."""
+    if output_format not in ("text", "json"):
+        fail(f"--format must be text or json, not {output_format!r}")
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"tqcheck {__version__}")
@@ -882,8 +888,7 @@ def rules(
     """
     from tqcheck.render.rules_doc import render_rule, render_table
 
-    if output_format not in ("text", "json"):
-        fail(f"--format must be text or json, not {output_format!r}")
+    require_text_or_json(output_format)
 
     if code is None:
         render_table(sys.stdout, output_format)
@@ -911,8 +916,7 @@ def languages(
 
     from tqcheck.resources import language_folders, locale_of, supported_languages
 
-    if output_format not in ("text", "json"):
-        fail(f"--format must be text or json, not {output_format!r}")
+    require_text_or_json(output_format)
     rows = []
     for code, name in supported_languages().items():
         spec, folder = locale_of(code), language_folders()[code]
@@ -995,8 +999,7 @@ def eval_command(
     from tqcheck.config import settings_for
     from tqcheck.evaluate import evaluate, read_gold, render_text
 
-    if output_format not in ("text", "json"):
-        fail(f"--format must be text or json, not {output_format!r}")
+    require_text_or_json(output_format)
     settings = settings_for(None, run_options(select=select, ignore=ignore, model=model, device=device))
     if gold.is_dir() or gold.suffix.lower() == ".tsv":
         _eval_qe(gold, settings, no_lm, no_source, limit, output_format)

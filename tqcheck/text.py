@@ -27,7 +27,7 @@ def frequent_words(lang: str) -> frozenset[str]:
     English words that web text in every language carries ("the", "of") are left out of the other
     languages' lists, so an English sentence does not pass for Portuguese.
     """
-    from tqcheck.wordlists import top_n
+    from tqcheck.wordlists import top_words
 
-    words = frozenset(top_n(lang, 200))
-    return words if lang == "en" else words - frozenset(top_n("en", 200))
+    words = top_words(lang, 200)
+    return words if lang == "en" else words - top_words("en", 200)

@@ -204,3 +204,10 @@ def top_n(lang: str, n: int) -> list[str]:
     from wordfreq import top_n_list
 
     return top_n_list(lang, n)
+
+
+@lru_cache(maxsize=32)
+def top_words(lang: str, n: int) -> frozenset[str]:
+    """The language's n most frequent words as a set (articles, prepositions, auxiliaries), kept
+    per process: rules ask for it on every article."""
+    return frozenset(top_n(lang, n))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 import regex
 
@@ -12,6 +11,7 @@ from tqcheck.document import Block, Document
 from tqcheck.findings import Category, Finding, FixAvailability, Severity, Suggestion
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import is_common_word
+from tqcheck.wordlists import top_words
 
 HEADING_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
 # A final period that belongs to an abbreviation ("U.S.", "Inc.", "Jr."), not to a sentence.
@@ -139,13 +139,6 @@ def _joined(doc: Document, letters: list[Suggestion]) -> Suggestion:
     return replace(start, end, text, 0.5, safe=False)
 
 
-@lru_cache(maxsize=16)
-def _top_words(lang: str) -> frozenset[str]:
-    from tqcheck.wordlists import top_n
-
-    return frozenset(top_n(lang, 200))
-
-
 def _title_cased(words: list[str], lang: str, capitalised_nouns: bool) -> bool:
     """Every word capitalised, and the capitals cannot all be names: a frequent word (an article,
     a preposition, a verb) after the first, or, where nouns are not capitalised anyway, two
@@ -153,7 +146,7 @@ def _title_cased(words: list[str], lang: str, capitalised_nouns: bool) -> bool:
     if len(words) < 3 or any(not w[0].isupper() for w in words):
         return False
     rest = words[1:]
-    if any(w.lower() in _top_words(lang) for w in rest):
+    if any(w.lower() in top_words(lang, 200) for w in rest):
         return True
     return not capitalised_nouns and sum(is_common_word(w, lang, 3.0) for w in rest) >= 2
 
@@ -279,7 +272,7 @@ class HeadingCase(Rule):
             fixes = [
                 replace(m.start(), m.start() + 1, m.group(0)[0].lower(), 0.5, safe=False)
                 for m in matches[1:]
-                if m.group(0).lower() in _top_words(ctx.lang)
+                if m.group(0).lower() in top_words(ctx.lang, 200)
                 or (not capitalised_nouns and is_common_word(m.group(0), ctx.lang, 3.0))
             ]
             yield self.finding(

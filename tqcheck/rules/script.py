@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 import regex
 
@@ -14,6 +13,7 @@ from tqcheck.languages import SOURCE_LANGUAGES, identify
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import common_zipf, main_script, scripts_in, zipf
 from tqcheck.text import frequent_words
+from tqcheck.wordlists import top_words
 
 # Letters of another script that make up this share of a sentence make it a foreign sentence
 # (TQ303's job) rather than a few untranslated words.
@@ -111,18 +111,10 @@ class ForeignScriptWord(Rule):
                 )
 
 
-@lru_cache(maxsize=16)
-def _small_words(lang: str) -> frozenset[str]:
-    """The language's 100 most frequent words: articles, prepositions, conjunctions."""
-    from tqcheck.wordlists import top_n
-
-    return frozenset(top_n(lang, 100))
-
-
 def _content_phrase(doc: Document, group: list[Token], lang: str) -> bool:
     """A phrase with a word of content (not only "and the", which names and titles carry: "Florence
     and the Machine"), not standing between capitalised words as part of a name or a title."""
-    small = _small_words(lang)
+    small = top_words(lang, 100)
     if all(t.text in small for t in group):
         return False
     before = doc.text[max(0, group[0].start - 40) : group[0].start].split()
