@@ -252,6 +252,50 @@ def test_right_context_reads_neighbours_within_a_segment_only() -> None:
     assert not np.isclose(head.probabilities(rows)[2], before[2])
 
 
+def test_a_head_with_a_recurrent_layer_applies_the_trained_module_per_sentence_and_round_trips(
+    tmp_path: Path,
+) -> None:
+    torch = pytest.importorskip("torch")
+    from train.qe_fit import _module, to_head
+
+    torch.manual_seed(0)
+    module = _module(width=6, hidden=5, context=0, recurrent=3).eval()
+    mean, scale = np.full(6, 0.5, dtype=np.float32), np.full(6, 2.0, dtype=np.float32)
+    head = to_head("target", mean, scale, module, uses_scalars=True, summary="none")
+    rows = np.random.default_rng(1).normal(size=(7, 6)).astype(np.float32)
+    standardised = torch.from_numpy((rows - mean) / scale)
+    with torch.no_grad():
+        whole = torch.sigmoid(module(standardised[None], torch.ones(1, 7)))[0].numpy()
+        # Two sentences of 4 and 3 tokens, padded into one batch as training reads them.
+        padded = torch.zeros(2, 4, 6)
+        padded[0], padded[1, :3] = standardised[:4], standardised[4:]
+        mask = torch.tensor([[1.0] * 4, [1.0, 1.0, 1.0, 0.0]])
+        split = torch.sigmoid(module(padded, mask)).numpy()
+    assert head.probabilities(rows) == pytest.approx(whole, abs=1e-5)
+    assert head.probabilities(rows, [4, 3]) == pytest.approx(
+        np.concatenate([split[0], split[1, :3]]), abs=1e-5
+    )
+    save_heads(tmp_path / "r.npz", "tiny", (1,), 6, {"target": head}, {"trained_on": {}})
+    loaded = load_heads(tmp_path / "r.npz").head("target")
+    assert loaded.recurrent is not None and loaded.recurrent.units == 3
+    assert loaded.probabilities(rows, [4, 3]) == pytest.approx(head.probabilities(rows, [4, 3]), abs=2e-3)
+
+
+def test_a_head_file_with_part_of_a_recurrent_layer_is_a_model_error(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from tqcheck.errors import ModelError
+    from train.qe_fit import _module, to_head
+
+    torch.manual_seed(0)
+    head = to_head("target", np.zeros(6), np.ones(6), _module(6, 5, 0, recurrent=3), True, "none")
+    save_heads(tmp_path / "part.npz", "tiny", (1,), 6, {"target": head}, {"trained_on": {}})
+    with np.load(tmp_path / "part.npz") as data:
+        kept = {k: data[k] for k in data.files if k != "target.gru.backward.state_bias"}
+    np.savez(tmp_path / "part.npz", **kept)
+    with pytest.raises(ModelError, match=r"part\.npz.*part of a recurrent layer"):
+        load_heads(tmp_path / "part.npz")
+
+
 def test_a_head_file_with_half_a_context_layer_is_a_model_error(tmp_path: Path) -> None:
     from tqcheck.errors import ModelError
 

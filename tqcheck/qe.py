@@ -2,9 +2,10 @@
 
 The head reads what the scorer's forward pass already computes — hidden states of a few layers,
 and in the target-only mode the token's log-probability, the entropy and the token's rank in the
-distribution that predicted it — for each token and its right neighbour (a causal model's state
-has not read the next word; the neighbour's features have), and returns P(token lies inside a
-human-marked error span). It is trained by `train/qe.py` on WMT MQM annotations and MLQE-PE
+distribution that predicted it, with its neighbours' — and returns P(token lies inside a
+human-marked error span). A causal model's state has not read the words after it, so the head
+adds right context over its own hidden units: a convolution over the neighbouring tokens, or a
+bidirectional GRU over the whole sentence. It is trained by `train/qe.py` on WMT MQM annotations and MLQE-PE
 post-edits and shipped as an npz file per model in `data/qe/`; numpy applies it, so it costs
 nothing next to the model.
 
@@ -33,6 +34,7 @@ STATE_LIMIT = 60000.0
 HEAD_DIR = Path(__file__).parent / "data" / "qe"
 FORMAT_VERSION = 1
 CONTEXT_ARRAYS = ("context_weight", "context_bias")  # optional: heads without them read no right context
+GRU_ARRAYS = ("input_weight", "state_weight", "input_bias", "state_bias")  # per direction, torch's layout
 WORD_CHARS = regex.compile(r"[\p{L}\p{M}\p{N}'’-]")
 
 
@@ -92,6 +94,52 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class BiGRU:
+    """A bidirectional GRU over a segment's hidden units, so that each token's judgement reads the
+    whole sentence on both sides (a causal model's state has read only its left). The arrays keep
+    torch's layout and gate order (reset, update, new): `input_weight` (3U, H), `state_weight`
+    (3U, U), biases (3U,), for the forward and the backward direction."""
+
+    forward: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    backward: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+    @property
+    def units(self) -> int:
+        return int(self.forward[1].shape[1])
+
+    def run(self, hidden: np.ndarray, counts: Sequence[int]) -> np.ndarray:
+        """Both directions' states for every token, each segment read on its own (as in training)."""
+        out = np.empty((hidden.shape[0], 2 * self.units), dtype=np.float32)
+        cursor = 0
+        for count in counts:
+            block = hidden[cursor : cursor + count]
+            out[cursor : cursor + count, : self.units] = _gru_pass(block, self.forward)
+            out[cursor : cursor + count, self.units :] = _gru_pass(block[::-1], self.backward)[::-1]
+            cursor += count
+        return out
+
+
+def _gru_pass(inputs: np.ndarray, weights: tuple[np.ndarray, ...]) -> np.ndarray:
+    input_weight, state_weight, input_bias, state_bias = weights
+    units = state_weight.shape[1]
+    projected = inputs @ input_weight.T + input_bias  # every step's input part at once
+    state = np.zeros(units, dtype=np.float32)
+    states = np.empty((len(inputs), units), dtype=np.float32)
+    for step in range(len(inputs)):
+        recurrent = state_weight @ state + state_bias
+        reset = _sigmoid(projected[step, :units] + recurrent[:units])
+        update = _sigmoid(projected[step, units : 2 * units] + recurrent[units : 2 * units])
+        new = np.tanh(projected[step, 2 * units :] + reset * recurrent[2 * units :])
+        state = (1.0 - update) * new + update * state
+        states[step] = state
+    return states
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+
+
+@dataclass(frozen=True)
 class Head:
     """A two-layer perceptron over standardised token features, for one mode of one model."""
 
@@ -113,6 +161,8 @@ class Head:
     # not read the words after it; the convolution lets a token's judgement see them. None: none.
     context_weight: np.ndarray | None = None
     context_bias: np.ndarray | None = None
+    # Or the whole sentence: a bidirectional GRU over the hidden units, read beside them likewise.
+    recurrent: BiGRU | None = None
 
     def thresholds_for(self, lang: str, source_lang: str | None = None) -> Thresholds:
         if source_lang and f"{source_lang}-{lang}" in self.by_key:
@@ -132,11 +182,12 @@ class Head:
             )
         z = (rows - self.mean) / self.scale
         hidden = np.maximum(z @ self.hidden_weight + self.hidden_bias, 0.0)
+        counts = [len(rows)] if counts is None else counts
         if self.context_weight is not None:
-            context = self._context(hidden, [len(rows)] if counts is None else counts)
-            hidden = np.concatenate([hidden, context], axis=1)
-        logits = hidden @ self.out_weight + self.out_bias
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
+            hidden = np.concatenate([hidden, self._context(hidden, counts)], axis=1)
+        elif self.recurrent is not None:
+            hidden = np.concatenate([hidden, self.recurrent.run(hidden, counts)], axis=1)
+        return _sigmoid(hidden @ self.out_weight + self.out_bias)
 
     def _context(self, hidden: np.ndarray, counts: Sequence[int]) -> np.ndarray:
         """The convolution over each segment's tokens, zeros beyond its ends (as in training)."""
@@ -190,6 +241,10 @@ def save_heads(
                 arrays[f"{mode}.{name}"] = getattr(head, name).astype(
                     np.float16 if "weight" in name else np.float32
                 )
+        if head.recurrent is not None:
+            for direction in ("forward", "backward"):
+                for name, array in zip(GRU_ARRAYS, getattr(head.recurrent, direction), strict=True):
+                    arrays[f"{mode}.gru.{direction}.{name}"] = array.astype(np.float32)
         meta["heads"][mode] = {
             "out_bias": float(head.out_bias),
             "minor": head.thresholds.minor,
@@ -234,6 +289,7 @@ def load_heads(path: Path) -> HeadSet:
                         for name in CONTEXT_ARRAYS
                         if f"{mode}.{name}" in data
                     },
+                    recurrent=_load_recurrent(data, mode),
                 )
                 _check_shapes(heads[mode])
             return HeadSet(
@@ -250,6 +306,18 @@ def load_heads(path: Path) -> HeadSet:
         raise ModelError(f"{path}: not a usable quality-estimation head ({error})") from error
 
 
+def _load_recurrent(data, mode: str) -> BiGRU | None:
+    """The head's GRU, when its file has one (all eight arrays, or it is malformed)."""
+    names = [f"{mode}.gru.{d}.{n}" for d in ("forward", "backward") for n in GRU_ARRAYS]
+    present = [name in data for name in names]
+    if not any(present):
+        return None
+    if not all(present):
+        raise ValueError(f"the {mode} head has part of a recurrent layer")
+    arrays = [data[name].astype(np.float32) for name in names]
+    return BiGRU(forward=tuple(arrays[:4]), backward=tuple(arrays[4:]))  # type: ignore[arg-type]
+
+
 def _check_shapes(head: Head) -> None:
     """The arrays of one head must chain: features → hidden units (→ context) → one logit."""
     hidden = head.hidden_weight.shape[1]
@@ -263,6 +331,15 @@ def _check_shapes(head: Head) -> None:
         if taps % 2 != 1 or inputs != hidden or head.context_bias.shape != (outputs,):  # type: ignore[union-attr]
             raise ValueError(f"the {head.mode} head's context layer does not fit its hidden layer")
         reads += outputs
+    if head.recurrent is not None:
+        if head.context_weight is not None:
+            raise ValueError(f"the {head.mode} head has both a context and a recurrent layer")
+        units = head.recurrent.units
+        for direction in (head.recurrent.forward, head.recurrent.backward):
+            shapes = tuple(array.shape for array in direction)
+            if shapes != ((3 * units, hidden), (3 * units, units), (3 * units,), (3 * units,)):
+                raise ValueError(f"the {head.mode} head's recurrent layer does not fit its hidden layer")
+        reads += 2 * units
     if head.out_weight.shape != (reads,):
         raise ValueError(f"the {head.mode} head's output layer does not fit the layer below")
 

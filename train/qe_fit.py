@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from tqcheck.qe import (
+    BiGRU,
     Head,
     Thresholds,
     assemble_spans,
@@ -101,24 +102,44 @@ def is_calibration(segment: Segment) -> bool:
     return zlib.crc32(segment.qe.doc.encode("utf-8")) // 5 % 5 == 0
 
 
-def _module(width: int, hidden: int, context: int):
-    """The head as torch modules: input dropout, features → hidden units, an optional convolution
-    over 2·context + 1 tokens' hidden units (zero beyond a segment's ends), one logit from both."""
+def _module(width: int, hidden: int, context: int, recurrent: int = 0, dropout: float = 0.3):
+    """The head as torch modules: input dropout, features → hidden units, then either a
+    convolution over 2·context + 1 tokens' hidden units (zero beyond a segment's ends) or a
+    bidirectional GRU of `recurrent` units a direction over the segment, one logit from both."""
     import torch
 
     class ContextHead(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.drop = torch.nn.Dropout(0.3)
+            self.drop = torch.nn.Dropout(dropout)
             self.first = torch.nn.Linear(width, hidden)
-            self.conv = torch.nn.Conv1d(hidden, hidden, 2 * context + 1, padding=context) if context else None
-            self.out = torch.nn.Linear(hidden * (2 if context else 1), 1)
+            self.conv = (
+                torch.nn.Conv1d(hidden, hidden, 2 * context + 1, padding=context)
+                if context and not recurrent
+                else None
+            )
+            self.gru = (
+                torch.nn.GRU(hidden, recurrent, batch_first=True, bidirectional=True) if recurrent else None
+            )
+            reads = hidden + (hidden if self.conv is not None else 0) + 2 * recurrent
+            self.out = torch.nn.Linear(reads, 1)
 
         def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # x: (B, T, F), mask: (B, T)
             h = torch.relu(self.first(self.drop(x))) * mask[..., None]
             if self.conv is not None:
                 c = torch.relu(self.conv(h.transpose(1, 2)).transpose(1, 2))
                 h = torch.cat([h, c], dim=-1)
+            elif self.gru is not None:
+                # Packed, so that the backward direction starts at each segment's last real token.
+                lengths = mask.sum(1).long().clamp(min=1).cpu()
+                packed = torch.nn.utils.rnn.pack_padded_sequence(
+                    h, lengths, batch_first=True, enforce_sorted=False
+                )
+                states, _ = self.gru(packed)
+                states, _ = torch.nn.utils.rnn.pad_packed_sequence(
+                    states, batch_first=True, total_length=h.shape[1]
+                )
+                h = torch.cat([h, states], dim=-1)
             return self.out(h).squeeze(-1)
 
     return ContextHead()
@@ -147,6 +168,9 @@ def train_head(
     hidden: int,
     context: int,
     seed: int,
+    recurrent: int = 0,
+    learning_rate: float = 1e-3,
+    dropout: float = 0.3,
 ):
     """Fit on whole segments (so the convolution sees each token's neighbours); early stopping on
     the calibration split's loss. Returns the standardisation, the module and its best loss."""
@@ -157,8 +181,8 @@ def train_head(
     stacked = np.concatenate(rows).astype(np.float32)
     mean, scale = stacked.mean(0), stacked.std(0) + 1e-4
     del stacked
-    model = _module(rows[0].shape[1], hidden, context)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
+    model = _module(rows[0].shape[1], hidden, context, recurrent, dropout)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.05)
     loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum")  # unweighted: probabilities stay calibrated
     order_by_length = np.argsort([len(r) for r in val_rows])
     val_batches = [
@@ -244,6 +268,20 @@ def choose_thresholds(head: Head, calibration: list[Segment]) -> tuple[Threshold
     return Thresholds(round(minor, 4), round(major, 4)), best[0]
 
 
+def _recurrent(gru) -> BiGRU | None:
+    """torch's GRU weights in the numpy head's layout (the same arrays, gate order kept)."""
+    if gru is None:
+        return None
+
+    def direction(suffix: str):
+        return tuple(
+            getattr(gru, f"{name}_l0{suffix}").detach().numpy().copy()
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        )
+
+    return BiGRU(forward=direction(""), backward=direction("_reverse"))
+
+
 def to_head(mode: str, mean, scale, model, uses_scalars: bool, summary: str) -> Head:
     conv = model.conv
     return Head(
@@ -260,6 +298,7 @@ def to_head(mode: str, mean, scale, model, uses_scalars: bool, summary: str) -> 
         # torch's Conv1d weight is (out, in, taps); the numpy head wants (taps, in, out).
         context_weight=None if conv is None else conv.weight.detach().numpy().transpose(2, 1, 0).copy(),
         context_bias=None if conv is None else conv.bias.detach().numpy().copy(),
+        recurrent=_recurrent(model.gru),
     )
 
 
@@ -287,6 +326,9 @@ def fit(args: argparse.Namespace) -> None:
             args.hidden,
             args.context,
             args.seed,
+            recurrent=args.recurrent,
+            learning_rate=args.learning_rate,
+            dropout=args.dropout,
         )
         head = to_head(mode, mean, scale, model, uses_scalars=mode == "target", summary=args.summary)
         thresholds, calibration_f1 = choose_thresholds(head, calibration)
@@ -305,7 +347,10 @@ def fit(args: argparse.Namespace) -> None:
         "trained_on": dict(sorted(by_dataset.items())),
         "layers": list(layers),
         "hidden_units": args.hidden,
-        "context": args.context,
+        "context": 0 if args.recurrent else args.context,
+        "recurrent_units": args.recurrent,
+        "learning_rate": args.learning_rate,
+        "dropout": args.dropout,
         "summary": args.summary,
         "seed": args.seed,
     }
@@ -399,6 +444,14 @@ def add_commands(commands) -> None:
     fit_parser.add_argument(
         "--context", type=int, default=2, help="tokens each side the head's convolution reads (0: none)"
     )
+    fit_parser.add_argument(
+        "--recurrent",
+        type=int,
+        default=0,
+        help="units a direction of a bidirectional GRU over the sentence, instead of the convolution",
+    )
+    fit_parser.add_argument("--learning-rate", type=float, default=1e-3)
+    fit_parser.add_argument("--dropout", type=float, default=0.3, help="on the input features")
     fit_parser.add_argument("--seed", type=int, default=13)
     fit_parser.add_argument("--summary", default="none", choices=("none", "mean", "last"))
     fit_parser.set_defaults(run=fit)
