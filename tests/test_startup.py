@@ -132,6 +132,32 @@ def test_a_damaged_identifier_cache_is_rebuilt(tmp_path: Path, monkeypatch: pyte
         languages._identifier.cache_clear()
 
 
+def test_a_cut_transition_table_is_rebuilt_and_ranks_as_py3langid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    reference = LanguageIdentifier.from_model_file(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    reference.set_languages(sorted(languages.SOURCE_LANGUAGES))
+    monkeypatch.setenv("TQCHECK_CACHE", str(tmp_path))
+    languages._identifier.cache_clear()
+    try:
+        languages._identifier()
+        (table,) = (tmp_path / "langid").glob("*.nextmove-*")
+        size = table.stat().st_size
+        table.write_bytes(table.read_bytes()[: size // 2])  # a copy cut short
+        languages._identifier.cache_clear()
+        identifier = languages._identifier()  # rebuilt from py3langid's model
+        assert table.stat().st_size == size
+        languages._identifier.cache_clear()
+        mapped = languages._identifier()  # read from the rebuilt cache
+        assert isinstance(mapped.tk_nextmove, memoryview)
+        for text in SAMPLES:
+            assert identifier.rank(text) == mapped.rank(text) == reference.rank(text), text
+    finally:
+        languages._identifier.cache_clear()
+
+
 def _wordfreq_reference(lang: str, wordlist: str) -> dict[str, float]:
     """wordfreq's own dictionary, whether or not tqcheck's lookups are installed."""
     import wordfreq
@@ -223,6 +249,36 @@ def test_an_unwritable_word_list_cache_falls_back_to_wordfreq(
         assert wordlists.top_n("en", 3) == ["the", "to", "and"]
     finally:
         wordlists.table.cache_clear()
+
+
+def test_words_fetched_ahead_answer_as_lookups_one_by_one(
+    word_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tqcheck import wordlists
+
+    monkeypatch.setattr(wordlists, "FETCH_BATCH", 3)  # several queries
+    reference = _wordfreq_reference("fr", "small")
+    words = ["de", "la", "grève", "xqzvw", "Paris", "", "de", "syndicat", "port", "zzz"]
+    fetched = wordlists.table("fr", "small")
+    fetched.fetch_ahead(words)
+    wordlists.table.cache_clear()
+    single = wordlists.table("fr", "small")
+    assert single is not fetched
+    assert (
+        [fetched.get(w) for w in words] == [single.get(w) for w in words] == [reference.get(w) for w in words]
+    )
+    assert fetched._lookups == len(set(words))  # fetched words count towards SWITCH
+
+
+def test_wordfreq_imported_on_a_thread_is_the_module_and_its_errors_reach_the_caller() -> None:
+    import wordfreq
+
+    from tqcheck import wordlists
+
+    assert wordlists.wordfreq_module("zh") is wordfreq
+    assert "wordfreq.chinese" in sys.modules  # what Chinese lookups import
+    with pytest.raises(ModuleNotFoundError):
+        wordlists._import_on_a_new_thread("tqcheck_no_such_module")
 
 
 def test_remembered_character_classes_compile_to_the_same_code() -> None:
