@@ -281,6 +281,22 @@ def test_wordfreq_imported_on_a_thread_is_the_module_and_its_errors_reach_the_ca
         wordlists._import_on_a_new_thread("tqcheck_no_such_module")
 
 
+def test_jieba_reads_its_dictionary_cache_whole_into_the_same_dictionary(tmp_path: Path) -> None:
+    from tqcheck.document.segment import import_jieba
+
+    jieba = import_jieba()
+    written = jieba.Tokenizer()
+    written.tmp_dir = str(tmp_path)
+    written.initialize()  # from jieba's dictionary file, writing the cache
+    (cache,) = tmp_path.glob("jieba*.cache")
+    read = jieba.Tokenizer()
+    read.tmp_dir = str(tmp_path)
+    read.initialize()  # from the cache, read whole
+    assert (read.FREQ, read.total) == (written.FREQ, written.total)
+    assert read.lcut("里纳尔迪今天来到北京。") == written.lcut("里纳尔迪今天来到北京。")
+    assert cache.stat().st_size > 0 and jieba.marshal.load.__qualname__.startswith("_WholeFileMarshal")
+
+
 def test_remembered_character_classes_compile_to_the_same_code() -> None:
     from re import _compiler, _parser
 

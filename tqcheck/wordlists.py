@@ -194,6 +194,7 @@ def _wordfreq_own(lang: str, wordlist: str) -> dict[str, float]:
     return own(lang, wordlist)
 
 
+@cache  # reading the installed package's metadata costs 5 ms, asked once per list
 def _version() -> str:
     from importlib.metadata import version
 

@@ -324,12 +324,11 @@ NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nz"}
 def _chinese_names(doc: Document, min_length: int) -> Iterator[Token]:
     """Names in Chinese text: runs of words jieba tags as names (it splits unknown
     transliterations like 里纳尔迪 into tagged pieces, which are joined again here)."""
-    import logging
+    from tqcheck.document.segment import import_jieba
 
-    import jieba
+    import_jieba()  # quiet, and reading its dictionary caches whole
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
     names: set[str] = set()
     for block in doc.blocks:
         run: list[str] = []
