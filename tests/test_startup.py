@@ -324,6 +324,15 @@ def test_jobs_hand_each_language_to_one_worker_unless_it_outgrows_a_share() -> N
     assert len(runs) > 3  # en, with more than half of the files, cut into short runs after them
 
 
+def test_jobs_hand_out_a_language_with_a_costly_load_first() -> None:
+    from tqcheck.runner import _language_runs
+
+    # Chinese loads jieba and pypinyin (a second): its few files go first, not last.
+    hints = ["en"] * 6 + ["zh"] * 2 + ["fr"] * 4
+    runs = _language_runs([Path(str(i)) for i in range(len(hints))], hints, jobs=2)
+    assert runs == [[6, 7], list(range(6)), [8, 9, 10, 11]]
+
+
 LONG = (
     "(?iu)"
     + "|".join(f"(?:^{w}[-‐][a-zà-öø-ÿа-яё]+$)" for w in ["ab", "cd", "éf", "жи"] * 60)
