@@ -179,6 +179,11 @@ class NameVariants(Rule):
         # The more frequent spelling first; between equals, the one the article introduced first:
         # a name's first mention sets its spelling, and the later one is the inconsistency.
         forms = sorted(counts, key=lambda f: (-counts[f], first_seen[f]))
+        # Every pair of forms is compared: each form's keys once, not once per pair (and none for
+        # a single form: Chinese keys import pypinyin).
+        paired = forms if len(forms) > 1 else []
+        keys = {form: spelling_key(form) for form in paired}
+        stem_keys = {form: _stem_keys(form, suffixes, prefixes) for form in paired} if ctx.data.cased else {}
         flagged: set[str] = set()
         for i, first in enumerate(forms):
             if first in flagged:
@@ -186,11 +191,11 @@ class NameVariants(Rule):
             for second in forms[i + 1 :]:
                 if first in flagged or second in flagged:
                     continue
-                kinship = self._variants(first, second, ctx.data.cased)
+                kinship = self._kinship(first, second, keys[first], keys[second], ctx.data.cased)
                 if (
                     kinship != "transliteration"
                     and ctx.data.cased  # uncased scripts derive words by affixes: stems say little
-                    and _same_stem_key(first, second, suffixes, prefixes)
+                    and not stem_keys[first].isdisjoint(stem_keys[second])
                 ):
                     kinship = "transliteration"  # "Линдсона"/"Линдссон": one name, inflected and respelt
                 if kinship is None:
@@ -272,9 +277,13 @@ class NameVariants(Rule):
         transliteration differences are set aside ("Jusuf"/"Yusuf", "Moeller"/"Möller") or differ
         in their vowels only ("Mohammed"/"Muhammad", "Alexander"/"Aleksandr"); "spelling" when one
         or two edits apart (one for short names); None otherwise."""
+        return NameVariants._kinship(a, b, spelling_key(a), spelling_key(b), cased)
+
+    @staticmethod
+    def _kinship(a: str, b: str, key: str, other: str, cased: bool) -> str | None:
+        """_variants of two words whose spelling keys are known."""
         if a == b:
             return None
-        key, other = spelling_key(a), spelling_key(b)
         if len(key) >= 3 and key == other:
             return "transliteration"
         same_initial = not cased or a[0] == b[0]
