@@ -103,7 +103,7 @@ def _identifier_for(wanted: tuple[str, ...]):
     folder once (keyed by py3langid's version and model file) and read from there; the numbers are
     the model's own, so every ranking is the same. The tokenizer's transition table (9.8 million
     entries, 39 MB) is a file of its own, mapped into memory instead of read and copied: reading
-    it cost 50 to 150 ms a process, and a check visits a few thousand of its entries.
+    it cost 70 to 180 ms a process, and a check visits a few thousand of its entries.
     """
     import numpy as np
     from py3langid import __version__ as langid_version

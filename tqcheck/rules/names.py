@@ -68,12 +68,6 @@ def _consonants(key: str) -> str:
     return DOUBLED_LETTERS.sub(r"\1", VOWELS.sub("", key)) if key.isascii() else ""
 
 
-def _same_stem_key(a: str, b: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> bool:
-    """Whether two words are one name once an inflection is removed from either and
-    transliteration differences are set aside ("Линдсона" and "Линдссон")."""
-    return bool(_stem_keys(a, suffixes, prefixes) & _stem_keys(b, suffixes, prefixes))
-
-
 @lru_cache(maxsize=100_000)
 def _stem_keys(word: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> frozenset[str]:
     return frozenset(spelling_key(stem) for stem in _stems(word, suffixes, prefixes) if len(stem) >= 4)
@@ -195,6 +189,8 @@ class NameVariants(Rule):
                 if (
                     kinship != "transliteration"
                     and ctx.data.cased  # uncased scripts derive words by affixes: stems say little
+                    # One name once an inflection is removed from either and transliteration
+                    # differences are set aside.
                     and not stem_keys[first].isdisjoint(stem_keys[second])
                 ):
                     kinship = "transliteration"  # "Линдсона"/"Линдссон": one name, inflected and respelt
@@ -272,16 +268,12 @@ class NameVariants(Rule):
                 )
 
     @staticmethod
-    def _variants(a: str, b: str, cased: bool) -> str | None:
-        """How two words may be one name: "transliteration" when they are the same name once
-        transliteration differences are set aside ("Jusuf"/"Yusuf", "Moeller"/"Möller") or differ
-        in their vowels only ("Mohammed"/"Muhammad", "Alexander"/"Aleksandr"); "spelling" when one
-        or two edits apart (one for short names); None otherwise."""
-        return NameVariants._kinship(a, b, spelling_key(a), spelling_key(b), cased)
-
-    @staticmethod
     def _kinship(a: str, b: str, key: str, other: str, cased: bool) -> str | None:
-        """_variants of two words whose spelling keys are known."""
+        """How two words (with their spelling keys) may be one name: "transliteration" when they
+        are the same name once transliteration differences are set aside ("Jusuf"/"Yusuf",
+        "Moeller"/"Möller") or differ in their vowels only ("Mohammed"/"Muhammad",
+        "Alexander"/"Aleksandr"); "spelling" when one or two edits apart (one for short names);
+        None otherwise."""
         if a == b:
             return None
         if len(key) >= 3 and key == other:
