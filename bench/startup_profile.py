@@ -30,6 +30,8 @@ STEPS = {
     "spaCy blank pipeline built": "spacy/__init__.py:*(blank)",
     "sentences and tokens (segment, with the above)": "segment.py:*(segment)",
     "locale data loaded": "resources.py:*(language_data)",
+    "language identifier loaded": "languages.py:*(_identifier_for)",
+    "wordfreq imported (on a thread of its own)": "wordlists.py:*(wordfreq_module)",
     "wordfreq frequency dicts built": "wordfreq/__init__.py:*(get_frequency_dict)",
     "wordfreq top-n lists": "wordfreq/__init__.py:*(top_n_list)",
     "rules run (run_rules, with the word lists)": "engine.py:*(run_rules)",

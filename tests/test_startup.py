@@ -132,6 +132,32 @@ def test_a_damaged_identifier_cache_is_rebuilt(tmp_path: Path, monkeypatch: pyte
         languages._identifier.cache_clear()
 
 
+def test_a_cut_transition_table_is_rebuilt_and_ranks_as_py3langid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    reference = LanguageIdentifier.from_model_file(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    reference.set_languages(sorted(languages.SOURCE_LANGUAGES))
+    monkeypatch.setenv("TQCHECK_CACHE", str(tmp_path))
+    languages._identifier.cache_clear()
+    try:
+        languages._identifier()
+        (table,) = (tmp_path / "langid").glob("*.nextmove-*")
+        size = table.stat().st_size
+        table.write_bytes(table.read_bytes()[: size // 2])  # a copy cut short
+        languages._identifier.cache_clear()
+        identifier = languages._identifier()  # rebuilt from py3langid's model
+        assert table.stat().st_size == size
+        languages._identifier.cache_clear()
+        mapped = languages._identifier()  # read from the rebuilt cache
+        assert isinstance(mapped.tk_nextmove, memoryview)
+        for text in SAMPLES:
+            assert identifier.rank(text) == mapped.rank(text) == reference.rank(text), text
+    finally:
+        languages._identifier.cache_clear()
+
+
 def _wordfreq_reference(lang: str, wordlist: str) -> dict[str, float]:
     """wordfreq's own dictionary, whether or not tqcheck's lookups are installed."""
     import wordfreq
@@ -225,6 +251,52 @@ def test_an_unwritable_word_list_cache_falls_back_to_wordfreq(
         wordlists.table.cache_clear()
 
 
+def test_words_fetched_ahead_answer_as_lookups_one_by_one(
+    word_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tqcheck import wordlists
+
+    monkeypatch.setattr(wordlists, "FETCH_BATCH", 3)  # several queries
+    reference = _wordfreq_reference("fr", "small")
+    words = ["de", "la", "grève", "xqzvw", "Paris", "", "de", "syndicat", "port", "zzz"]
+    fetched = wordlists.table("fr", "small")
+    fetched.fetch_ahead(words)
+    wordlists.table.cache_clear()
+    single = wordlists.table("fr", "small")
+    assert single is not fetched
+    assert (
+        [fetched.get(w) for w in words] == [single.get(w) for w in words] == [reference.get(w) for w in words]
+    )
+    assert fetched._lookups == len(set(words))  # fetched words count towards SWITCH
+
+
+def test_wordfreq_imported_on_a_thread_is_the_module_and_its_errors_reach_the_caller() -> None:
+    import wordfreq
+
+    from tqcheck import wordlists
+
+    assert wordlists.wordfreq_module("zh") is wordfreq
+    assert "wordfreq.chinese" in sys.modules  # what Chinese lookups import
+    with pytest.raises(ModuleNotFoundError):
+        wordlists._import_on_a_new_thread("tqcheck_no_such_module")
+
+
+def test_jieba_reads_its_dictionary_cache_whole_into_the_same_dictionary(tmp_path: Path) -> None:
+    from tqcheck.document.segment import import_jieba
+
+    jieba = import_jieba()
+    written = jieba.Tokenizer()
+    written.tmp_dir = str(tmp_path)
+    written.initialize()  # from jieba's dictionary file, writing the cache
+    (cache,) = tmp_path.glob("jieba*.cache")
+    read = jieba.Tokenizer()
+    read.tmp_dir = str(tmp_path)
+    read.initialize()  # from the cache, read whole
+    assert (read.FREQ, read.total) == (written.FREQ, written.total)
+    assert read.lcut("里纳尔迪今天来到北京。") == written.lcut("里纳尔迪今天来到北京。")
+    assert cache.stat().st_size > 0 and jieba.marshal.load.__qualname__.startswith("_WholeFileMarshal")
+
+
 def test_remembered_character_classes_compile_to_the_same_code() -> None:
     from re import _compiler, _parser
 
@@ -250,6 +322,15 @@ def test_jobs_hand_each_language_to_one_worker_unless_it_outgrows_a_share() -> N
     assert all(len({hints[i] for i in run}) == 1 for run in runs)
     assert runs[:2] == [[12, 13, 14], [15, 16]]  # fr and de whole, the longest first
     assert len(runs) > 3  # en, with more than half of the files, cut into short runs after them
+
+
+def test_jobs_hand_out_a_language_with_a_costly_load_first() -> None:
+    from tqcheck.runner import _language_runs
+
+    # Chinese loads jieba and pypinyin (a second): its few files go first, not last.
+    hints = ["en"] * 6 + ["zh"] * 2 + ["fr"] * 4
+    runs = _language_runs([Path(str(i)) for i in range(len(hints))], hints, jobs=2)
+    assert runs == [[6, 7], list(range(6)), [8, 9, 10, 11]]
 
 
 LONG = (

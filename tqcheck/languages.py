@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import mmap
 import os
+import sys
 import tempfile
 import zipfile
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tqcheck.errors import ConfigError
 
@@ -99,7 +101,9 @@ def _identifier_for(wanted: tuple[str, ...]):
     Its model ships LZMA-compressed: decompressing it costs most of a second per process, more
     than a short article's whole check. The restricted model is kept uncompressed in the cache
     folder once (keyed by py3langid's version and model file) and read from there; the numbers are
-    the model's own, so every ranking is the same.
+    the model's own, so every ranking is the same. The tokenizer's transition table (9.8 million
+    entries, 39 MB) is a file of its own, mapped into memory instead of read and copied: reading
+    it cost 70 to 180 ms a process, and a check visits a few thousand of its entries.
     """
     import numpy as np
     from py3langid import __version__ as langid_version
@@ -110,35 +114,57 @@ def _identifier_for(wanted: tuple[str, ...]):
     model = MODEL_DIR / MODEL_FILE
     languages = sorted(set(wanted) & set(_langid_languages()))  # a data folder langid does not know
     status = model.stat()
-    key = f"{langid_version}-{status.st_size}-{status.st_mtime_ns}-{'-'.join(languages)}"
+    key = f"{IDENTIFIER_LAYOUT}-{langid_version}-{status.st_size}-{status.st_mtime_ns}-{'-'.join(languages)}"
     cached = cache_dir() / "langid" / f"{key}.npz"
+    transitions = cached.with_suffix(f".nextmove-{sys.byteorder}")
     try:
         with np.load(cached, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
+        nextmove = _mapped(transitions, int(arrays["nextmove_itemsize"]), int(arrays["nextmove_length"]))
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # missing or damaged: rebuild
         identifier = LanguageIdentifier.from_model_file(model, norm_probs=True)
         identifier.set_languages(languages)
+        table = np.frombuffer(identifier.tk_nextmove, dtype=f"u{identifier.tk_nextmove.itemsize}")
         arrays = {
             "ptc": np.asarray(identifier.nb_ptc),
             "pc": np.asarray(identifier.nb_pc),
             "classes": np.asarray(identifier.nb_classes),
-            "nextmove": np.frombuffer(identifier.tk_nextmove, dtype=f"u{identifier.tk_nextmove.itemsize}"),
+            "nextmove_itemsize": np.asarray(table.itemsize),
+            "nextmove_length": np.asarray(len(table)),
             "row": np.frombuffer(identifier.tk_row, dtype=f"u{identifier.tk_row.itemsize}"),
             "output": np.asarray(identifier.tk_output, dtype=np.int32),
         }
-        _save_quietly(cached, arrays)
+        # The table first: a cache whose .npz exists is complete.
+        if _write_quietly(transitions, lambda out: out.write(table.tobytes())):
+            _write_quietly(cached, lambda out: np.savez(out, **arrays))
         return identifier
     identifier = LanguageIdentifier(
         arrays["ptc"],
         arrays["pc"],
         arrays["classes"].tolist(),
-        _as_array(arrays["nextmove"]),
+        nextmove,
         arrays["output"].tolist(),
         norm_probs=True,
         tk_row=_as_array(arrays["row"]),
     )
     identifier.set_languages(languages)
     return identifier
+
+
+# The layout of the identifier's cache files; a new layout is a new name, never misread.
+IDENTIFIER_LAYOUT = 2
+
+
+def _mapped(path: Path, itemsize: int, length: int) -> memoryview:
+    """The transition table as py3langid indexes it (entry by entry, as ints), mapped from the
+    file read-only: only the pages a text visits are read, and forked workers share them.
+    ValueError when the file is not the table's size (cut short, or another table)."""
+    with open(path, "rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if len(mapped) != length * itemsize:
+        mapped.close()
+        raise ValueError(f"{path}: {len(mapped)} bytes, {length * itemsize} expected")
+    return memoryview(mapped).cast(UNSIGNED[itemsize])
 
 
 @lru_cache(maxsize=1)
@@ -158,29 +184,33 @@ LANGID_LANGUAGES = (
 _identifier.cache_clear = _identifier_for.cache_clear  # type: ignore[attr-defined]
 
 
+# The stdlib type code of an unsigned integer of each size.
+UNSIGNED = {2: "H", 4: "I", 8: "Q"}
+
+
 def _as_array(values: Any) -> array:
     """A numpy array of unsigned integers as the stdlib array py3langid's tokenizer walks."""
-    out = array({2: "H", 4: "I", 8: "Q"}[values.itemsize])
+    out = array(UNSIGNED[values.itemsize])
     out.frombytes(memoryview(values).cast("B"))
     return out
 
 
-def _save_quietly(path: Path, arrays: dict[str, Any]) -> None:
-    """Write the arrays through a temporary file renamed into place; a cache that cannot be
-    written only costs the next process the slow load."""
-    import numpy as np
-
+def _write_quietly(path: Path, write: Callable[[BinaryIO], object]) -> bool:
+    """Write a cache file through a temporary file renamed into place; False where it cannot be
+    written, which only costs the next process the slow load."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".langid-", suffix=".npz", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=".langid-", dir=path.parent)
     except OSError:
-        return
+        return False
     try:
         with os.fdopen(handle, "wb") as out:
-            np.savez(out, **arrays)
+            write(out)
         os.replace(temporary, path)
+        return True
     except OSError:
         Path(temporary).unlink(missing_ok=True)
+        return False
 
 
 def identify(text: str, languages: tuple[str, ...] | None = None) -> tuple[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import regex
@@ -75,26 +76,33 @@ def match_case(template: str, replacement: str) -> str:
 @lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str) -> float:
     """wordfreq's Zipf frequency (0 = unknown, 3 = once per million words, 7 = 'the')."""
-    from wordfreq import zipf_frequency
-
-    from tqcheck.wordlists import install
-
-    install()
-
-    return zipf_frequency(word, lang)
+    return _installed_wordfreq(lang).zipf_frequency(word, lang)
 
 
 @lru_cache(maxsize=200_000)
 def common_zipf(word: str, lang: str) -> float:
     """Zipf frequency from wordfreq's small list (words of Zipf 3 and up): loads in a hundredth of
     the time of the full list, for questions about common words only; rarer words read 0."""
-    from wordfreq import zipf_frequency
+    return _installed_wordfreq(lang).zipf_frequency(word, lang, wordlist="small")
 
-    from tqcheck.wordlists import install
+
+def fetch_frequencies_ahead(words: Iterable[str], lang: str, wordlist: str = "best") -> None:
+    """Look the words up in the language's cached list in a few queries, before a rule asks
+    about them one by one (zipf, common_zipf): the same answers, in a fifth of the time."""
+    from tqcheck.wordlists import table
+
+    cached = table(lang, wordlist)
+    if cached is not None:
+        cached.fetch_ahead(words)
+
+
+@lru_cache(maxsize=64)
+def _installed_wordfreq(lang: str):  # -> the wordfreq module
+    """wordfreq reading the cached word lists (tqcheck/wordlists.py), with what `lang` needs."""
+    from tqcheck.wordlists import install, wordfreq_module
 
     install()
-
-    return zipf_frequency(word, lang, wordlist="small")
+    return wordfreq_module(lang)
 
 
 def is_common_word(word: str, lang: str, threshold: float = 3.5) -> bool:

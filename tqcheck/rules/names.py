@@ -68,12 +68,6 @@ def _consonants(key: str) -> str:
     return DOUBLED_LETTERS.sub(r"\1", VOWELS.sub("", key)) if key.isascii() else ""
 
 
-def _same_stem_key(a: str, b: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> bool:
-    """Whether two words are one name once an inflection is removed from either and
-    transliteration differences are set aside ("Линдсона" and "Линдссон")."""
-    return bool(_stem_keys(a, suffixes, prefixes) & _stem_keys(b, suffixes, prefixes))
-
-
 @lru_cache(maxsize=100_000)
 def _stem_keys(word: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> frozenset[str]:
     return frozenset(spelling_key(stem) for stem in _stems(word, suffixes, prefixes) if len(stem) >= 4)
@@ -179,6 +173,11 @@ class NameVariants(Rule):
         # The more frequent spelling first; between equals, the one the article introduced first:
         # a name's first mention sets its spelling, and the later one is the inconsistency.
         forms = sorted(counts, key=lambda f: (-counts[f], first_seen[f]))
+        # Every pair of forms is compared: each form's keys once, not once per pair (and none for
+        # a single form: Chinese keys import pypinyin).
+        paired = forms if len(forms) > 1 else []
+        keys = {form: spelling_key(form) for form in paired}
+        stem_keys = {form: _stem_keys(form, suffixes, prefixes) for form in paired} if ctx.data.cased else {}
         flagged: set[str] = set()
         for i, first in enumerate(forms):
             if first in flagged:
@@ -186,11 +185,13 @@ class NameVariants(Rule):
             for second in forms[i + 1 :]:
                 if first in flagged or second in flagged:
                     continue
-                kinship = self._variants(first, second, ctx.data.cased)
+                kinship = self._kinship(first, second, keys[first], keys[second], ctx.data.cased)
                 if (
                     kinship != "transliteration"
                     and ctx.data.cased  # uncased scripts derive words by affixes: stems say little
-                    and _same_stem_key(first, second, suffixes, prefixes)
+                    # One name once an inflection is removed from either and transliteration
+                    # differences are set aside.
+                    and not stem_keys[first].isdisjoint(stem_keys[second])
                 ):
                     kinship = "transliteration"  # "Линдсона"/"Линдссон": one name, inflected and respelt
                 if kinship is None:
@@ -267,14 +268,14 @@ class NameVariants(Rule):
                 )
 
     @staticmethod
-    def _variants(a: str, b: str, cased: bool) -> str | None:
-        """How two words may be one name: "transliteration" when they are the same name once
-        transliteration differences are set aside ("Jusuf"/"Yusuf", "Moeller"/"Möller") or differ
-        in their vowels only ("Mohammed"/"Muhammad", "Alexander"/"Aleksandr"); "spelling" when one
-        or two edits apart (one for short names); None otherwise."""
+    def _kinship(a: str, b: str, key: str, other: str, cased: bool) -> str | None:
+        """How two words (with their spelling keys) may be one name: "transliteration" when they
+        are the same name once transliteration differences are set aside ("Jusuf"/"Yusuf",
+        "Moeller"/"Möller") or differ in their vowels only ("Mohammed"/"Muhammad",
+        "Alexander"/"Aleksandr"); "spelling" when one or two edits apart (one for short names);
+        None otherwise."""
         if a == b:
             return None
-        key, other = spelling_key(a), spelling_key(b)
         if len(key) >= 3 and key == other:
             return "transliteration"
         same_initial = not cased or a[0] == b[0]
@@ -324,12 +325,11 @@ NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nz"}
 def _chinese_names(doc: Document, min_length: int) -> Iterator[Token]:
     """Names in Chinese text: runs of words jieba tags as names (it splits unknown
     transliterations like 里纳尔迪 into tagged pieces, which are joined again here)."""
-    import logging
+    from tqcheck.document.segment import import_jieba
 
-    import jieba
+    import_jieba()  # quiet, and reading its dictionary caches whole
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
     names: set[str] = set()
     for block in doc.blocks:
         run: list[str] = []

@@ -11,7 +11,7 @@ from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Evidence, Finding, FixAvailability, Severity
 from tqcheck.languages import SOURCE_LANGUAGES, identify
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules._text import common_zipf, main_script, scripts_in, zipf
+from tqcheck.rules._text import common_zipf, fetch_frequencies_ahead, main_script, scripts_in, zipf
 from tqcheck.text import frequent_words
 from tqcheck.wordlists import top_words
 
@@ -219,17 +219,22 @@ class UntranslatedWord(Rule):
         # Words only somewhat commoner elsewhere ("fish", "stream"): two or more in a row are a
         # phrase left in another language ("fish stocks", "live stream").
         leaning: list[Token] = []
-        for token in doc.tokens:
+        candidates = [
+            token
+            for token in doc.tokens
+            if token.is_word
+            and token.text.replace("-", "").isalpha()
+            and token.text.islower()
+            and len(token.text) >= 3
+            and main_script(token.text) == "Latin"
+        ]
+        words = [token.text for token in candidates]
+        fetch_frequencies_ahead(words, ctx.lang)
+        for lang in LATIN_LANGUAGES:
+            if lang != ctx.lang:
+                fetch_frequencies_ahead(words, lang, "small")
+        for token in candidates:
             word = token.text
-            if (
-                not token.is_word
-                or not word.replace("-", "").isalpha()
-                or not word.islower()
-                or len(word) < 3
-            ):
-                continue
-            if main_script(word) != "Latin":
-                continue
             in_target = zipf(word, ctx.lang)
             if in_target < RARE_IN_TARGET_ZIPF:
                 language = _latin_language_of(

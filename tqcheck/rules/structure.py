@@ -402,9 +402,9 @@ class SplitEntity(Rule):
 def _one_token(word: str, lang: str) -> bool:
     """Whether wordfreq reads `word` as one token: a multi-token string has a combined frequency
     that says nothing about whether it is one word."""
-    from wordfreq import tokenize
+    from tqcheck.wordlists import wordfreq_module
 
-    return len(tokenize(word, lang)) == 1
+    return len(wordfreq_module(lang).tokenize(word, lang)) == 1
 
 
 def _abbreviation(word: str) -> bool:
