@@ -35,6 +35,7 @@ def main() -> None:
     from tqcheck.document import load_text
     from tqcheck.engine import check_document
     from tqcheck.lm import load_scorer
+    from tqcheck.lm.cache import AnswerCache
 
     text = article(args.words)
     scorer = load_scorer()
@@ -42,6 +43,9 @@ def main() -> None:
     if heads is None:
         sys.exit("no quality-estimation head is shipped for the embedded model")
     settings = Settings(lang="en")
+    # Every round must run the model: the scorer's answer cache would answer a repeated article
+    # from memory and time nothing (the cache has its own bench, bench/model_cpu.py).
+    scorer.cache = AnswerCache(limit=0)
 
     def run(with_head: bool, source: bool = False) -> tuple[float, int]:
         scorer.qe_heads = heads if with_head else None
