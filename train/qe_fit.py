@@ -172,7 +172,7 @@ def train_head(
     learning_rate: float = 1e-3,
     dropout: float = 0.3,
 ):
-    """Fit on whole segments (so the convolution sees each token's neighbours); early stopping on
+    """Fit on whole segments (so the context layer sees each token's neighbours); early stopping on
     the calibration split's loss. Returns the standardisation, the module and its best loss."""
     import torch
 
