@@ -387,3 +387,25 @@ def test_eval_reads_wmt_and_mlqe_formats_without_the_model(cli) -> None:
     result = cli("eval", str(DATA / "en-de-dev"), "--no-lm")
     assert result.returncode == 0, result.stderr
     assert "all words marked" in result.stdout and "BAD-word F1" in result.stdout
+
+
+def test_a_second_extraction_leaves_out_what_a_feature_folder_already_holds(tmp_path: Path) -> None:
+    import argparse
+
+    from train.qe import collect
+
+    sample = DATA / "2021_en-ru_sample.tsv"
+    args = argparse.Namespace(
+        wmt=[str(sample)], mlqe=[], wmt_train=100, wmt_dev=100, mlqe_train=0, mlqe_dev=0,
+        all_dev=True, seed=13, exclude=None,
+    )  # fmt: skip
+    everything = collect(args)
+    assert len(everything) == 7
+    first = tmp_path / "features"
+    first.mkdir()
+    held = [{"dataset": name, "split": split, "id": seg.id} for name, split, seg in everything[:3]]
+    (first / "shard-0000.jsonl").write_text("\n".join(json.dumps(r) for r in held) + "\n", encoding="utf-8")
+    args.exclude, args.wmt_dev = [str(first)], 2
+    rest = collect(args)
+    assert len(rest) == 2  # the cap counts new segments
+    assert not {seg.id for _, _, seg in rest} & {r["id"] for r in held}

@@ -52,14 +52,29 @@ def wmt_dataset_name(path: Path, pair: str) -> str:
     return f"wmt-{pair}" if not year or year.group(1) == "2021" else f"wmt{year.group(1)[2:]}-{pair}"
 
 
+def extracted(folders: list[str] | None) -> set[tuple[str, str]]:
+    """(dataset, segment id) of every segment already in these feature folders."""
+    seen: set[tuple[str, str]] = set()
+    for folder in folders or []:
+        for records in Path(folder).glob("shard-*.jsonl"):
+            for line in records.read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                seen.add((record["dataset"], record["id"]))
+    return seen
+
+
 def collect(args: argparse.Namespace) -> list[tuple[str, str, QESegment]]:
     """(dataset name, split, segment) for the sample to extract."""
     rng = random.Random(args.seed)
     chosen: list[tuple[str, str, QESegment]] = []
+    # Segments another folder already holds are left out before sampling, so that a second
+    # folder adds new segments only (the caps count new ones).
+    seen = extracted(args.exclude)
     for path in map(Path, args.wmt or []):
         refuse_held_out(path)
         segments = read_wmt_spans(path)
         name = wmt_dataset_name(path, f"{segments[0].source_lang}-{segments[0].lang}")
+        segments = [s for s in segments if (name, s.id) not in seen]
         for split, cap in (("train", args.wmt_train), ("dev", args.wmt_dev)):
             pool = [s for s in segments if ("dev" if args.all_dev else wmt_split(s.doc)) == split]
             rng.shuffle(pool)
@@ -68,9 +83,12 @@ def collect(args: argparse.Namespace) -> list[tuple[str, str, QESegment]]:
         refuse_held_out(path)
         split = "dev" if path.name.endswith("-dev") else "train"
         pool = read_mlqe(path)
+        pair = f"{pool[0].source_lang}-{pool[0].lang}"
+        pool = [s for s in pool if (f"mlqe-{pair}", s.id) not in seen]
+        if not pool:
+            continue
         rng.shuffle(pool)
         cap = args.mlqe_dev if split == "dev" else args.mlqe_train
-        pair = f"{pool[0].source_lang}-{pool[0].lang}"
         chosen += [(f"mlqe-{pair}", split, s) for s in pool[:cap]]
     return chosen
 
@@ -146,6 +164,9 @@ def main() -> None:
     ex.add_argument("--mlqe-train", type=int, default=350)
     ex.add_argument("--mlqe-dev", type=int, default=200)
     ex.add_argument("--all-dev", action="store_true", help="every segment is dev (a whole held-out file)")
+    ex.add_argument(
+        "--exclude", nargs="*", help="feature folders whose segments this run leaves out (to add new ones)"
+    )
     ex.add_argument("--layers", default="9,15,18", help="hidden-state layers to cache")
     ex.add_argument("--shard-size", type=int, default=128)
     ex.add_argument("--batch-size", type=int, default=16)

@@ -59,8 +59,18 @@ def cached_layers(folder: Path) -> tuple[int, ...]:
 
 
 def load_features(
-    folder: Path, layers: tuple[int, ...] | None = None, summary: str = "none"
+    folders: Path | list[Path], layers: tuple[int, ...] | None = None, summary: str = "none"
 ) -> list[Segment]:
+    """The segments of one feature folder or several (a later extraction run that excluded the
+    first folder's segments adds new ones in a folder of its own)."""
+    folders = [folders] if isinstance(folders, Path) else folders
+    segments: list[Segment] = []
+    for folder in folders:
+        segments += _load_folder(folder, layers, summary)
+    return segments
+
+
+def _load_folder(folder: Path, layers: tuple[int, ...] | None, summary: str) -> list[Segment]:
     cached = cached_layers(folder)
     columns = state_columns(cached, layers or cached)
     segments: list[Segment] = []
@@ -304,9 +314,11 @@ def to_head(mode: str, mean, scale, model, uses_scalars: bool, summary: str) -> 
 
 def fit(args: argparse.Namespace) -> None:
     layers = (
-        tuple(int(k) for k in args.layers.split(",")) if args.layers else cached_layers(Path(args.features))
+        tuple(int(k) for k in args.layers.split(","))
+        if args.layers
+        else cached_layers(Path(args.features[0]))
     )
-    segments = load_features(Path(args.features), layers, args.summary)
+    segments = load_features([Path(f) for f in args.features], layers, args.summary)
     train = [s for s in segments if s.split == "train"]
     fitting = [s for s in train if not is_calibration(s)]
     calibration = [s for s in train if is_calibration(s)]
@@ -361,7 +373,9 @@ def fit(args: argparse.Namespace) -> None:
 def evaluate(args: argparse.Namespace) -> None:
     heads = load_heads(Path(args.head))
     summary = heads.head("target").summary
-    dev = [s for s in load_features(Path(args.features), heads.layers, summary) if s.split == "dev"]
+    dev = [
+        s for s in load_features([Path(f) for f in args.features], heads.layers, summary) if s.split == "dev"
+    ]
     groups: dict[str, list[Segment]] = defaultdict(list)
     for s in dev:
         groups[s.dataset].append(s)
@@ -437,7 +451,7 @@ def _tau(figures_row: dict) -> str:
 
 def add_commands(commands) -> None:
     fit_parser = commands.add_parser("fit", help="train the heads and calibrate their thresholds")
-    fit_parser.add_argument("--features", required=True)
+    fit_parser.add_argument("--features", nargs="+", required=True, help="one or more feature folders")
     fit_parser.add_argument("--out", required=True)
     fit_parser.add_argument("--hidden", type=int, default=64)
     fit_parser.add_argument("--layers", default=None, help="a subset of the cached layers (default: all)")
@@ -456,7 +470,7 @@ def add_commands(commands) -> None:
     fit_parser.add_argument("--summary", default="none", choices=("none", "mean", "last"))
     fit_parser.set_defaults(run=fit)
     eval_parser = commands.add_parser("evaluate", help="figures on the dev split, with the baselines")
-    eval_parser.add_argument("--features", required=True)
+    eval_parser.add_argument("--features", nargs="+", required=True, help="one or more feature folders")
     eval_parser.add_argument("--head", required=True)
     eval_parser.add_argument("--json", action="store_true")
     eval_parser.add_argument("--markdown", action="store_true", help="the table as the model card shows it")
