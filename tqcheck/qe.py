@@ -141,7 +141,8 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Head:
-    """A two-layer perceptron over standardised token features, for one mode of one model."""
+    """A small network over standardised token features, for one mode of one model: hidden units,
+    optionally right context over them (a convolution or a GRU), one logit."""
 
     mode: str
     mean: np.ndarray
