@@ -98,7 +98,11 @@ class NameVariants(Rule):
     "j"/"y", "z"/"s", "c"/"k", doubled letters, per `data/common/transliteration.toml`; Arabic
     consonants; Chinese pinyin), but not by an inflection (`inflection_suffixes`/`inflection_prefixes` in `locale.toml`, so
     Russian "Пашинян"/"Пашиняна" and Arabic "بوتين"/"وبوتين" are one name). The less frequent
-    spelling is flagged with the more frequent one as the fix.
+    spelling is flagged with the more frequent one as the fix. Two spellings that stand beside
+    the same other name ("Li Wenjun"/"Li Wenjung") are one person's even when they are as frequent
+    as each other or one extends the other; and a given name spelled two ways beside the same
+    surname is flagged however short or common it is ("Olena"/"Elena Marchenko"), unless the two
+    differ only in their last letter ("Maria"/"Mario": two people) or stand in one sentence.
 
     ## Why is this bad?
     Transliteration varies between MT segments; readers wonder whether two people are meant,
@@ -157,6 +161,14 @@ class NameVariants(Rule):
             fixed="The founder, Zhang Yiming, opened the plant. Analysts said the move was expected. "
             "Zhang Yiming left for Shanghai on Friday.",
         ),
+        bad(
+            "A fundadora, Olena Marchenko, deixou Kharkiv em 2022. Segundo [[Elena]] Marchenko, a empresa "
+            "vai contratar mais vinte pessoas.",
+            lang="pt",
+        ),
+        bad("Группу возглавил профессор Чжан Вэй. По словам профессора Чжан [[Вей]], лёд тает.", lang="ru"),
+        good("Maria Santos and her brother run the farm. Mario Santos joined in 2019."),
+        good("Kim Jong-un met the envoy. His father Kim Jong-il had ruled before him."),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -178,6 +190,7 @@ class NameVariants(Rule):
         paired = forms if len(forms) > 1 else []
         keys = {form: spelling_key(form) for form in paired}
         stem_keys = {form: _stem_keys(form, suffixes, prefixes) for form in paired} if ctx.data.cased else {}
+        neighbours = {form: _neighbours(doc.text, occurrences[form], ctx.lang) for form in paired}
         flagged: set[str] = set()
         for i, first in enumerate(forms):
             if first in flagged:
@@ -202,7 +215,14 @@ class NameVariants(Rule):
                     TRANSLITERATION_ZIPF_ALLOWANCE if kinship == "transliteration" else 0.0
                 )
                 major, minor = first, second
-                if counts[first] == counts[second] and (kinship != "transliteration" or not ctx.data.cased):
+                # One person's name, by the article's own evidence: both spellings stand beside the
+                # same other name ("Li Wenjun"/"Li Wenjung").
+                same_person = ctx.data.cased and not neighbours[first].isdisjoint(neighbours[second])
+                if (
+                    counts[first] == counts[second]
+                    and (kinship != "transliteration" or not ctx.data.cased)
+                    and not same_person
+                ):
                     # Two forms as frequent as each other are one name only on strong evidence:
                     # "Torben"/"Toren" are two names, and uncased scripts derive forms by the dozen.
                     continue
@@ -213,10 +233,11 @@ class NameVariants(Rule):
                     major, minor = second, first
                 if _stems(major, suffixes, prefixes) & _stems(minor, suffixes, prefixes):
                     continue
-                if major.startswith(minor) or minor.startswith(major):
-                    continue
+                if (major.startswith(minor) or minor.startswith(major)) and not same_person:
+                    continue  # "Hamburg"/"Hamburger": a derived word, unless beside one other name
                 if (
                     ctx.data.cased
+                    and not same_person
                     and kinship == "spelling"
                     and all(self._opens_sentence(doc, t) for t in occurrences[minor])
                     and zipf(minor.lower(), ctx.lang) >= UNKNOWN_ZIPF
@@ -234,6 +255,59 @@ class NameVariants(Rule):
                         f"“{minor}” is spelled “{major}” elsewhere in the article ({counts[major]}×"
                         + (", first)." if counts[major] == counts[minor] else ")."),
                         [replace(token.start, token.end, major, confidence, safe=dominant)],
+                    )
+        if ctx.data.cased:
+            yield from self._given_names(doc, ctx, flagged)
+
+    def _given_names(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
+        """One person's given name spelled two ways beside the same surname ("Olena Marchenko" and
+        "Elena Marchenko", "Чжан Вэй" and "Чжан Вей", in either order): the surname is the
+        evidence, so short and common given names count too. Two people of one family are told
+        apart: forms that differ only in their last letter ("Maria"/"Mario") or that stand in one
+        sentence are left alone."""
+        text = doc.text
+        # (the surname, whether the given name comes first) -> given name -> its tokens
+        by_surname: dict[tuple[str, bool], dict[str, list[Token]]] = {}
+        for left, right in itertools.pairwise(doc.tokens):
+            if (
+                text[left.end : right.start] != " "
+                or left.sentence != right.sentence
+                or not (left.is_word and right.is_word)
+                or not all(is_capitalised(t.text) and not t.text.isupper() for t in (left, right))
+            ):
+                continue
+            for given, surname, first in ((left, right, True), (right, left, False)):
+                if len(given.text) >= 2 and zipf(surname.text.lower(), ctx.lang) < NAME_MAX_ZIPF:
+                    by_surname.setdefault((surname.text, first), {}).setdefault(given.text, []).append(given)
+        for (surname, given_first), givens in by_surname.items():
+            forms = sorted(givens, key=lambda f: (-len(givens[f]), givens[f][0].start))
+            for major, minor in itertools.combinations(forms, 2):
+                if minor in flagged or major in flagged:
+                    continue
+                key, other = spelling_key(major), spelling_key(minor)
+                consonants = DOUBLED_LETTERS.sub(r"\1", VOWELS.sub("", key))
+                same = key == other or (
+                    len(consonants) >= 2
+                    and consonants == DOUBLED_LETTERS.sub(r"\1", VOWELS.sub("", other))
+                    and key[:-1] != other[:-1]  # "Maria"/"Mario", "Paulo"/"Paula": two people
+                )
+                sentences = {t.sentence for t in givens[major]}
+                if not same or any(t.sentence in sentences for t in givens[minor]):
+                    continue
+                flagged.add(minor)
+                dominant = len(givens[major]) >= 2 * len(givens[minor])
+                for token in givens[minor]:
+                    yield self.finding(
+                        doc,
+                        token.start,
+                        token.end,
+                        (
+                            f"“{minor} {surname}” is written “{major} {surname}”"
+                            if given_first
+                            else f"“{surname} {minor}” is written “{surname} {major}”"
+                        )
+                        + " elsewhere in the article: one person's given name spelled two ways.",
+                        [replace(token.start, token.end, major, 0.6 if dominant else 0.4, safe=False)],
                     )
 
     def _reversed_order(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -317,6 +391,22 @@ class NameVariants(Rule):
             if zipf(word.lower(), ctx.lang) >= NAME_MAX_ZIPF:
                 continue
             yield token
+
+
+# The capitalised word right before or after a name, one space away: its given name or surname.
+WORD_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’-]*) $")
+WORD_AFTER = regex.compile(r" (\p{Lu}[\p{L}\p{M}'’-]*)")
+
+
+def _neighbours(text: str, tokens: list[Token], lang: str) -> frozenset[str]:
+    """The name-like words right before and after each mention of a name ("Li" in "Li Wenjun");
+    common capitalised words ("The", "President") say nothing about whose name it is."""
+    found: set[str] = set()
+    for token in tokens:
+        before = WORD_BEFORE.search(text, max(0, token.start - 40), token.start)
+        after = WORD_AFTER.match(text, token.end)
+        found.update(m.group(1) for m in (before, after) if m is not None)
+    return frozenset(word for word in found if zipf(word.lower(), lang) < NAME_MAX_ZIPF)
 
 
 NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nz"}
