@@ -42,6 +42,8 @@ class Locale:
     sentence_ends: list[str] = field(default_factory=list)  # sentence-final marks; [] = spaCy's
     quotes: list[list[str]] = field(default_factory=lambda: [["“", "”"]])  # house style first
     space_before: str = ""  # punctuation that takes a space before it (French ";:!?")
+    # [opening, closing] marks a question or exclamation opens and closes with (Spanish "¿" "?").
+    inverted_marks: list[list[str]] = field(default_factory=list)
     # Space inside guillemets of the house style when a quote-style fix writes them (French "« … »").
     guillemet_inner_space: str = ""
     fullwidth_punctuation: bool = False
@@ -135,6 +137,7 @@ def parse_locale(values: dict[str, Any], where: str) -> Locale:
     locale: Locale = build(Locale, values, where)
     if not locale.scripts:
         raise ConfigError("'scripts' names no script", where)
-    if any(len(pair) != 2 for pair in locale.quotes):
-        raise ConfigError("every 'quotes' entry is an [opening, closing] pair", where)
+    for key in ("quotes", "inverted_marks"):
+        if any(len(pair) != 2 for pair in getattr(locale, key)):
+            raise ConfigError(f"every {key!r} entry is an [opening, closing] pair", where)
     return locale

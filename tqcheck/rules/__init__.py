@@ -6,6 +6,7 @@ from tqcheck.errors import ConfigError
 from tqcheck.rule import Rule
 from tqcheck.rules.encoding import Homoglyph, Mojibake
 from tqcheck.rules.headings import HeadingCase, HeadingLowercase, HeadingPeriod
+from tqcheck.rules.inverted_marks import InvertedMarks
 from tqcheck.rules.lexicon import LiteralSense
 from tqcheck.rules.model import SurprisingWording
 from tqcheck.rules.names import GlossaryTerm, NameVariants
@@ -65,6 +66,7 @@ ALL: tuple[type[Rule], ...] = (
     ForeignDigits,  # TQ507
     ForeignPunctuation,  # TQ508
     NumberFormat,  # TQ509
+    InvertedMarks,  # TQ510
     NameVariants,  # TQ601
     GlossaryTerm,  # TQ602
     NumberMismatch,  # TQ701
