@@ -11,12 +11,12 @@ from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, good, replace
 
-# A figure with one separator group and then a word: "5.5 Punkten", "4,2 million", "15,000 euros".
-# Not inside a longer figure (dates "12.11.2026", versions "3.2.1", lists "1,2,3"), not after a
-# letter or a capital and hyphen ("A4", "F-16").
+# A figure with one separator group and then a word or a unit sign: "5.5 Punkten", "4,2 million",
+# "15,000 euros", "5.6 %", "4.80 €". Not inside a longer figure (dates "12.11.2026", versions
+# "3.2.1", lists "1,2,3"), not after a letter or a capital and hyphen ("A4", "F-16").
 FIGURE = regex.compile(
     r"(?<![\p{L}\p{N}.,:/\-])(?P<int>\p{Nd}{1,3})(?P<sep>[.,])(?P<frac>\p{Nd}+)"
-    r"(?P<more>(?:(?P=sep)\p{Nd}{3})*)(?![\p{Nd}]|[.,]\p{Nd})(?=[\s\u00a0\u202f]*\p{L})"
+    r"(?P<more>(?:(?P=sep)\p{Nd}{3})*)(?![\p{Nd}]|[.,]\p{Nd})(?=[\s\u00a0\u202f]*(?:\p{L}|[%‰\p{Sc}]))"
 )
 # "10.30 Uhr", "18.05": a clock time written with a dot is not a decimal.
 CLOCK = regex.compile(r"(?:[01]?\d|2[0-3])\.[0-5]\d")
@@ -31,8 +31,8 @@ class NumberFormat(Rule):
     decimal mark is a comma, a figure such as "5.5" or "4.80" before a word is an English decimal
     point (a clock time like "10.30" is left alone), and "15,000" an English thousands separator;
     where the decimal mark is a point, "4,2" before a word is a continental decimal comma. Only
-    figures followed by a word are judged (a unit, a scale word, a noun), so dates, versions,
-    scores and lists are left alone. Languages whose decimal mark is neither (Arabic's "٫") are
+    figures followed by a word or a unit sign are judged (a unit, a scale word, a noun, "%", "‰",
+    a currency sign), so dates, versions, scores and lists are left alone. Languages whose decimal mark is neither (Arabic's "٫") are
     not checked.
 
     ## Why is this bad?
@@ -65,6 +65,12 @@ class NumberFormat(Rule):
             lang="es",
             fixed="El precio subió a 4,80 euros por kilo.",
         ),
+        bad(
+            "Доля реализованных бросков составила [[5.6]]%, а цена билета — [[4.80]] €.",
+            lang="ru",
+            fixed="Доля реализованных бросков составила 5,6%, а цена билета — 4,80 €.",
+        ),
+        good("Turnout rose to 61.5% and tickets cost 4.80 € each."),
         good("Die Sitzung beginnt um 10.30 Uhr im Rathaus.", lang="de"),
         good("Am 12.11.2026 kamen 15.000 Besucher; der Preis lag bei 4,80 Euro.", lang="de"),
         good("The fund raised 4.2 million roubles, up from 3,500 donors in 2024."),
