@@ -41,6 +41,7 @@ class Locale:
     segmenter: str = ""  # word segmenter of that pipeline ("jieba" for Chinese); "" = spaCy's own
     sentence_ends: list[str] = field(default_factory=list)  # sentence-final marks; [] = spaCy's
     quotes: list[list[str]] = field(default_factory=lambda: [["“", "”"]])  # house style first
+    inner_quotes: list[list[str]] = field(default_factory=list)  # inside a quotation; [] = unchecked
     space_before: str = ""  # punctuation that takes a space before it (French ";:!?")
     # [opening, closing] marks a question or exclamation opens and closes with (Spanish "¿" "?").
     inverted_marks: list[list[str]] = field(default_factory=list)
@@ -137,7 +138,7 @@ def parse_locale(values: dict[str, Any], where: str) -> Locale:
     locale: Locale = build(Locale, values, where)
     if not locale.scripts:
         raise ConfigError("'scripts' names no script", where)
-    for key in ("quotes", "inverted_marks"):
+    for key in ("quotes", "inner_quotes", "inverted_marks"):
         if any(len(pair) != 2 for pair in getattr(locale, key)):
             raise ConfigError(f"every {key!r} entry is an [opening, closing] pair", where)
     return locale

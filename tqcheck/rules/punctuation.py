@@ -264,7 +264,9 @@ class QuoteStyle(Rule):
     Finds double-quote quotations of every style (“…”, „…“, «…», "…", 「…」) and checks each
     against the accepted pairs of the language (`quotes` in `locale.toml`). Among accepted
     styles, a minority style is flagged when the article uses another one at least twice as
-    often. Quotations nested inside another style are secondary quotes and left alone.
+    often. Quotations nested inside another are secondary quotes: they are checked only where the
+    locale names its inner marks (`inner_quotes`: Russian „…“ inside «…»), against those and the
+    accepted pairs.
 
     ## Why is this bad?
     MT outputs the source language's quotation marks, or English ones; a publication uses
@@ -298,6 +300,12 @@ class QuoteStyle(Rule):
         ),
         good("He called it a “crisis” and said “enough”."),
         good("Il a dit : « Le mot “crise” est trop fort. »", lang="fr"),
+        bad(
+            'Он сказал: «Команда [["заслужила эту победу"]] больше всех».',
+            lang="ru",
+            fixed="Он сказал: «Команда „заслужила эту победу“ больше всех».",
+        ),
+        good("Он сказал: «Команда „заслужила эту победу“ больше всех».", lang="ru"),
         good("Er sagte: „Das Wort ‚Krise‘ ist zu stark.“", lang="de"),
     )
 
@@ -332,6 +340,39 @@ class QuoteStyle(Rule):
             else:
                 fixed = f"{target[0]}{inner}{target[1]}"
             yield self.finding(doc, start, end, message, [replace(start, end, fixed, 0.85, safe=True)])
+        yield from self._nested(doc, ctx, outer, accepted)
+
+    def _nested(
+        self,
+        doc: Document,
+        ctx: CheckContext,
+        outer: list[tuple[tuple[str, str], int, int]],
+        accepted: list[tuple[str, str]],
+    ) -> Iterator[Finding]:
+        """A quotation inside another in marks the language uses at neither level (straight or
+        English quotes inside Russian «…»), where the locale names its inner marks (`inner_quotes`)."""
+        inner_styles = [tuple(pair) for pair in ctx.data.locale.get("inner_quotes", [])]
+        if not inner_styles:
+            return
+        language = ctx.data.locale.get("name", ctx.lang)
+        target = inner_styles[0]
+        text = doc.text
+        for outer_style, outer_start, outer_end in outer:
+            if outer_style not in accepted:
+                continue  # flagged as a whole above; its fix rewrites the marks around the inner ones
+            for style, pattern in DOUBLE_QUOTE_STYLES.items():
+                if style in inner_styles or style in accepted:
+                    continue
+                for match in pattern.finditer(text, outer_start + 1, outer_end - 1):
+                    start, end = match.span()
+                    fixed = f"{target[0]}{text[start + 1 : end - 1]}{target[1]}"
+                    message = (
+                        f"Quotation marks {style[0]}…{style[1]} inside a quotation are not used in "
+                        f"{language}; use {target[0]}…{target[1]}."
+                    )
+                    yield self.finding(
+                        doc, start, end, message, [replace(start, end, fixed, 0.85, safe=True)]
+                    )
 
 
 class UnbalancedDelimiters(Rule):
