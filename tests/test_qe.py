@@ -9,6 +9,7 @@ span file (WMT-QE-Task/wmt-qe-2023-data, train and dev files) and an MLQE-PE pos
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -170,9 +171,13 @@ def random_head(mode: str, width: int, bias: float, hidden: int = 8, seed: int =
     )
 
 
-def write_heads(path: Path, layers: tuple[int, ...], hidden_size: int, bias: float) -> Path:
+def write_heads(
+    path: Path, layers: tuple[int, ...], hidden_size: int, bias: float, joint: bool = False
+) -> Path:
+    """A target and a source head; a `joint` source head also reads the target head's rows."""
     width = len(layers) * hidden_size
-    heads = {"target": random_head("target", width + 9, bias), "source": random_head("source", width, bias)}
+    source = random_head("source", width + (width + 9 if joint else 0), bias)
+    heads = {"target": random_head("target", width + 9, bias), "source": replace(source, reads_target=joint)}
     save_heads(path, "tiny", layers, hidden_size, heads, {"trained_on": {}})
     return path
 
@@ -326,9 +331,12 @@ def check_with_head(cli, article: Path, model: Path, config: Path, *more: str) -
     return json.loads(result.stdout)["files"][0]
 
 
-def test_tiny_model_with_a_head_reports_spans_and_quality(tiny_model: Path, tmp_path: Path, cli) -> None:
+@pytest.mark.parametrize("joint", [False, True], ids=["source-states", "joint-source-head"])
+def test_tiny_model_with_a_head_reports_spans_and_quality(
+    tiny_model: Path, tmp_path: Path, cli, joint: bool
+) -> None:
     # A head biased to call every token an error, so that the plumbing is what is tested.
-    head = write_heads(tmp_path / "tiny.npz", (1, 2), 32, bias=3.0)
+    head = write_heads(tmp_path / "tiny.npz", (1, 2), 32, bias=3.0, joint=joint)
     config = tmp_path / "tqcheck.toml"
     config.write_text(f'qe-head = "{head}"\n', encoding="utf-8")
     article = tmp_path / "a.txt"
@@ -351,6 +359,58 @@ def test_tiny_model_with_a_head_reports_spans_and_quality(tiny_model: Path, tmp_
         cli, article, tiny_model, config, "--source", str(source), "--source-lang", "fr"
     )["findings"]
     assert {f["evidence"]["mode"] for f in findings if f["rule"] == "TQ306"} == {"source"}
+
+
+def test_a_joint_head_that_does_not_fit_the_target_head_is_a_model_error(tmp_path: Path) -> None:
+    from tqcheck.errors import ModelError
+
+    width = 2 * 4
+    heads = {
+        "target": random_head("target", width + 9, 0.0),
+        "source": replace(random_head("source", width, 0.0), reads_target=True),  # lacks the target's columns
+    }
+    save_heads(tmp_path / "joint.npz", "tiny", (1, 2), 4, heads, {"trained_on": {}})
+    with pytest.raises(ModelError, match=r"joint\.npz.*inputs do not fit"):
+        load_heads(tmp_path / "joint.npz")
+    heads["source"] = replace(random_head("source", 2 * width + 9, 0.0), reads_target=True)
+    save_heads(tmp_path / "joint.npz", "tiny", (1, 2), 4, heads, {"trained_on": {}})
+    assert load_heads(tmp_path / "joint.npz").head("source").reads_target
+
+
+def test_the_joint_source_head_reads_each_token_s_target_pass_row() -> None:
+    torch = pytest.importorskip("torch")
+    from train.qe_fit import Segment, _module, head_rows, probabilities, standardisation, to_head
+
+    rng = np.random.default_rng(3)
+    target, source = rng.normal(size=(5, 4)).astype(np.float32), rng.normal(size=(5, 3)).astype(np.float32)
+    mean, scale = standardisation([(target, source)])
+    joined = np.concatenate([target, source], axis=1)
+    assert mean == pytest.approx(joined.mean(0), abs=1e-5) and scale == pytest.approx(
+        joined.std(0) + 1e-4, abs=1e-5
+    )
+    torch.manual_seed(0)
+    head = to_head("source", mean, scale, _module(7, 5, 0, recurrent=2), False, "none", reads_target=True)
+    segment = Segment("wmt-en-de", "train", None, [], np.zeros(5), {"target": target, "source": source})
+    assert [a.shape for a in head_rows("source", segment, True)] == [(5, 4), (5, 3)]
+    changed = Segment(**{**segment.__dict__, "rows": {"target": target + 1.0, "source": source}})
+    assert not np.allclose(probabilities(head, segment), probabilities(head, changed))
+
+
+def test_training_on_two_passes_blocks_equals_training_on_the_joined_rows() -> None:
+    pytest.importorskip("torch")
+    from train.qe_fit import train_head
+
+    rng = np.random.default_rng(5)
+    lengths = [6, 3, 8, 5, 4, 7]
+    target = [rng.normal(size=(n, 4)).astype(np.float32) for n in lengths]
+    source = [rng.normal(size=(n, 3)).astype(np.float32) for n in lengths]
+    labels = [(rng.random(n) < 0.3).astype(np.float32) for n in lengths]
+    blocks = list(zip(target, source, strict=True))
+    joined = [np.concatenate(pair, axis=1) for pair in blocks]
+    by_blocks = train_head(blocks[:4], labels[:4], blocks[4:], labels[4:], 5, 0, 1, recurrent=2)
+    by_rows = train_head(joined[:4], labels[:4], joined[4:], labels[4:], 5, 0, 1, recurrent=2)
+    # The calibration loss is per token (not per block of columns), and the same either way.
+    assert by_blocks[3] == pytest.approx(by_rows[3], rel=1e-4) and 0.3 < by_rows[3] < 2.0
 
 
 def test_a_head_that_does_not_fit_the_model_is_a_one_line_error(

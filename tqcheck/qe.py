@@ -164,6 +164,10 @@ class Head:
     context_bias: np.ndarray | None = None
     # Or the whole sentence: a bidirectional GRU over the hidden units, read beside them likewise.
     recurrent: BiGRU | None = None
+    # The source head may read each token's row from the target-only pass too (its states and
+    # scalars, as the target head reads them) before its own states: the checker runs both
+    # passes with a source, so the second view costs no model time.
+    reads_target: bool = False
 
     def thresholds_for(self, lang: str, source_lang: str | None = None) -> Thresholds:
         if source_lang and f"{source_lang}-{lang}" in self.by_key:
@@ -253,6 +257,7 @@ def save_heads(
             "major": head.thresholds.major,
             "uses_scalars": head.uses_scalars,
             "summary": head.summary,
+            "reads_target": head.reads_target,
             "by_key": {key: [t.minor, t.major] for key, t in sorted(head.by_key.items())},
         }
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
@@ -282,6 +287,7 @@ def load_heads(path: Path) -> HeadSet:
                     thresholds=Thresholds(float(info["minor"]), float(info["major"])),
                     uses_scalars=bool(info["uses_scalars"]),
                     summary=str(info.get("summary", "none")),
+                    reads_target=bool(info.get("reads_target", False)),
                     by_key={
                         str(key): Thresholds(float(pair[0]), float(pair[1]))
                         for key, pair in info.get("by_key", {}).items()
@@ -294,6 +300,13 @@ def load_heads(path: Path) -> HeadSet:
                     recurrent=_load_recurrent(data, mode),
                 )
                 _check_shapes(heads[mode])
+            states_width = len(meta["layers"]) * int(meta["hidden_size"])
+            for head in heads.values():
+                target = heads.get("target")
+                if head.reads_target and (
+                    head.mode == "target" or target is None or head.width != target.width + states_width
+                ):
+                    raise ValueError(f"the {head.mode} head's inputs do not fit the target head's")
             return HeadSet(
                 model=str(meta["model"]),
                 layers=tuple(int(k) for k in meta["layers"]),

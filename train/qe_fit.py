@@ -80,9 +80,15 @@ def _load_folder(folder: Path, layers: tuple[int, ...] | None, summary: str) -> 
         ]
         with np.load(shard) as data:
             counts = data["counts"]
+            # Held as float16, as the states were cached (half the memory: both modes of 20,000
+            # segments fill 12 GB as float32); batches are standardised in float32.
             rows = {
-                "target": design_matrix(data["target_states"][:, columns], data["scalars"], counts, summary),
-                "source": design_matrix(data["source_states"][:, columns], None, counts, summary),
+                "target": design_matrix(
+                    data["target_states"][:, columns], data["scalars"], counts, summary
+                ).astype(np.float16),
+                "source": design_matrix(data["source_states"][:, columns], None, counts, summary).astype(
+                    np.float16
+                ),
             }
             cursor = 0
             for record, count in zip(records, counts, strict=True):
@@ -155,10 +161,35 @@ def _module(width: int, hidden: int, context: int, recurrent: int = 0, dropout: 
     return ContextHead()
 
 
-def _padded(rows: list[np.ndarray], labels: list[np.ndarray], mean: np.ndarray, scale: np.ndarray):
+Rows = np.ndarray | tuple[np.ndarray, ...]  # a segment's design matrix, or its column blocks
+
+
+def _joined(row: Rows) -> np.ndarray:
+    """A segment's design matrix from its column blocks (the joint head reads two passes' rows:
+    they are joined a batch at a time, not held twice for the whole training set)."""
+    return np.concatenate(row, axis=1) if isinstance(row, tuple) else row
+
+
+def standardisation(rows: list[Rows]) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's mean and standard deviation (+ 1e-4) over every token, accumulated segment by
+    segment in float64 rather than from one stacked copy of the training set."""
+    total = squares = None
+    count = 0
+    for row in rows:
+        block = _joined(row).astype(np.float64)
+        total = block.sum(0) if total is None else total + block.sum(0)
+        squares = (block**2).sum(0) if squares is None else squares + (block**2).sum(0)
+        count += len(block)
+    mean = total / count
+    variance = np.maximum(squares / count - mean**2, 0.0)
+    return mean.astype(np.float32), (np.sqrt(variance) + 1e-4).astype(np.float32)
+
+
+def _padded(rows: list[Rows], labels: list[np.ndarray], mean: np.ndarray, scale: np.ndarray):
     """Segments as one zero-padded batch: standardised features, labels and the mask of real tokens."""
     import torch
 
+    rows = [_joined(r) for r in rows]
     longest = max(len(r) for r in rows)
     x = np.zeros((len(rows), longest, rows[0].shape[1]), dtype=np.float32)
     y = np.zeros((len(rows), longest), dtype=np.float32)
@@ -171,9 +202,9 @@ def _padded(rows: list[np.ndarray], labels: list[np.ndarray], mean: np.ndarray, 
 
 
 def train_head(
-    rows: list[np.ndarray],
+    rows: list[Rows],
     labels: list[np.ndarray],
-    val_rows: list[np.ndarray],
+    val_rows: list[Rows],
     val_labels: list[np.ndarray],
     hidden: int,
     context: int,
@@ -188,18 +219,16 @@ def train_head(
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    stacked = np.concatenate(rows).astype(np.float32)
-    mean, scale = stacked.mean(0), stacked.std(0) + 1e-4
-    del stacked
-    model = _module(rows[0].shape[1], hidden, context, recurrent, dropout)
+    mean, scale = standardisation(rows)
+    model = _module(len(mean), hidden, context, recurrent, dropout)
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.05)
     loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum")  # unweighted: probabilities stay calibrated
-    order_by_length = np.argsort([len(r) for r in val_rows])
+    order_by_length = np.argsort([len(labels) for labels in val_labels])
     val_batches = [
         _padded([val_rows[i] for i in chunk], [val_labels[i] for i in chunk], mean, scale)
         for chunk in np.array_split(order_by_length, max(1, len(val_rows) // 64))
     ]
-    val_tokens = sum(len(r) for r in val_rows)
+    val_tokens = sum(len(labels) for labels in val_labels)
     best, best_state, patience = float("inf"), None, 0
     for _epoch in range(60):
         model.train()
@@ -226,8 +255,16 @@ def train_head(
     return mean, scale, model, best
 
 
+def head_rows(mode: str, segment: Segment, reads_target: bool) -> Rows:
+    """What a head of this mode reads of a segment: the joint source head reads the target-only
+    pass's row of each token before the source pass's."""
+    if reads_target:
+        return (segment.rows["target"], segment.rows[mode])
+    return segment.rows[mode]
+
+
 def probabilities(head: Head, segment: Segment) -> np.ndarray:
-    return head.probabilities(segment.rows[head.mode])
+    return head.probabilities(_joined(head_rows(head.mode, segment, head.reads_target)))
 
 
 def predict(head: Head, segment: Segment, threshold: float):
@@ -292,7 +329,9 @@ def _recurrent(gru) -> BiGRU | None:
     return BiGRU(forward=direction(""), backward=direction("_reverse"))
 
 
-def to_head(mode: str, mean, scale, model, uses_scalars: bool, summary: str) -> Head:
+def to_head(
+    mode: str, mean, scale, model, uses_scalars: bool, summary: str, reads_target: bool = False
+) -> Head:
     conv = model.conv
     return Head(
         mode=mode,
@@ -309,6 +348,7 @@ def to_head(mode: str, mean, scale, model, uses_scalars: bool, summary: str) -> 
         context_weight=None if conv is None else conv.weight.detach().numpy().transpose(2, 1, 0).copy(),
         context_bias=None if conv is None else conv.bias.detach().numpy().copy(),
         recurrent=_recurrent(model.gru),
+        reads_target=reads_target,
     )
 
 
@@ -327,13 +367,14 @@ def fit(args: argparse.Namespace) -> None:
         f"{sum(s.split == 'dev' for s in segments)} dev segments (dev unused here)"
     )
     heads = {}
-    for mode in ("target", "source"):
+    for mode in args.modes.split(","):
         usable = [s for s in fitting if len(s.labels)]
         held = [s for s in calibration if len(s.labels)]
+        joint = args.joint and mode == "source"
         mean, scale, model, loss = train_head(
-            [s.rows[mode] for s in usable],
+            [head_rows(mode, s, joint) for s in usable],
             [s.labels for s in usable],
-            [s.rows[mode] for s in held],
+            [head_rows(mode, s, joint) for s in held],
             [s.labels for s in held],
             args.hidden,
             args.context,
@@ -342,13 +383,15 @@ def fit(args: argparse.Namespace) -> None:
             learning_rate=args.learning_rate,
             dropout=args.dropout,
         )
-        head = to_head(mode, mean, scale, model, uses_scalars=mode == "target", summary=args.summary)
+        head = to_head(
+            mode, mean, scale, model, uses_scalars=mode == "target", summary=args.summary, reads_target=joint
+        )
         thresholds, calibration_f1 = choose_thresholds(head, calibration)
         by_key = thresholds_by_key(head, calibration)
         heads[mode] = Head(**{**head.__dict__, "thresholds": thresholds, "by_key": by_key})
         print(f"  by pair and language: { {k: t.minor for k, t in by_key.items()} }")
         print(
-            f"{mode}: {sum(len(s.labels) for s in usable)} tokens × {usable[0].rows[mode].shape[1]} features, "
+            f"{mode}: {sum(len(s.labels) for s in usable)} tokens × {head.width} features, "
             f"calibration loss {loss:.4f}, "
             f"character F1 {calibration_f1:.3f}, thresholds minor {thresholds.minor} major {thresholds.major}"
         )
@@ -364,6 +407,7 @@ def fit(args: argparse.Namespace) -> None:
         "learning_rate": args.learning_rate,
         "dropout": args.dropout,
         "summary": args.summary,
+        "joint_source_head": args.joint,
         "seed": args.seed,
     }
     save_heads(Path(args.out), "gemma-3-270m", layers, 640, heads, card)
@@ -468,6 +512,14 @@ def add_commands(commands) -> None:
     fit_parser.add_argument("--dropout", type=float, default=0.3, help="on the input features")
     fit_parser.add_argument("--seed", type=int, default=13)
     fit_parser.add_argument("--summary", default="none", choices=("none", "mean", "last"))
+    fit_parser.add_argument(
+        "--modes", default="target,source", help="the heads to train (a file with one is for comparisons)"
+    )
+    fit_parser.add_argument(
+        "--joint",
+        action="store_true",
+        help="the source head also reads each token's target-only features (both passes' views)",
+    )
     fit_parser.set_defaults(run=fit)
     eval_parser = commands.add_parser("evaluate", help="figures on the dev split, with the baselines")
     eval_parser.add_argument("--features", nargs="+", required=True, help="one or more feature folders")
