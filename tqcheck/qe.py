@@ -301,10 +301,11 @@ def load_heads(path: Path) -> HeadSet:
                 )
                 _check_shapes(heads[mode])
             states_width = len(meta["layers"]) * int(meta["hidden_size"])
+            target = heads.get("target")
             for head in heads.values():
-                target = heads.get("target")
+                own = states_width * (1 if head.summary == "none" else 2)  # a summary adds a state
                 if head.reads_target and (
-                    head.mode == "target" or target is None or head.width != target.width + states_width
+                    head.mode == "target" or target is None or head.width != target.width + own
                 ):
                     raise ValueError(f"the {head.mode} head's inputs do not fit the target head's")
             return HeadSet(
