@@ -20,6 +20,7 @@ from tqcheck.qe import (
     Thresholds,
     assemble_spans,
     design_matrix,
+    fuse,
     head_path,
     heads_for,
     load_heads,
@@ -27,7 +28,7 @@ from tqcheck.qe import (
     save_heads,
     word_probabilities,
 )
-from tqcheck.qe_data import read_mlqe, read_qe, read_wmt_spans
+from tqcheck.qe_data import QESegment, read_mlqe, read_qe, read_wmt_spans
 from tqcheck.qe_eval import all_words_baseline, figures, kendall_tau, random_baseline
 
 DATA = Path(__file__).parent / "data" / "qe"
@@ -172,12 +173,12 @@ def random_head(mode: str, width: int, bias: float, hidden: int = 8, seed: int =
 
 
 def write_heads(
-    path: Path, layers: tuple[int, ...], hidden_size: int, bias: float, joint: bool = False
+    path: Path, layers: tuple[int, ...], hidden_size: int, bias: float, fuse: bool = False
 ) -> Path:
-    """A target and a source head; a `joint` source head also reads the target head's rows."""
+    """A target and a source head; a `fuse` source head's answers are fused with the target head's."""
     width = len(layers) * hidden_size
-    source = random_head("source", width + (width + 9 if joint else 0), bias)
-    heads = {"target": random_head("target", width + 9, bias), "source": replace(source, reads_target=joint)}
+    source = replace(random_head("source", width, bias), fuses_target=fuse)
+    heads = {"target": random_head("target", width + 9, bias), "source": source}
     save_heads(path, "tiny", layers, hidden_size, heads, {"trained_on": {}})
     return path
 
@@ -331,12 +332,12 @@ def check_with_head(cli, article: Path, model: Path, config: Path, *more: str) -
     return json.loads(result.stdout)["files"][0]
 
 
-@pytest.mark.parametrize("joint", [False, True], ids=["source-states", "joint-source-head"])
+@pytest.mark.parametrize("fuse", [False, True], ids=["source-head", "source-head-fused-with-target"])
 def test_tiny_model_with_a_head_reports_spans_and_quality(
-    tiny_model: Path, tmp_path: Path, cli, joint: bool
+    tiny_model: Path, tmp_path: Path, cli, fuse: bool
 ) -> None:
     # A head biased to call every token an error, so that the plumbing is what is tested.
-    head = write_heads(tmp_path / "tiny.npz", (1, 2), 32, bias=3.0, joint=joint)
+    head = write_heads(tmp_path / "tiny.npz", (1, 2), 32, bias=3.0, fuse=fuse)
     config = tmp_path / "tqcheck.toml"
     config.write_text(f'qe-head = "{head}"\n', encoding="utf-8")
     article = tmp_path / "a.txt"
@@ -361,56 +362,63 @@ def test_tiny_model_with_a_head_reports_spans_and_quality(
     assert {f["evidence"]["mode"] for f in findings if f["rule"] == "TQ306"} == {"source"}
 
 
-def test_a_joint_head_that_does_not_fit_the_target_head_is_a_model_error(tmp_path: Path) -> None:
+def test_a_fusing_source_head_without_a_target_head_is_a_model_error(tmp_path: Path) -> None:
     from tqcheck.errors import ModelError
 
-    width = 2 * 4
-    heads = {
-        "target": random_head("target", width + 9, 0.0),
-        "source": replace(random_head("source", width, 0.0), reads_target=True),  # lacks the target's columns
-    }
-    save_heads(tmp_path / "joint.npz", "tiny", (1, 2), 4, heads, {"trained_on": {}})
-    with pytest.raises(ModelError, match=r"joint\.npz.*inputs do not fit"):
-        load_heads(tmp_path / "joint.npz")
-    heads["source"] = replace(random_head("source", 2 * width + 9, 0.0), reads_target=True)
-    save_heads(tmp_path / "joint.npz", "tiny", (1, 2), 4, heads, {"trained_on": {}})
-    assert load_heads(tmp_path / "joint.npz").head("source").reads_target
+    heads = {"source": replace(random_head("source", 8, 0.0), fuses_target=True)}
+    save_heads(tmp_path / "fused.npz", "tiny", (1, 2), 4, heads, {"trained_on": {}})
+    with pytest.raises(ModelError, match=r"fused\.npz.*lacks"):
+        load_heads(tmp_path / "fused.npz")
+    heads["target"] = random_head("target", 17, 0.0)
+    save_heads(tmp_path / "fused.npz", "tiny", (1, 2), 4, heads, {"trained_on": {}})
+    assert load_heads(tmp_path / "fused.npz").head("source").fuses_target
 
 
-def test_the_joint_source_head_reads_each_token_s_target_pass_row() -> None:
-    torch = pytest.importorskip("torch")
-    from train.qe_fit import Segment, _module, head_rows, probabilities, standardisation, to_head
+def test_fusion_is_the_mean_in_log_odds_and_training_calibrates_on_it() -> None:
+    from train.qe_fit import Segment, calibrated, probabilities
 
-    rng = np.random.default_rng(3)
-    target, source = rng.normal(size=(5, 4)).astype(np.float32), rng.normal(size=(5, 3)).astype(np.float32)
-    mean, scale = standardisation([(target, source)])
-    joined = np.concatenate([target, source], axis=1)
-    assert mean == pytest.approx(joined.mean(0), abs=1e-5) and scale == pytest.approx(
-        joined.std(0) + 1e-4, abs=1e-5
+    assert fuse(np.array([0.9, 0.5, 0.2]), np.array([0.9, 0.5, 0.8])) == pytest.approx(
+        [0.9, 0.5, 0.5], abs=1e-6
     )
-    torch.manual_seed(0)
-    head = to_head("source", mean, scale, _module(7, 5, 0, recurrent=2), False, "none", reads_target=True)
-    segment = Segment("wmt-en-de", "train", None, [], np.zeros(5), {"target": target, "source": source})
-    assert [a.shape for a in head_rows("source", segment, True)] == [(5, 4), (5, 3)]
-    changed = Segment(**{**segment.__dict__, "rows": {"target": target + 1.0, "source": source}})
-    assert not np.allclose(probabilities(head, segment), probabilities(head, changed))
-
-
-def test_training_on_two_passes_blocks_equals_training_on_the_joined_rows() -> None:
-    pytest.importorskip("torch")
-    from train.qe_fit import train_head
-
-    rng = np.random.default_rng(5)
-    lengths = [6, 3, 8, 5, 4, 7]
-    target = [rng.normal(size=(n, 4)).astype(np.float32) for n in lengths]
-    source = [rng.normal(size=(n, 3)).astype(np.float32) for n in lengths]
-    labels = [(rng.random(n) < 0.3).astype(np.float32) for n in lengths]
-    blocks = list(zip(target, source, strict=True))
-    joined = [np.concatenate(pair, axis=1) for pair in blocks]
-    by_blocks = train_head(blocks[:4], labels[:4], blocks[4:], labels[4:], 5, 0, 1, recurrent=2)
-    by_rows = train_head(joined[:4], labels[:4], joined[4:], labels[4:], 5, 0, 1, recurrent=2)
-    # The calibration loss is per token (not per block of columns), and the same either way.
-    assert by_blocks[3] == pytest.approx(by_rows[3], rel=1e-4) and 0.3 < by_rows[3] < 2.0
+    rng = np.random.default_rng(3)
+    target_head, source_head = random_head("target", 4, 0.0, seed=1), random_head("source", 3, -1.0, seed=2)
+    text = "one two three four five"
+    spans = np.array([(0, 3), (4, 7), (8, 13), (14, 18), (19, 23)])
+    segments = [
+        Segment(
+            "wmt-en-de",
+            "train",
+            QESegment(
+                id=str(i),
+                doc="d",
+                lang="de",
+                source_lang="en",
+                source="",
+                target=text,
+                spans=[(4, 13, "major")],
+            ),
+            spans,
+            np.array([0, 1, 1, 0, 0]),
+            {
+                "target": rng.normal(size=(5, 4)).astype(np.float32),
+                "source": rng.normal(size=(5, 3)).astype(np.float32),
+            },
+        )
+        for i in range(4)
+    ]
+    fused, _ = calibrated(source_head, segments, target_head, fuse_source=True)
+    assert fused.fuses_target
+    first = segments[0]
+    expected = fuse(
+        target_head.probabilities(first.rows["target"]), source_head.probabilities(first.rows["source"])
+    )
+    assert probabilities(fused, first, target_head) == pytest.approx(expected, abs=1e-6)
+    assert not np.allclose(expected, source_head.probabilities(first.rows["source"]))
+    plain, _ = calibrated(source_head, segments, target_head, fuse_source=False)
+    assert not plain.fuses_target
+    assert probabilities(plain, first) == pytest.approx(
+        source_head.probabilities(first.rows["source"]), abs=1e-6
+    )
 
 
 def test_a_head_that_does_not_fit_the_model_is_a_one_line_error(

@@ -21,6 +21,7 @@ from tqcheck.qe import (
     assemble_spans,
     design_matrix,
     expected_penalty,
+    fuse,
     quality,
     word_probabilities,
 )
@@ -98,7 +99,7 @@ def _analyse(doc: Document, ctx: CheckContext, heads: HeadSet) -> LearnedAnalysi
     mode, thresholds = "target", head.thresholds_for(doc.lang, ctx.source_lang)
     source_head = heads.head("source")
     if ctx.alignment is not None and ctx.source is not None and source_head is not None:
-        spans, probabilities = _with_source(doc, ctx, heads, spans, probabilities, rows)
+        spans, probabilities = _with_source(doc, ctx, heads, spans, probabilities)
         mode, thresholds = "source", source_head.thresholds_for(doc.lang, ctx.source_lang)
     return LearnedAnalysis(
         mode, spans, probabilities, thresholds, word_probabilities(doc.text, spans, probabilities)
@@ -121,10 +122,9 @@ def _with_source(
     heads: HeadSet,
     spans: list[tuple[int, int]],
     probabilities: np.ndarray,
-    target_rows: np.ndarray,
 ) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Replace the target-only probabilities of every aligned sentence by the source head's
-    (which may read each token's target-only row beside its own states)."""
+    (fused with the target head's where the source head was calibrated so)."""
     assert ctx.alignment is not None and ctx.source is not None
     head = heads.head("source")
     assert head is not None
@@ -147,13 +147,13 @@ def _with_source(
     ]
     starts = [span[0] for span in spans]
     for (start, _, _), feature in zip(pieces, features, strict=True):
-        rows = design_matrix(feature.states, None, [len(feature.spans)], head.summary)
-        if head.reads_target:
-            # The sentence was tokenized on its own for this pass; each of its tokens takes the row
-            # of the target-pass token that starts where it starts, or else the one it falls in.
+        p = head.probabilities(design_matrix(feature.states, None, [len(feature.spans)], head.summary))
+        if head.fuses_target:
+            # The sentence was tokenized on its own for this pass; each of its tokens takes the
+            # target head's answer for the target-pass token that starts where it starts, or else
+            # for the one it falls in.
             matched = [max(0, bisect.bisect_right(starts, start + a) - 1) for a, _ in feature.spans]
-            rows = np.concatenate([target_rows[matched], rows], axis=1)
-        p = head.probabilities(rows)
+            p = fuse(probabilities[matched], p)
         kept += [((start + a, start + b), float(q)) for (a, b), q in zip(feature.spans, p, strict=True)]
     kept.sort(key=lambda item: item[0])
     return [span for span, _ in kept], np.array([p for _, p in kept], dtype=np.float32)

@@ -139,6 +139,13 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
 
 
+def fuse(target: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """The mean of two heads' probabilities in log-odds, token by token."""
+    a = np.clip(target, 1e-6, 1 - 1e-6)
+    b = np.clip(source, 1e-6, 1 - 1e-6)
+    return _sigmoid(0.5 * (np.log(a / (1 - a)) + np.log(b / (1 - b)))).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class Head:
     """A small network over standardised token features, for one mode of one model: hidden units,
@@ -164,10 +171,10 @@ class Head:
     context_bias: np.ndarray | None = None
     # Or the whole sentence: a bidirectional GRU over the hidden units, read beside them likewise.
     recurrent: BiGRU | None = None
-    # The source head may read each token's row from the target-only pass too (its states and
-    # scalars, as the target head reads them) before its own states: the checker runs both
-    # passes with a source, so the second view costs no model time.
-    reads_target: bool = False
+    # With a source, the checker has run both passes: a fusing source head's answer for a token is
+    # the mean, in log-odds, of its own probability and the target head's (two views of the token
+    # and two independently trained heads; its thresholds are calibrated on that mean).
+    fuses_target: bool = False
 
     def thresholds_for(self, lang: str, source_lang: str | None = None) -> Thresholds:
         if source_lang and f"{source_lang}-{lang}" in self.by_key:
@@ -257,7 +264,7 @@ def save_heads(
             "major": head.thresholds.major,
             "uses_scalars": head.uses_scalars,
             "summary": head.summary,
-            "reads_target": head.reads_target,
+            "fuses_target": head.fuses_target,
             "by_key": {key: [t.minor, t.major] for key, t in sorted(head.by_key.items())},
         }
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
@@ -287,7 +294,7 @@ def load_heads(path: Path) -> HeadSet:
                     thresholds=Thresholds(float(info["minor"]), float(info["major"])),
                     uses_scalars=bool(info["uses_scalars"]),
                     summary=str(info.get("summary", "none")),
-                    reads_target=bool(info.get("reads_target", False)),
+                    fuses_target=bool(info.get("fuses_target", False)),
                     by_key={
                         str(key): Thresholds(float(pair[0]), float(pair[1]))
                         for key, pair in info.get("by_key", {}).items()
@@ -300,14 +307,9 @@ def load_heads(path: Path) -> HeadSet:
                     recurrent=_load_recurrent(data, mode),
                 )
                 _check_shapes(heads[mode])
-            states_width = len(meta["layers"]) * int(meta["hidden_size"])
-            target = heads.get("target")
             for head in heads.values():
-                own = states_width * (1 if head.summary == "none" else 2)  # a summary adds a state
-                if head.reads_target and (
-                    head.mode == "target" or target is None or head.width != target.width + own
-                ):
-                    raise ValueError(f"the {head.mode} head's inputs do not fit the target head's")
+                if head.fuses_target and (head.mode == "target" or "target" not in heads):
+                    raise ValueError(f"the {head.mode} head fuses with a target head the file lacks")
             return HeadSet(
                 model=str(meta["model"]),
                 layers=tuple(int(k) for k in meta["layers"]),

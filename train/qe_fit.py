@@ -6,7 +6,7 @@ import argparse
 import json
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from tqcheck.qe import (
     assemble_spans,
     design_matrix,
     expected_penalty,
+    fuse,
     load_heads,
     save_heads,
     word_probabilities,
@@ -161,22 +162,13 @@ def _module(width: int, hidden: int, context: int, recurrent: int = 0, dropout: 
     return ContextHead()
 
 
-Rows = np.ndarray | tuple[np.ndarray, ...]  # a segment's design matrix, or its column blocks
-
-
-def _joined(row: Rows) -> np.ndarray:
-    """A segment's design matrix from its column blocks (the joint head reads two passes' rows:
-    they are joined a batch at a time, not held twice for the whole training set)."""
-    return np.concatenate(row, axis=1) if isinstance(row, tuple) else row
-
-
-def standardisation(rows: list[Rows]) -> tuple[np.ndarray, np.ndarray]:
+def standardisation(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Each column's mean and standard deviation (+ 1e-4) over every token, accumulated segment by
     segment in float64 rather than from one stacked copy of the training set."""
     total = squares = None
     count = 0
     for row in rows:
-        block = _joined(row).astype(np.float64)
+        block = row.astype(np.float64)
         total = block.sum(0) if total is None else total + block.sum(0)
         squares = (block**2).sum(0) if squares is None else squares + (block**2).sum(0)
         count += len(block)
@@ -185,11 +177,10 @@ def standardisation(rows: list[Rows]) -> tuple[np.ndarray, np.ndarray]:
     return mean.astype(np.float32), (np.sqrt(variance) + 1e-4).astype(np.float32)
 
 
-def _padded(rows: list[Rows], labels: list[np.ndarray], mean: np.ndarray, scale: np.ndarray):
+def _padded(rows: list[np.ndarray], labels: list[np.ndarray], mean: np.ndarray, scale: np.ndarray):
     """Segments as one zero-padded batch: standardised features, labels and the mask of real tokens."""
     import torch
 
-    rows = [_joined(r) for r in rows]
     longest = max(len(r) for r in rows)
     x = np.zeros((len(rows), longest, rows[0].shape[1]), dtype=np.float32)
     y = np.zeros((len(rows), longest), dtype=np.float32)
@@ -202,9 +193,9 @@ def _padded(rows: list[Rows], labels: list[np.ndarray], mean: np.ndarray, scale:
 
 
 def train_head(
-    rows: list[Rows],
+    rows: list[np.ndarray],
     labels: list[np.ndarray],
-    val_rows: list[Rows],
+    val_rows: list[np.ndarray],
     val_labels: list[np.ndarray],
     hidden: int,
     context: int,
@@ -255,20 +246,18 @@ def train_head(
     return mean, scale, model, best
 
 
-def head_rows(mode: str, segment: Segment, reads_target: bool) -> Rows:
-    """What a head of this mode reads of a segment: the joint source head reads the target-only
-    pass's row of each token before the source pass's."""
-    if reads_target:
-        return (segment.rows["target"], segment.rows[mode])
-    return segment.rows[mode]
+def probabilities(head: Head, segment: Segment, target: Head | None = None) -> np.ndarray:
+    """A head's probabilities for a segment's tokens; a fusing source head's are fused with the
+    target head's, as the checker fuses them."""
+    p = head.probabilities(segment.rows[head.mode])
+    if head.fuses_target:
+        assert target is not None, "a fusing head needs the target head"
+        p = fuse(target.probabilities(segment.rows["target"]), p)
+    return p
 
 
-def probabilities(head: Head, segment: Segment) -> np.ndarray:
-    return head.probabilities(_joined(head_rows(head.mode, segment, head.reads_target)))
-
-
-def predict(head: Head, segment: Segment, threshold: float):
-    p = probabilities(head, segment)
+def predict(head: Head, segment: Segment, threshold: float, target: Head | None = None):
+    p = probabilities(head, segment, target)
     spans = [tuple(s) for s in segment.spans]
     found = assemble_spans(segment.qe.target, spans, p, threshold)
     words = word_probabilities(segment.qe.target, spans, p)
@@ -278,21 +267,25 @@ def predict(head: Head, segment: Segment, threshold: float):
 MIN_CALIBRATION_SEGMENTS = 100  # below this a pair or language keeps the shared thresholds
 
 
-def thresholds_by_key(head: Head, calibration: list[Segment]) -> dict[str, Thresholds]:
+def thresholds_by_key(
+    head: Head, calibration: list[Segment], target: Head | None = None
+) -> dict[str, Thresholds]:
     """Thresholds per language pair and per target language, each from its own segments."""
     groups: dict[str, list[Segment]] = defaultdict(list)
     for s in calibration:
         groups[f"{s.qe.source_lang}-{s.qe.lang}"].append(s)
         groups[s.qe.lang].append(s)
     return {
-        key: choose_thresholds(head, group)[0]
+        key: choose_thresholds(head, group, target)[0]
         for key, group in sorted(groups.items())
         if len(group) >= MIN_CALIBRATION_SEGMENTS
     }
 
 
-def choose_thresholds(head: Head, calibration: list[Segment]) -> tuple[Thresholds, float]:
-    probs = [probabilities(head, s) for s in calibration]
+def choose_thresholds(
+    head: Head, calibration: list[Segment], target: Head | None = None
+) -> tuple[Thresholds, float]:
+    probs = [probabilities(head, s, target) for s in calibration]
     qes = [s.qe for s in calibration]
     best = (-1.0, 0.5)
     for threshold in np.arange(0.05, 0.95, 0.025):
@@ -329,9 +322,7 @@ def _recurrent(gru) -> BiGRU | None:
     return BiGRU(forward=direction(""), backward=direction("_reverse"))
 
 
-def to_head(
-    mode: str, mean, scale, model, uses_scalars: bool, summary: str, reads_target: bool = False
-) -> Head:
+def to_head(mode: str, mean, scale, model, uses_scalars: bool, summary: str) -> Head:
     conv = model.conv
     return Head(
         mode=mode,
@@ -348,8 +339,97 @@ def to_head(
         context_weight=None if conv is None else conv.weight.detach().numpy().transpose(2, 1, 0).copy(),
         context_bias=None if conv is None else conv.bias.detach().numpy().copy(),
         recurrent=_recurrent(model.gru),
-        reads_target=reads_target,
     )
+
+
+def calibrated(
+    head: Head, calibration: list[Segment], target: Head | None, fuse_source: bool
+) -> tuple[Head, float]:
+    """The head with thresholds chosen on the calibration split (on the fused probabilities for a
+    source head that fuses with the target head), and its calibration character F1."""
+    head = replace(head, fuses_target=fuse_source and head.mode == "source")
+    thresholds, calibration_f1 = choose_thresholds(head, calibration, target)
+    by_key = thresholds_by_key(head, calibration, target)
+    return replace(head, thresholds=thresholds, by_key=by_key), calibration_f1
+
+
+def recalibrate(args: argparse.Namespace) -> None:
+    """Thresholds again for the heads of a file, optionally with the source head fused with the
+    target head: what `fit --fuse` does after training, for heads already trained."""
+    loaded = load_heads(Path(args.head))
+    calibration = [
+        s
+        for s in load_features([Path(f) for f in args.features], loaded.layers, "none")
+        if s.split == "train" and is_calibration(s)
+    ]
+    heads: dict[str, Head] = {}
+    for mode in ("target", "source"):
+        head = loaded.head(mode)
+        if head is not None:
+            heads[mode], calibration_f1 = calibrated(head, calibration, heads.get("target"), args.fuse)
+            print(f"{mode}: character F1 {calibration_f1:.3f}, thresholds {heads[mode].thresholds}")
+    card = {**loaded.card, "source_fuses_target": args.fuse}
+    save_heads(Path(args.out), loaded.model, loaded.layers, loaded.hidden_size, heads, card)
+    print(f"wrote {args.out}")
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Head files side by side on the calibration split (never dev): per mode, the token loss, and
+    over the datasets the mean of (F1 / all-words F1) at thresholds chosen on these same segments
+    (optimistic alike for every head) and the mean Kendall τ; then the WMT datasets alone."""
+    files = [(path, load_heads(Path(path))) for path in args.heads]
+    calibration = [
+        s
+        for s in load_features([Path(f) for f in args.features], files[0][1].layers, "none")
+        if s.split == "train" and is_calibration(s) and len(s.labels)
+    ]
+    groups: dict[str, list[Segment]] = defaultdict(list)
+    for s in calibration:
+        groups[s.dataset].append(s)
+    labels = np.concatenate([s.labels for s in calibration]).astype(np.float64)
+    print(f"{len(calibration)} calibration segments, {len(labels)} tokens")
+    print(f"{'head':40} {'mode':6} {'loss':>7} {'F1/all':>7} {'τ':>6} {'WMT F1/all':>10} {'WMT τ':>6}")
+    for path, heads in files:
+        for mode in ("target", "source"):
+            head = heads.head(mode)
+            if head is None:
+                continue
+            probs = {id(s): probabilities(head, s, heads.head("target")) for s in calibration}
+            p = np.clip(np.concatenate([probs[id(s)] for s in calibration]), 1e-6, 1 - 1e-6)
+            loss = float(-(labels * np.log(p) + (1 - labels) * np.log(1 - p)).mean())
+            ratios, taus, wmt_ratios, wmt_taus = [], [], [], []
+            for dataset, group in sorted(groups.items()):
+                ratio, tau = _best_ratio_and_tau(group, [probs[id(s)] for s in group])
+                ratios.append(ratio)
+                taus.append(tau)
+                if dataset.startswith("wmt"):
+                    wmt_ratios.append(ratio)
+                    wmt_taus.append(tau)
+            print(
+                f"{Path(path).name:40} {mode:6} {loss:7.4f} {np.mean(ratios):7.3f} {np.mean(taus):6.3f} "
+                f"{np.mean(wmt_ratios):10.3f} {np.mean(wmt_taus):6.3f}",
+                flush=True,
+            )
+
+
+def _best_ratio_and_tau(group: list[Segment], probs: list[np.ndarray]) -> tuple[float, float]:
+    qes = [s.qe for s in group]
+    best = 0.0
+    for threshold in np.arange(0.05, 0.95, 0.025):
+        predicted = [
+            [(e.start, e.end) for e in assemble_spans(s.qe.target, [tuple(x) for x in s.spans], p, threshold)]
+            for s, p in zip(group, probs, strict=True)
+        ]
+        result = figures(qes, predicted, None)
+        best = max(best, result.bad_word_f1 if result.bad_word_f1 is not None else result.char_f1)
+    scores = [
+        expected_penalty(word_probabilities(s.qe.target, [tuple(x) for x in s.spans], p))
+        for s, p in zip(group, probs, strict=True)
+    ]
+    tau = figures(qes, [[] for _ in group], scores).kendall_tau or 0.0
+    base = all_words_baseline(qes)
+    baseline = base.bad_word_f1 if base.bad_word_f1 is not None else base.char_f1
+    return best / baseline, tau
 
 
 def fit(args: argparse.Namespace) -> None:
@@ -370,11 +450,10 @@ def fit(args: argparse.Namespace) -> None:
     for mode in args.modes.split(","):
         usable = [s for s in fitting if len(s.labels)]
         held = [s for s in calibration if len(s.labels)]
-        joint = args.joint and mode == "source"
         mean, scale, model, loss = train_head(
-            [head_rows(mode, s, joint) for s in usable],
+            [s.rows[mode] for s in usable],
             [s.labels for s in usable],
-            [head_rows(mode, s, joint) for s in held],
+            [s.rows[mode] for s in held],
             [s.labels for s in held],
             args.hidden,
             args.context,
@@ -383,17 +462,14 @@ def fit(args: argparse.Namespace) -> None:
             learning_rate=args.learning_rate,
             dropout=args.dropout,
         )
-        head = to_head(
-            mode, mean, scale, model, uses_scalars=mode == "target", summary=args.summary, reads_target=joint
-        )
-        thresholds, calibration_f1 = choose_thresholds(head, calibration)
-        by_key = thresholds_by_key(head, calibration)
-        heads[mode] = Head(**{**head.__dict__, "thresholds": thresholds, "by_key": by_key})
-        print(f"  by pair and language: { {k: t.minor for k, t in by_key.items()} }")
+        head = to_head(mode, mean, scale, model, uses_scalars=mode == "target", summary=args.summary)
+        head, calibration_f1 = calibrated(head, calibration, heads.get("target"), args.fuse)
+        heads[mode] = head
+        print(f"  by pair and language: { {k: t.minor for k, t in head.by_key.items()} }")
         print(
             f"{mode}: {sum(len(s.labels) for s in usable)} tokens × {head.width} features, "
             f"calibration loss {loss:.4f}, "
-            f"character F1 {calibration_f1:.3f}, thresholds minor {thresholds.minor} major {thresholds.major}"
+            f"character F1 {calibration_f1:.3f}, thresholds minor {head.thresholds.minor} major {head.thresholds.major}"
         )
     by_dataset = defaultdict(int)
     for s in fitting + calibration:
@@ -407,7 +483,7 @@ def fit(args: argparse.Namespace) -> None:
         "learning_rate": args.learning_rate,
         "dropout": args.dropout,
         "summary": args.summary,
-        "joint_source_head": args.joint,
+        "source_fuses_target": args.fuse,
         "seed": args.seed,
     }
     save_heads(Path(args.out), "gemma-3-270m", layers, 640, heads, card)
@@ -432,7 +508,7 @@ def evaluate(args: argparse.Namespace) -> None:
             predicted, scores, clean_majors = [], [], 0
             for s in group:
                 thresholds = head.thresholds_for(s.qe.lang, s.qe.source_lang)
-                found, score = predict(head, s, thresholds.minor)
+                found, score = predict(head, s, thresholds.minor, heads.head("target"))
                 predicted.append([(e.start, e.end) for e in found])
                 scores.append(score)
                 if not s.qe.spans and any(e.probability >= thresholds.major for e in found):
@@ -516,11 +592,21 @@ def add_commands(commands) -> None:
         "--modes", default="target,source", help="the heads to train (a file with one is for comparisons)"
     )
     fit_parser.add_argument(
-        "--joint",
+        "--fuse",
         action="store_true",
-        help="the source head also reads each token's target-only features (both passes' views)",
+        help="with a source, fuse the source head's probabilities with the target head's (log-odds mean)",
     )
     fit_parser.set_defaults(run=fit)
+    again = commands.add_parser("recalibrate", help="choose a head file's thresholds again (with --fuse)")
+    again.add_argument("--features", nargs="+", required=True, help="the feature folders of the training")
+    again.add_argument("--head", required=True)
+    again.add_argument("--fuse", action="store_true", help="fuse the source head with the target head")
+    again.add_argument("--out", required=True)
+    again.set_defaults(run=recalibrate)
+    side = commands.add_parser("compare", help="head files side by side on the calibration split")
+    side.add_argument("--features", nargs="+", required=True, help="the feature folders of the training")
+    side.add_argument("--heads", nargs="+", required=True)
+    side.set_defaults(run=compare)
     eval_parser = commands.add_parser("evaluate", help="figures on the dev split, with the baselines")
     eval_parser.add_argument("--features", nargs="+", required=True, help="one or more feature folders")
     eval_parser.add_argument("--head", required=True)
