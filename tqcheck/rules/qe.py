@@ -43,7 +43,7 @@ class LikelyMistranslation(Rule):
     needs = frozenset({"model"})
     preview = True
     examples = (
-        bad("The authorities have [[proceeded]] to the [[arrestation]] of three suspects."),
+        bad("The authorities have proceeded to the [[arrestation]] of three suspects."),
         good("The minister said the talks would resume on Monday in Geneva."),
     )
 
