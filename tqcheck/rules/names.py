@@ -285,10 +285,9 @@ class NameVariants(Rule):
                 if minor in flagged or major in flagged:
                     continue
                 key, other = spelling_key(major), spelling_key(minor)
-                consonants = DOUBLED_LETTERS.sub(r"\1", VOWELS.sub("", key))
                 same = key == other or (
-                    len(consonants) >= 2
-                    and consonants == DOUBLED_LETTERS.sub(r"\1", VOWELS.sub("", other))
+                    len(_consonants(key)) >= 2
+                    and _consonants(key) == _consonants(other)
                     and key[:-1] != other[:-1]  # "Maria"/"Mario", "Paulo"/"Paula": two people
                 )
                 sentences = {t.sentence for t in givens[major]}
