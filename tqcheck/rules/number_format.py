@@ -32,8 +32,8 @@ class NumberFormat(Rule):
     point (a clock time like "10.30" is left alone), and "15,000" an English thousands separator;
     where the decimal mark is a point, "4,2" before a word is a continental decimal comma. Only
     figures followed by a word or a unit sign are judged (a unit, a scale word, a noun, "%", "‰",
-    a currency sign), so dates, versions, scores and lists are left alone. Languages whose decimal mark is neither (Arabic's "٫") are
-    not checked.
+    a currency sign), so dates, versions, scores and lists are left alone. Languages whose
+    decimal mark is neither (Arabic's "٫") are not checked.
 
     ## Why is this bad?
     MT and copy-pasted data carry the source's number format over; a German reader takes "15,000"
