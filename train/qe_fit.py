@@ -6,6 +6,7 @@ import argparse
 import json
 import zlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from tqcheck.qe import (
     word_probabilities,
 )
 from tqcheck.qe_data import QESegment
-from tqcheck.qe_eval import all_words_baseline, figures, random_baseline
+from tqcheck.qe_eval import QEFigures, all_words_baseline, figures, random_baseline
 
 MAJOR_FALSE_ALARM_RATE = 0.05  # share of error-free calibration segments allowed a major span
 
@@ -282,20 +283,25 @@ def thresholds_by_key(
     }
 
 
+def threshold_sweep(segments: list[Segment], probs: list[np.ndarray]) -> Iterator[tuple[float, QEFigures]]:
+    """The figures of the spans marked at each candidate threshold, lowest threshold first."""
+    qes = [s.qe for s in segments]
+    for threshold in np.arange(0.05, 0.95, 0.025):
+        predicted = [
+            [(e.start, e.end) for e in assemble_spans(s.qe.target, [tuple(x) for x in s.spans], p, threshold)]
+            for s, p in zip(segments, probs, strict=True)
+        ]
+        yield float(threshold), figures(qes, predicted, None)
+
+
 def choose_thresholds(
     head: Head, calibration: list[Segment], target: Head | None = None
 ) -> tuple[Thresholds, float]:
     probs = [probabilities(head, s, target) for s in calibration]
-    qes = [s.qe for s in calibration]
     best = (-1.0, 0.5)
-    for threshold in np.arange(0.05, 0.95, 0.025):
-        predicted = [
-            [(e.start, e.end) for e in assemble_spans(s.qe.target, [tuple(x) for x in s.spans], p, threshold)]
-            for s, p in zip(calibration, probs, strict=True)
-        ]
-        f1 = figures(qes, predicted, None).char_f1
-        if f1 > best[0]:
-            best = (f1, float(threshold))
+    for threshold, result in threshold_sweep(calibration, probs):
+        if result.char_f1 > best[0]:
+            best = (result.char_f1, threshold)
     minor = best[1]
     clean_peaks = sorted(
         float(p.max()) for s, p in zip(calibration, probs, strict=True) if not s.qe.spans and len(p)
@@ -415,12 +421,7 @@ def compare(args: argparse.Namespace) -> None:
 def _best_ratio_and_tau(group: list[Segment], probs: list[np.ndarray]) -> tuple[float, float]:
     qes = [s.qe for s in group]
     best = 0.0
-    for threshold in np.arange(0.05, 0.95, 0.025):
-        predicted = [
-            [(e.start, e.end) for e in assemble_spans(s.qe.target, [tuple(x) for x in s.spans], p, threshold)]
-            for s, p in zip(group, probs, strict=True)
-        ]
-        result = figures(qes, predicted, None)
+    for _, result in threshold_sweep(group, probs):
         best = max(best, result.bad_word_f1 if result.bad_word_f1 is not None else result.char_f1)
     scores = [
         expected_penalty(word_probabilities(s.qe.target, [tuple(x) for x in s.spans], p))
