@@ -348,6 +348,7 @@ class LanguageData:
     lang: str
     locale: dict[str, Any]  # locale.toml as written (validated against `spec`'s schema)
     residue_patterns: list[regex.Pattern[str]]
+    inline_labels: list[regex.Pattern[str]]
     widget_words: frozenset[str]
     widget_connectors: frozenset[str]
     brands: frozenset[str]
@@ -394,7 +395,7 @@ def _checked_keys(table: dict[str, Any], kinds: dict[str, type], where: str) -> 
     return table
 
 
-RESIDUE_KEYS = {"patterns": list, "widget_words": list, "widget_connectors": list}
+RESIDUE_KEYS = {"patterns": list, "inline_labels": list, "widget_words": list, "widget_connectors": list}
 COMMON_RESIDUE_KEYS = {"patterns": list, "brands": list}
 LM_KEYS = {"surprisal": dict}
 
@@ -436,6 +437,7 @@ def _language_data(lang: str, setting: str) -> LanguageData:
     residue = _checked_keys(_load_toml(lang, "residue.toml"), RESIDUE_KEYS, _where_of(lang, "residue.toml"))
     where = _where(folders[lang])
     patterns = _compile_patterns(list(residue.get("patterns", [])) + list(common.get("patterns", [])), where)
+    inline_labels = _compile_patterns(list(residue.get("inline_labels", [])), where)
     widgets = frozenset(w.casefold() for w in residue.get("widget_words", []))
     connectors = frozenset(w.casefold() for w in residue.get("widget_connectors", []))
     brands = frozenset(w.casefold() for w in common.get("brands", []))
@@ -446,7 +448,18 @@ def _language_data(lang: str, setting: str) -> LanguageData:
     doubles = frozenset(w.lower() for w in _data_lines(_read(lang, "doubles.txt")))
     lm = _checked_keys(_load_toml(lang, "lm.toml"), LM_KEYS, _where_of(lang, "lm.toml"))
     return LanguageData(
-        lang, locale, patterns, widgets, connectors, brands, confusions, cues, doubles, lm, spec
+        lang,
+        locale,
+        patterns,
+        inline_labels,
+        widgets,
+        connectors,
+        brands,
+        confusions,
+        cues,
+        doubles,
+        lm,
+        spec,
     )
 
 

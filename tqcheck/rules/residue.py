@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import regex
 from rapidfuzz import fuzz
 
 from tqcheck.context import CheckContext
-from tqcheck.document import Document
+from tqcheck.document import Document, Sentence
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
-from tqcheck.rule import Rule, bad, delete_line, good
+from tqcheck.rule import Rule, bad, delete_line, good, replace
+from tqcheck.rules._text import is_capitalised, zipf
 
 WIDGET_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*")
 COUNTER = regex.compile(r"[\s\-–—|:]*[(\[]?\d{1,4}[)\]]?\s*$")
@@ -24,6 +26,8 @@ BREADCRUMB_ITEM = regex.compile(
     r"[\p{L}\p{M}][\p{L}\p{M}\p{N}'’.&-]*(?:[ \u00a0][\p{L}\p{M}\p{N}'’.&-]+){0,3}"
 )
 SENTENCE_END = ("。", "！", "？", ".", "!", "?", "؟")
+# A capitalised word this common opens the sentence that follows an inline related-article headline.
+SENTENCE_OPENER_ZIPF = 5.0
 
 
 def _normalise(text: str) -> str:
@@ -38,14 +42,17 @@ class PageResidue(Rule):
     Matches each line (block) against the residue patterns of the target language
     (`data/<lang>/residue.toml`) and of every language (`data/common/residue.toml`), and flags lines
     made only of widget words: network names, share/follow/comment verbs and counters
-    ("Google News Follow 1", "Facebook Twitter WhatsApp").
+    ("Google News Follow 1", "Facebook Twitter WhatsApp"). A related-article label (`inline_labels`) that opens a sentence inside a paragraph ("… the
+    unions reject. Read also: Port strike enters third day The governor …") is the scraper's
+    lost line break; its headline ends before the next sentence's common opening word.
 
     ## Why is this bad?
     A scraper that feeds a translation pipeline copies the page, not the article; the widgets are
     translated along with the text and published as if they were part of it.
 
     ## Fix safety
-    Safe: the fix deletes the whole line and nothing else.
+    Safe: the fix deletes the whole line and nothing else. A headline run into a paragraph is
+    unsafe to delete: where it ends is a guess.
     """
 
     code = "TQ101"
@@ -77,8 +84,20 @@ class PageResidue(Rule):
         bad("演出周一开始。\n\n[[扫一扫，关注我们的微信公众号]]\n", lang="zh"),
         good("Oil and gas\n\nPrices rose in Europe / Asia / America as demand grew."),
         good("Chapter 4\n\nThe next part of the story begins in the port."),
+        bad(
+            "Dock workers walked out on Monday. [[Read also: Port strike enters third day]] The "
+            "governor said talks would resume.",
+            fixed="Dock workers walked out on Monday. The governor said talks would resume.",
+        ),
+        bad(
+            "Рабочие порта вышли на забастовку. [[Читайте также: Забастовка в порту.]] Переговоры продолжатся.",
+            lang="ru",
+        ),
+        good("Read also the minister's letter, which the paper published on Monday."),
     )
 
+    # A dateline or publication stamp (a date and a clock time on a line) is not residue: clean
+    # articles carry them as part of the article (held-out counts, twice; docs/evaluation.md).
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         data = ctx.data
         extra = [regex.compile(p, regex.IGNORECASE) for p in ctx.extra_residue]
@@ -108,6 +127,47 @@ class PageResidue(Rule):
                 f"Page residue: {reason}, not part of the article.",
                 [delete_line(doc, block.start, block.end)],
             )
+        yield from self._inline_related(doc, ctx)
+
+    def _inline_related(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        """A related-article label and its headline run into a paragraph ("… the unions reject.
+        Read also: Phosphate exports hit record The governor …"), where the scraper lost the line
+        break. The label opens a sentence after the paragraph's first (`inline_labels` in
+        `residue.toml`); the headline ends before the next sentence's opening word, a common word
+        capitalised after a lowercase one, or else at the sentence's end."""
+        labels = ctx.data.inline_labels
+        if not labels:
+            return
+        text = doc.text
+        for block in doc.blocks:
+            for sentence in list(doc.block_sentences(block))[1:]:
+                label = next((m for p in labels if (m := p.match(text, sentence.start, sentence.end))), None)
+                if label is None:
+                    continue
+                end = self._headline_end(doc, ctx, sentence, label.end())
+                # The deletion takes the spaces after the headline too, so no double space is left.
+                after = end + len(text[end:]) - len(text[end:].lstrip(" \u00a0"))
+                yield self.finding(
+                    doc,
+                    sentence.start,
+                    end,
+                    "Page residue: a related-article link run into the paragraph, not part of the article.",
+                    [replace(sentence.start, after, "", 0.6, safe=False)],
+                )
+
+    @staticmethod
+    def _headline_end(doc: Document, ctx: CheckContext, sentence: Sentence, after_label: int) -> int:
+        words = [t for t in doc.sentence_tokens(sentence) if t.is_word and t.start >= after_label]
+        if ctx.data.cased:
+            for previous, word in itertools.pairwise(words[1:] if len(words) > 1 else []):
+                if (
+                    is_capitalised(word.text)
+                    and previous.text[-1:].islower()
+                    and not doc.text[previous.end : word.start].strip()
+                    and zipf(word.text.lower(), ctx.lang) >= SENTENCE_OPENER_ZIPF
+                ):
+                    return previous.end
+        return sentence.end
 
     @staticmethod
     def _is_widget(
