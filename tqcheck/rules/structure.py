@@ -35,7 +35,9 @@ class SplitEntity(Rule):
     Looks for a "sentence" of one or two name-like words (capitalised in cased languages, rare per
     wordfreq in all) that follows a sentence ending in another name part, within the last three
     words; and for any sentence boundary between two words that the article writes as one name
-    elsewhere ("in Port. Elizabeth" where the title says "Port Elizabeth"), with no name list. It proposes the joined forms ("Nagorno-Karabakh region.", "Nagorno Karabakh region.")
+    elsewhere ("in Port. Elizabeth" where the title says "Port Elizabeth"; in another case of an
+    inflected language, "в Нижнем. Новгороде" beside "Нижний Новгород"; in unspaced text, a stop
+    inside a run of characters written whole elsewhere, "德布勒。森" beside "德布勒森"), with no name list. It proposes the joined forms ("Nagorno-Karabakh region.", "Nagorno Karabakh region.")
     and the plain merge; a joined form used elsewhere in the article ranks first, and with a
     language model the candidates are ranked by how much they improve the text.
 
@@ -45,7 +47,8 @@ class SplitEntity(Rule):
 
     It also finds a name cut by a line break in a text that puts a paragraph on a line ("… the
     pianist Lucía" / "Echeverría will play …"), and a boundary inside one word that wordfreq knows
-    whole ("Khar. Kiv", "哈尔。滨").
+    whole ("Khar. Kiv", "哈尔。滨"), when the joined word is commoner than the second part alone
+    or one part is too rare to be a word of its own ("Chen. Nai").
 
     ## Fix safety
     Unsafe without a model unless the joined name appears elsewhere in the article: which join is
@@ -106,6 +109,19 @@ class SplitEntity(Rule):
         bad("O navio chegou a [[Vila do. Conde]] na segunda-feira.", lang="pt"),
         good("O navio partiu ontem. Conde disse que voltará.", lang="pt"),
         good("The minister arrived in Paris on Monday morning\nand left on Tuesday."),
+        bad("Der Großmeister aus [[Chen. Nai]] war an Nummer sieben gesetzt.", lang="de"),
+        good("Er wohnt seit Jahren in Berlin. Er arbeitet in Potsdam.", lang="de"),
+        bad(
+            "Турнир в Нижнем Новгороде начался в пятницу. Матч в [[Нижнем. Новгороде]] собрал 7 850 зрителей.",
+            lang="ru",
+            fixed="Турнир в Нижнем Новгороде начался в пятницу. Матч в Нижнем Новгороде собрал 7 850 зрителей.",
+        ),
+        bad(
+            "我们选择在[[德布勒。森]]设厂。首批在德布勒森生产的车型将于明年交付。",
+            lang="zh",
+            fixed="我们选择在德布勒森设厂。首批在德布勒森生产的车型将于明年交付。",
+        ),
+        good("他说。他们明天出发，他说他们会准时到达。", lang="zh"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -122,10 +138,11 @@ class SplitEntity(Rule):
             for joiner in (joiners if cased else ["", *joiners])
         )
         occurrences = _NameOccurrences(doc.text, names)
+        written_whole = _adjacent_name_stems(doc, ctx, joiners) if cased else {}
         for first, second in pairs:
             finding = self._split(doc, ctx, first, second, cased, joiners, occurrences)
             if finding is None:
-                finding = self._joined_elsewhere(doc, first, second, cased, joiners, occurrences)
+                finding = self._joined_elsewhere(doc, ctx, first, second, joiners, occurrences, written_whole)
             if finding is None:
                 finding = self._joined_word(doc, ctx, first, second, cased)
             if finding is None and cased:
@@ -239,12 +256,14 @@ class SplitEntity(Rule):
     def _joined_elsewhere(
         self,
         doc: Document,
+        ctx: CheckContext,
         first: Sentence,
         second: Sentence,
-        cased: bool,
         joiners: list[str],
         occurrences: _NameOccurrences,
+        written_whole: dict[tuple[str, str], list[tuple[str, int, int]]],
     ) -> Finding | None:
+        cased = ctx.data.cased
         """A sentence boundary between the two parts of a name that the article writes whole
         elsewhere (in its title, in another paragraph): "… in Port. Elizabeth officials said" where
         "Port Elizabeth" appears too. No name list: the article is the evidence."""
@@ -255,15 +274,47 @@ class SplitEntity(Rule):
         for joiner in joiners if cased else ["", *joiners]:
             joined = f"{left.text}{joiner}{right.text}"
             if occurrences.outside(joined, left.start, right.end):
-                return self.finding(
-                    doc,
-                    left.start,
-                    right.end,
-                    f"The name “{joined}” is split by a sentence boundary; the article writes it "
-                    "whole elsewhere.",
-                    [replace(left.start, right.end, joined, 0.9, safe=True)],
-                )
+                return self._whole_elsewhere(doc, left.start, right.end, joined)
+        if not ctx.data.spaced:
+            return self._glued_elsewhere(doc, ctx, left, right)
+        if not cased:
+            return None
+        # An inflected language writes the name whole elsewhere in another case ("в Нижнем.
+        # Новгороде" where the title says "Нижний Новгород"): the same two stems side by side.
+        for joiner, start, end in written_whole.get(self._stem_pairs(left.text, right.text, ctx), ()):
+            if end <= left.start or start >= right.end:
+                return self._whole_elsewhere(doc, left.start, right.end, f"{left.text}{joiner}{right.text}")
         return None
+
+    def _whole_elsewhere(self, doc: Document, start: int, end: int, joined: str) -> Finding:
+        return self.finding(
+            doc,
+            start,
+            end,
+            f"The name “{joined}” is split by a sentence boundary; the article writes it whole elsewhere.",
+            [replace(start, end, joined, 0.9, safe=True)],
+        )
+
+    def _glued_elsewhere(self, doc: Document, ctx: CheckContext, left: Token, right: Token) -> Finding | None:
+        """Unspaced text: a stop inside a name that the article writes whole elsewhere ("德布勒。森设厂"
+        beside "德布勒森"). The tokenizer cuts an unknown name anywhere ("德|布勒", "森设厂"), so the
+        name's two sides are read from the characters: a rare run of two to four before the stop
+        ("说。他" joins by chance: "他说" is common), and the longest start of the word after it."""
+        text = doc.text
+        for size in range(2, 5):
+            start = left.end - size
+            head = text[max(start, 0) : left.end]
+            if start < 0 or not head.isalpha() or zipf(head, ctx.lang) >= RARE_ZIPF:
+                continue
+            for end in range(right.end, right.start, -1):
+                joined = head + text[right.start : end]
+                if _occurs_outside(text, joined, start, end):
+                    return self._whole_elsewhere(doc, start, end, joined)
+        return None
+
+    @staticmethod
+    def _stem_pairs(left: str, right: str, ctx: CheckContext) -> tuple[str, str] | None:
+        return _name_stem(left, ctx), _name_stem(right, ctx)
 
     def _joined_word(
         self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence, cased: bool
@@ -284,8 +335,13 @@ class SplitEntity(Rule):
             piece = right.text[:end]
             joined = left.text + (piece.lower() if cased else piece)
             # "Berlin. Er …" joins into "Berliner", but "Er" alone is far more common: a sentence
-            # opening with it is no evidence.
-            if zipf(joined.lower(), ctx.lang) < max(minimum, zipf(piece.lower(), ctx.lang)):
+            # opening with it is no evidence. A side too rare to be a word of its own ("Chen. Nai"
+            # → "Chennai") is evidence enough when the joined word is a known one.
+            joined_zipf = zipf(joined.lower(), ctx.lang)
+            rare_side = min(zipf(left.text.lower(), ctx.lang), zipf(piece.lower(), ctx.lang)) < RARE_ZIPF
+            if joined_zipf < max(minimum, zipf(piece.lower(), ctx.lang)) and not (
+                rare_side and joined_zipf >= UNCASED_JOINED_MIN_ZIPF
+            ):
                 continue
             if _one_token(joined.lower(), ctx.lang):
                 stop = right.start + end
@@ -397,6 +453,32 @@ class SplitEntity(Rule):
                     "the noun belongs after the whole name."
                 )
                 yield self.finding(doc, left.start, right.end, message, suggestions)
+
+
+def _name_stem(word: str, ctx: CheckContext) -> str:
+    """A name part's shortest stem after one inflectional ending (`inflection_suffixes`), folded:
+    "Нижнем" and "Нижний" share "нижн"."""
+    from tqcheck.rules.names import _stems
+
+    stems = _stems(word, tuple(ctx.data.locale.get("inflection_suffixes", [])), ())
+    return min(stems, key=lambda stem: (len(stem), stem))
+
+
+def _adjacent_name_stems(
+    doc: Document, ctx: CheckContext, joiners: list[str]
+) -> dict[tuple[str, str], list[tuple[str, int, int]]]:
+    """Every two capitalised words the article writes side by side within a sentence (joined by
+    one of the locale's name joiners), by their stems: where the name stands whole."""
+    text = doc.text
+    found: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+    for sentence in doc.sentences:
+        words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
+        for left, right in itertools.pairwise(words):
+            joiner = text[left.end : right.start]
+            if joiner in joiners and is_capitalised(left.text) and is_capitalised(right.text):
+                key = (_name_stem(left.text, ctx), _name_stem(right.text, ctx))
+                found.setdefault(key, []).append((joiner, left.start, right.end))
+    return found
 
 
 def _one_token(word: str, lang: str) -> bool:
