@@ -111,6 +111,7 @@ def test_without_the_data_folder_italian_is_refused(tmp_path: Path) -> None:
         (("cased = true", 'cased = "yes"'), "'cased' must be bool"),
         (('name = "Italian"\n', ""), "missing required key 'name'"),
         (("scripts", "direction = 'sideways'\nscripts"), "'direction' must be 'ltr' or 'rtl'"),
+        (("scripts", "final_letter_variants = [['ة', 'هه']]\nscripts"), "a pair of single letters"),
     ],
 )
 def test_a_bad_locale_is_a_one_line_error(tmp_path: Path, change: tuple[str, str], message: str) -> None:

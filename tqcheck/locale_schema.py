@@ -50,6 +50,10 @@ class Locale:
     fullwidth_punctuation: bool = False
     decimal: str = "."
     thousands: str = ","
+    # Currency signs written after the amount ("12 €") and before it ("€12"); [] = unchecked (TQ511).
+    currency_after: list[str] = field(default_factory=list)
+    currency_before: list[str] = field(default_factory=list)
+    currency_space: str = " "  # between the amount and a sign written after it
     heading_cases: list[str] = field(default_factory=lambda: ["sentence"])
     # Nouns are capitalised in running text (German): a capitalised heading word says nothing of case.
     capitalised_nouns: bool = False
@@ -62,6 +66,12 @@ class Locale:
     # Small words inside names ("Frankfurt am Main") that never end a sentence: a boundary after one cuts a name.
     name_particles: list[str] = field(default_factory=list)
     name_min_length: int = 4
+    # The definite article written onto a word ("ال"): a name with and without it is one name
+    # ("الطرابلسي"/"طرابلسي" after the same given name), and no attached pronoun follows it.
+    definite_article: str = ""
+    # Final letters the spelling confuses ([["ة", "ه"]]): a name bearing the article that differs
+    # only in one of these is one name spelled two ways, not an inflection.
+    final_letter_variants: list[list[str]] = field(default_factory=list)
     length_factor: float = 1.0  # characters needed for what English says in one (alignment)
     doubled_word_max_chars: int = 0  # 0: any doubled word is flagged; n: only words up to n characters
     punctuation: Punctuation = field(default_factory=Punctuation)
@@ -141,4 +151,9 @@ def parse_locale(values: dict[str, Any], where: str) -> Locale:
     for key in ("quotes", "inner_quotes", "inverted_marks"):
         if any(len(pair) != 2 for pair in getattr(locale, key)):
             raise ConfigError(f"every {key!r} entry is an [opening, closing] pair", where)
+    if any(
+        len(pair) != 2 or not all(len(letter) == 1 for letter in pair)
+        for pair in locale.final_letter_variants
+    ):
+        raise ConfigError("every 'final_letter_variants' entry is a pair of single letters", where)
     return locale

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache, lru_cache
@@ -24,6 +25,11 @@ NAME_MAX_ZIPF = 4.5
 # The less frequent spelling must be rare in general too: a misspelling, not another real name.
 VARIANT_MAX_ZIPF = 3.0
 UNCASED_VARIANT_MAX_ZIPF = 2.5
+# Letters two spellings of a name must share, vowels aside, to count as one name transliterated
+# two ways when they are equally frequent in a script without case.
+UNCASED_SKELETON_MIN = 4
+# Without its article, a surname is this rare: a name, not a noun in a construct state.
+RARE_SURNAME_ZIPF = 3.0
 # Two transliterations of one name may both be in use ("Mohammed"/"Muhammad"): a variant that is
 # one by transliteration may be this much commoner.
 TRANSLITERATION_ZIPF_ALLOWANCE = 1.0
@@ -34,7 +40,37 @@ UNKNOWN_ZIPF = 1.0
 @cache
 def _rewrites() -> dict[str, list[tuple[str, str]]]:
     data = _load_toml("common", "transliteration.toml")
-    return {script: [(a, b) for a, b in pairs] for script, pairs in data.items()}
+    return {script: [(a, b) for a, b in pairs] for script, pairs in data.items() if script != "vowels"}
+
+
+@cache
+def _vowels(script: str | None = None) -> regex.Pattern[str]:
+    """The vowels of `script` in `transliteration.toml`, or of the Latin and Cyrillic scripts
+    (what spelling keys are written in)."""
+    table = _load_toml("common", "transliteration.toml").get("vowels", {})
+    letters = table.get(script.lower(), "") if script else table.get("latin", "") + table.get("cyrillic", "")
+    return regex.compile(f"[{regex.escape(letters)}]") if letters else regex.compile(r"(?!)")
+
+
+def _base_letter(char: str) -> str:
+    """A letter without its combining marks (Unicode decomposition): "إ" and "أ" are "ا"."""
+    return unicodedata.normalize("NFD", char)[0]
+
+
+def _same_but_vowels(a: str, b: str, lang: str) -> bool:
+    """Two spellings of a long, rare name in a script without case that differ only in vowel
+    letters and open with the same letter ("زيلينسكي"/"زيلنسكي"); for Chinese, the same long run
+    of consonants in their pinyin ("泽连斯基"/"泽林斯基"). A derived word changes its first letter
+    ("اختتم"/"يختتم"), and a broken plural or an inflected noun is a common word
+    ("منازلها"/"منزلها"), so neither passes."""
+    if main_script(a) == "Han":
+        return len(_consonants(spelling_key(a))) >= UNCASED_SKELETON_MIN
+    vowels = _vowels(main_script(a))
+    left, right = vowels.sub("", a), vowels.sub("", b)
+    # Alif and hamza forms open one name alike ("إيكاترينا"/"ايكاترينا"): the same base letter.
+    same_opening = _base_letter(a[0]) == _base_letter(b[0])
+    rare = max(zipf(a, lang), zipf(b, lang)) < VARIANT_MAX_ZIPF
+    return same_opening and rare and left == right and len(left) >= UNCASED_SKELETON_MIN
 
 
 DOUBLED_LETTERS = regex.compile(r"(.)\1+")
@@ -59,13 +95,14 @@ def spelling_key(word: str) -> str:
     return DOUBLED_LETTERS.sub(r"\1", key)
 
 
-VOWELS = regex.compile(r"[aeiouy]")
-
-
 @lru_cache(maxsize=100_000)  # asked for every pair of an article's names: cache per word
 def _consonants(key: str) -> str:
-    """A spelling key's consonants (Latin keys only: other scripts have no vowels to drop here)."""
-    return DOUBLED_LETTERS.sub(r"\1", VOWELS.sub("", key)) if key.isascii() else ""
+    """A spelling key's consonants, for the scripts whose vowels `transliteration.toml` lists
+    (Latin, Cyrillic); "" for the others (Arabic keys are consonants already)."""
+    consonants = _vowels().sub("", key)
+    if consonants == key and not key.isascii():
+        return ""  # no listed vowel in it: a script without one
+    return DOUBLED_LETTERS.sub(r"\1", consonants)
 
 
 @lru_cache(maxsize=100_000)
@@ -103,6 +140,13 @@ class NameVariants(Rule):
     as each other or one extends the other; and a given name spelled two ways beside the same
     surname is flagged however short or common it is ("Olena"/"Elena Marchenko"), unless the two
     differ only in their last letter ("Maria"/"Mario": two people) or stand in one sentence.
+    Vowels aside (`[vowels]` in `transliteration.toml`), two long spellings with the same
+    consonants are one name ("Гутерриш"/"Гутерреш"); in a script without case that holds for
+    equally frequent rare forms only ("زيلينسكي"/"زيلنسكي", "泽连斯基"/"泽林斯基" by their pinyin),
+    as derived words there differ in their vowels too. In scripts that write the article onto the
+    word (`definite_article`), a surname with and
+    without it after the same given name is one person's, and a name bearing the article that
+    differs only in a final letter the spelling confuses (`final_letter_variants`) is one name.
 
     ## Why is this bad?
     Transliteration varies between MT segments; readers wonder whether two people are meant,
@@ -167,6 +211,29 @@ class NameVariants(Rule):
             lang="pt",
         ),
         bad("Группу возглавил профессор Чжан Вэй. По словам профессора Чжан [[Вей]], лёд тает.", lang="ru"),
+        bad(
+            "توجت التونسية سلمى الطرابلسي باللقب. وقالت سلمى [[طرابلسي]] إنها سعيدة. وشكرت سلمى الطرابلسي الجمهور.",
+            lang="ar",
+        ),
+        bad("وقال رئيس الوزراء بشر الخصاونة إن الأردن مستعد. وأضاف [[الخصاونه]] أن المشروع مهم.", lang="ar"),
+        good("وقال وزير الخارجية إن الوفد وصل. والتقى وزير خارجية الأردن نظيره المصري.", lang="ar"),
+        bad(
+            "وقال الرئيس الأوكراني فولوديمير زيلينسكي إن بلاده مستعدة للحوار. وأضاف [[زيلنسكي]] أن الوفد سيصل غدا.",
+            lang="ar",
+        ),
+        good("اختتم المعرض أعماله أمس. ويختتم المهرجان دورته الجديدة يوم الجمعة.", lang="ar"),
+        good("غمرت المياه منازلها في الشمال. وقالت إن منزلها تضرر بشدة.", lang="ar"),
+        bad(
+            "Генсек ООН Антониу Гутерриш призвал к прекращению огня. [[Гутерреш]] назвал ситуацию серьезной.",
+            lang="ru",
+        ),
+        good("Питер Мерчи забил дважды. Тренер вручил Питеру Мерчи приз лучшему игроку.", lang="ru"),
+        bad("乌克兰总统泽连斯基表示，乌方愿意继续谈判。[[泽林斯基]]还说，代表团将于下周抵达。", lang="zh"),
+        bad(
+            "Le président Volodymyr Zelensky a évoqué des négociations. [[Zelenskyy]] a ajouté que la délégation "
+            "arriverait lundi.",
+            lang="fr",
+        ),
         good("Maria Santos and her brother run the farm. Mario Santos joined in 2019."),
         good("Kim Jong-un met the envoy. His father Kim Jong-il had ruled before him."),
     )
@@ -218,10 +285,14 @@ class NameVariants(Rule):
                 # One person's name, by the article's own evidence: both spellings stand beside the
                 # same other name ("Li Wenjun"/"Li Wenjung").
                 same_person = ctx.data.cased and not neighbours[first].isdisjoint(neighbours[second])
+                # Without case, derived words abound ("اختتم"/"يختتم"), but a long skeleton of
+                # consonants kept whole is one foreign name transliterated two ways.
+                long_skeleton = kinship == "transliteration" and _same_but_vowels(first, second, ctx.lang)
                 if (
                     counts[first] == counts[second]
-                    and (kinship != "transliteration" or not ctx.data.cased)
+                    and (kinship != "transliteration" or not (ctx.data.cased or long_skeleton))
                     and not same_person
+                    and not _final_letter_variants(first, second, ctx)
                 ):
                     # Two forms as frequent as each other are one name only on strong evidence:
                     # "Torben"/"Toren" are two names, and uncased scripts derive forms by the dozen.
@@ -231,10 +302,16 @@ class NameVariants(Rule):
                     if counts[first] != counts[second] or zipf(first.lower(), ctx.lang) >= limit:
                         continue
                     major, minor = second, first
-                if _stems(major, suffixes, prefixes) & _stems(minor, suffixes, prefixes):
+                if _stems(major, suffixes, prefixes) & _stems(minor, suffixes, prefixes) and not (
+                    _final_letter_variants(major, minor, ctx)
+                ):
                     continue
-                if (major.startswith(minor) or minor.startswith(major)) and not same_person:
-                    continue  # "Hamburg"/"Hamburger": a derived word, unless beside one other name
+                if (
+                    (major.startswith(minor) or minor.startswith(major))
+                    and not same_person
+                    and keys[major] != keys[minor]
+                ):
+                    continue  # "Hamburg"/"Hamburger": a derived word ("Zelensky"/"Zelenskyy" is not)
                 if (
                     ctx.data.cased
                     and not same_person
@@ -258,6 +335,43 @@ class NameVariants(Rule):
                     )
         if ctx.data.cased:
             yield from self._given_names(doc, ctx, flagged)
+        elif ctx.data.spec.definite_article:
+            yield from self._article_dropped(doc, ctx, flagged)
+
+    def _article_dropped(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
+        """A surname written with and without the article after the same given name ("سلمى الطرابلسي"
+        and "سلمى طرابلسي"): one person, two spellings. The surname must be rare without its
+        article (a name, not "وزير الخارجية"/"وزير خارجية", a construct state)."""
+        article = ctx.data.spec.definite_article
+        text = doc.text
+        by_given: dict[str, dict[str, list[Token]]] = {}
+        for left, right in itertools.pairwise(doc.tokens):
+            if text[left.end : right.start] != " " or left.sentence != right.sentence:
+                continue
+            if left.is_word and right.is_word and len(right.text) - len(article) >= 3:
+                by_given.setdefault(left.text, {}).setdefault(right.text, []).append(right)
+        for given, surnames in by_given.items():
+            for with_article, tokens in surnames.items():
+                bare = with_article.removeprefix(article)
+                if bare == with_article or bare not in surnames or zipf(bare, ctx.lang) >= RARE_SURNAME_ZIPF:
+                    continue
+                if zipf(given, ctx.lang) >= NAME_MAX_ZIPF:
+                    continue  # an ordinary word before it: not a given name
+                major, minor = (
+                    (with_article, bare) if len(tokens) >= len(surnames[bare]) else (bare, with_article)
+                )
+                if minor in flagged:
+                    continue
+                flagged.add(minor)
+                for token in surnames[minor]:
+                    yield self.finding(
+                        doc,
+                        token.start,
+                        token.end,
+                        f"“{given} {minor}” is written “{given} {major}” elsewhere in the article: one "
+                        "person's surname with and without the article.",
+                        [replace(token.start, token.end, major, 0.5, safe=False)],
+                    )
 
     def _given_names(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
         """One person's given name spelled two ways beside the same surname ("Olena Marchenko" and
@@ -266,6 +380,8 @@ class NameVariants(Rule):
         apart: forms that differ only in their last letter ("Maria"/"Mario") or that stand in one
         sentence are left alone."""
         text = doc.text
+        suffixes = tuple(ctx.data.locale.get("inflection_suffixes", []))
+        prefixes = tuple(ctx.data.locale.get("inflection_prefixes", []))
         # (the surname, whether the given name comes first) -> given name -> its tokens
         by_surname: dict[tuple[str, bool], dict[str, list[Token]]] = {}
         for left, right in itertools.pairwise(doc.tokens):
@@ -293,6 +409,8 @@ class NameVariants(Rule):
                 sentences = {t.sentence for t in givens[major]}
                 if not same or any(t.sentence in sentences for t in givens[minor]):
                     continue
+                if _stems(major, suffixes, prefixes) & _stems(minor, suffixes, prefixes):
+                    continue  # "Питер"/"Питеру": one name inflected
                 flagged.add(minor)
                 dominant = len(givens[major]) >= 2 * len(givens[minor])
                 for token in givens[minor]:
@@ -363,6 +481,10 @@ class NameVariants(Rule):
             and (key[-1] in "aeiouy") == (other[-1] in "aeiouy")
         ):
             return "transliteration"
+        # Without case (Chinese pinyin keys): the same long run of consonants, vowels aside
+        # ("古特雷斯"/"古特里斯": gutelei-si/guteli-si).
+        if not cased and len(consonants) >= 4 and consonants == _consonants(other):
+            return "transliteration"
         if abs(len(a) - len(b)) > 2 or not same_initial:
             return None
         distance = Levenshtein.distance(a, b)
@@ -395,6 +517,18 @@ class NameVariants(Rule):
 # The capitalised word right before or after a name, one space away: its given name or surname.
 WORD_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’-]*) $")
 WORD_AFTER = regex.compile(r" (\p{Lu}[\p{L}\p{M}'’-]*)")
+
+
+def _final_letter_variants(a: str, b: str, ctx: CheckContext) -> bool:
+    """Two forms of a word bearing the article that differ only in a final letter the spelling
+    confuses ("الخصاونة"/"الخصاونه"): one name spelled two ways (`final_letter_variants`)."""
+    spec = ctx.data.spec
+    if not spec.definite_article or len(a) != len(b) or a[:-1] != b[:-1]:
+        return False
+    # The article may follow an attached particle ("والخصاونة").
+    if not any(a.startswith(prefix + spec.definite_article) for prefix in ("", *spec.inflection_prefixes)):
+        return False
+    return any({a[-1], b[-1]} == set(pair) for pair in spec.final_letter_variants)
 
 
 def _neighbours(text: str, tokens: list[Token], lang: str) -> frozenset[str]:
