@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tqcheck.errors import ConfigError
 from tqcheck.rule import Rule
+from tqcheck.rules.currency import CurrencyPosition
 from tqcheck.rules.encoding import Homoglyph, Mojibake
 from tqcheck.rules.headings import HeadingCase, HeadingLowercase, HeadingPeriod
 from tqcheck.rules.inverted_marks import InvertedMarks
@@ -67,6 +68,7 @@ ALL: tuple[type[Rule], ...] = (
     ForeignPunctuation,  # TQ508
     NumberFormat,  # TQ509
     InvertedMarks,  # TQ510
+    CurrencyPosition,  # TQ511
     NameVariants,  # TQ601
     GlossaryTerm,  # TQ602
     NumberMismatch,  # TQ701

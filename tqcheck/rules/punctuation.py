@@ -142,12 +142,12 @@ class MissingSpaceAfterPunctuation(Rule):
 
 
 class FrenchSpacing(Rule):
-    """Flags French punctuation without its no-break space: before ; : ! ? and inside « ».
+    """Flags French punctuation without its no-break space: before ; : ! ? %, and inside « ».
 
     ## What it does
     In French text, checks that a space (preferably a narrow no-break space, U+202F, or a
-    no-break space, U+00A0) stands before ; : ! ? and after « and before ». Times ("10:30"),
-    URLs and ratios are left alone.
+    no-break space, U+00A0) stands before ; : ! ?, between a figure and "%", and after « and
+    before ». Times ("10:30"), URLs and ratios are left alone.
 
     ## Why is this bad?
     French typography requires the space; MT from English drops it.
@@ -170,6 +170,10 @@ class FrenchSpacing(Rule):
         ),
         bad("Pourquoi [[maintenant?]]", lang="fr", fixed="Pourquoi maintenant\u202f?"),
         bad("Il a parlé de [[«crise»]] hier.", lang="fr", fixed="Il a parlé de «\u00a0crise\u00a0» hier."),
+        bad(
+            "Le chômage atteint [[7,5%]] en mars.", lang="fr", fixed="Le chômage atteint 7,5\u00a0% en mars."
+        ),
+        good("Le chômage atteint 7,5\u00a0% en mars, soit 0,2 point de plus.", lang="fr"),
         good(
             "Le ministre a déclaré\u00a0: «\u00a0La grève est finie\u202f!\u00a0» à 10:30, voir https://example.fr.",
             lang="fr",
@@ -190,6 +194,15 @@ class FrenchSpacing(Rule):
                 end,
                 f"French puts a no-break space before “{match.group(1)}”.",
                 [replace(start, end, fixed, 0.9, safe=True)],
+            )
+        # The percent sign is a unit: a no-break space between it and the figure ("7,5 %").
+        for match in regex.finditer(r"(?<![\p{L}\p{N}.,])(\d(?:[\d\u202f\u00a0.,]*\d)?)%", text):
+            yield self.finding(
+                doc,
+                match.start(),
+                match.end(),
+                "French puts a no-break space before “%”.",
+                [replace(match.start(), match.end(), f"{match.group(1)}{NBSP}%", 0.9, safe=True)],
             )
         for match in regex.finditer(r"«([^«»\n]{1,600})»", text):
             inner = match.group(1)
