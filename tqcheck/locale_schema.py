@@ -74,6 +74,9 @@ class Locale:
     final_letter_variants: list[list[str]] = field(default_factory=list)
     length_factor: float = 1.0  # characters needed for what English says in one (alignment)
     doubled_word_max_chars: int = 0  # 0: any doubled word is flagged; n: only words up to n characters
+    # Part-of-speech tags (of the `segmenter`) of words that never reduplicate: doubled, they are
+    # flagged even when longer than doubled_word_max_chars (Chinese pronouns: "其中其中").
+    doubled_word_tags: list[str] = field(default_factory=list)
     punctuation: Punctuation = field(default_factory=Punctuation)
     number_words: dict[str, int] = field(default_factory=dict)
     number_scales: dict[str, int] = field(default_factory=dict)

@@ -52,6 +52,19 @@ def chinese_people(text: str) -> Iterator[tuple[str, str, str]]:
             yield word, syllables[0], "".join(syllables[1:])
 
 
+@lru_cache(maxsize=10_000)
+def jieba_tag(word: str) -> str:
+    """jieba's part-of-speech tag of a word on its own ("" when it segments into several)."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    tagged = jieba.posseg.lcut(word)
+    return tagged[0].flag if len(tagged) == 1 else ""
+
+
 @lru_cache(maxsize=1)
 def _arabic_name_data() -> dict:
     from tqcheck.resources import _load_toml

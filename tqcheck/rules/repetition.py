@@ -32,6 +32,9 @@ class RepeatedWord(Rule):
     ## What it does
     Compares each word with the next one when only white space separates them; words that may
     legitimately stand twice ("had had", French "nous nous") come from `data/<lang>/doubles.txt`.
+    Where a language reduplicates words on purpose (Chinese 研究研究, `doubled_word_max_chars`),
+    a longer doubled word is flagged only when the segmenter tags it as a class that never
+    reduplicates (`doubled_word_tags`: pronouns, conjunctions, adverbs... "其中其中").
 
     ## Why is this bad?
     Machine translation and hasty post-editing duplicate a token where segments join.
@@ -58,6 +61,9 @@ class RepeatedWord(Rule):
         good("She had had enough of the talks."),
         good("Nous nous sommes rencontrés à Lyon.", lang="fr"),
         good("The vote was 10 10 in the first round, a tie."),
+        bad("该公司计划将欧洲销量提高到每年30万辆，[[其中其中]]约一半在当地生产。", lang="zh"),
+        good("专家们要好好研究研究这个问题，大家都高高兴兴地回家了。", lang="zh"),
+        good("救援人员一米一米地向前推进。", lang="zh"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -68,7 +74,11 @@ class RepeatedWord(Rule):
             for left, right in itertools.pairwise(words):
                 if left.text.casefold() != right.text.casefold() or left.text.isdigit():
                     continue
-                if longest is not None and len(left.text) > longest:
+                if (
+                    longest is not None
+                    and len(left.text) > longest
+                    and not _never_reduplicates(left.text, ctx)
+                ):
                     continue
                 if left.text.casefold() in allowed or not _joined_only_by_separators(doc, left, right):
                     continue
@@ -82,6 +92,16 @@ class RepeatedWord(Rule):
                     f"“{left.text}” is repeated.",
                     [replace(left.start, right.end, left.text, 0.95, safe=True)],
                 )
+
+
+def _never_reduplicates(word: str, ctx: CheckContext) -> bool:
+    """Whether the segmenter tags `word` as a class that never reduplicates (`doubled_word_tags`)."""
+    tags = ctx.data.spec.doubled_word_tags
+    if not tags or ctx.data.spec.segmenter != "jieba":
+        return False
+    from tqcheck.rules.name_match import jieba_tag
+
+    return jieba_tag(word) in tags
 
 
 class LoopingPhrase(Rule):
