@@ -8,6 +8,7 @@ instead of testing language codes ("spaced" rather than lang == "zh").
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import types
 import typing
@@ -48,6 +49,9 @@ class Locale:
     # Space inside guillemets of the house style when a quote-style fix writes them (French "« … »").
     guillemet_inner_space: str = ""
     fullwidth_punctuation: bool = False
+    # Legacy code pages of the language (Python codec names): text in them read as another one is
+    # mojibake that ftfy does not repair (Russian "cp1251": "Ìîñêâà" for "Москва"; TQ205).
+    legacy_encodings: list[str] = field(default_factory=list)
     decimal: str = "."
     thousands: str = ","
     # Currency signs written after the amount ("12 €") and before it ("€12"); [] = unchecked (TQ511).
@@ -154,6 +158,11 @@ def parse_locale(values: dict[str, Any], where: str) -> Locale:
     for key in ("quotes", "inner_quotes", "inverted_marks"):
         if any(len(pair) != 2 for pair in getattr(locale, key)):
             raise ConfigError(f"every {key!r} entry is an [opening, closing] pair", where)
+    for encoding in locale.legacy_encodings:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(f"'legacy_encodings': unknown encoding {encoding!r}", where) from None
     if any(
         len(pair) != 2 or not all(len(letter) == 1 for letter in pair)
         for pair in locale.final_letter_variants

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tqcheck.errors import ConfigError
 from tqcheck.rule import Rule
 from tqcheck.rules.currency import CurrencyPosition
-from tqcheck.rules.encoding import Homoglyph, Mojibake
+from tqcheck.rules.encoding import Homoglyph, HtmlEntity, Mojibake
 from tqcheck.rules.headings import HeadingCase, HeadingLowercase, HeadingPeriod
 from tqcheck.rules.inverted_marks import InvertedMarks
 from tqcheck.rules.lexicon import LiteralSense
@@ -49,6 +49,7 @@ ALL: tuple[type[Rule], ...] = (
     DuplicateSentence,  # TQ204
     Mojibake,  # TQ205
     Homoglyph,  # TQ206
+    HtmlEntity,  # TQ207
     LiteralSense,  # TQ301
     ForeignScriptWord,  # TQ302
     ForeignSentence,  # TQ303
