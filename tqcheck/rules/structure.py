@@ -20,6 +20,9 @@ RARE_ZIPF = 3.0
 # A word two sides of a sentence boundary make when joined must be this common to be evidence.
 JOINED_MIN_ZIPF = 1.0
 UNCASED_JOINED_MIN_ZIPF = 2.0
+HYPHENS = {"-", "‐", "‑"}
+# A Roman numeral of a regnal or ordinal name ("Mohammed VI", "Benedikt XVI").
+ROMAN_NUMERAL = regex.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
 # The word a line ends on (with a hyphen that breaks a compound) and the word the next one opens on.
 LAST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*-?$")
 FIRST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
@@ -48,7 +51,9 @@ class SplitEntity(Rule):
     It also finds a name cut by a line break in a text that puts a paragraph on a line ("… the
     pianist Lucía" / "Echeverría will play …"), and a boundary inside one word that wordfreq knows
     whole ("Khar. Kiv", "哈尔。滨"), when the joined word is commoner than the second part alone
-    or one part is too rare to be a word of its own ("Chen. Nai").
+    or one part is too rare to be a word of its own ("Chen. Nai"); a stop after a particle that
+    opens or joins names (`name_particles`: "Rio de. Janeiro", "عبد. الله"), after a hyphen
+    ("Sachsen-. Anhalt") or before a Roman numeral ("Mohammed. VI").
 
     ## Fix safety
     Unsafe without a model unless the joined name appears elsewhere in the article: which join is
@@ -122,6 +127,19 @@ class SplitEntity(Rule):
             fixed="我们选择在德布勒森设厂。首批在德布勒森生产的车型将于明年交付。",
         ),
         good("他说。他们明天出发，他说他们会准时到达。", lang="zh"),
+        bad(
+            "Die Wahl in [[Sachsen-. Anhalt]] findet im Juni statt.",
+            lang="de",
+            fixed="Die Wahl in Sachsen-Anhalt findet im Juni statt.",
+        ),
+        bad(
+            "The speech by King [[Mohammed. VI]] opened the session.",
+            fixed="The speech by King Mohammed VI opened the session.",
+        ),
+        good("The report has two parts. II covers the budget."),
+        good("I spoke to Judge Kavanaugh. I called him after this happened."),
+        bad("بحضور رئيس الوزراء [[عبد. الله]] الفايز في مقر الحكومة.", lang="ar"),
+        good("وقال إنه ابن. وأضاف أن العائلة تعيش في عمان.", lang="ar"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -145,8 +163,12 @@ class SplitEntity(Rule):
                 finding = self._joined_elsewhere(doc, ctx, first, second, joiners, occurrences, written_whole)
             if finding is None:
                 finding = self._joined_word(doc, ctx, first, second, cased)
-            if finding is None and cased:
+            if finding is None:
                 finding = self._dangling_particle(doc, ctx, first, second)
+            if finding is None:
+                finding = self._hyphen_before_stop(doc, ctx, first, second)
+            if finding is None and cased:
+                finding = self._regnal_number(doc, first, second)
             if finding:
                 yield finding
         yield from self._broken_line(doc, ctx)
@@ -369,12 +391,15 @@ class SplitEntity(Rule):
             return None
         particle, before = tokens[-2], next((t for t in reversed(tokens[:-2]) if not t.is_space), None)
         right = next((t for t in doc.sentence_tokens(second) if not t.is_space), None)
-        if before is None or right is None or not right.is_word or not is_capitalised(right.text):
+        cased = ctx.data.cased
+        if before is None or right is None or not right.is_word or (cased and not is_capitalised(right.text)):
             return None
         if doc.text[particle.end : tokens[-1].start] or particle.text not in particles:
             return None
-        if not is_capitalised(before.text):
+        if cased and not is_capitalised(before.text):
             return None  # a name's particle stands between two capitalised parts
+        if not cased:
+            before = particle  # without case, the particle opens the name ("عبد. الله")
         joined = f"{doc.text[before.start : particle.end]} {right.text}"
         return self.finding(
             doc,
@@ -382,6 +407,59 @@ class SplitEntity(Rule):
             right.end,
             f"The name “{joined}” is split by a sentence boundary after “{particle.text}”.",
             [replace(before.start, right.end, joined, 0.7, safe=False)],
+        )
+
+    def _hyphen_before_stop(
+        self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence
+    ) -> Finding | None:
+        """A "sentence" that ends on a hyphen glued to a word ("in Sachsen-. Anhalt wurde"): a
+        compound name cut after its hyphen; no sentence ends on one."""
+        tokens = [t for t in doc.sentence_tokens(first) if not t.is_space]
+        if len(tokens) < 3 or tokens[-1].text not in FINAL or tokens[-2].text[-1:] not in HYPHENS:
+            return None
+        text = doc.text
+        # The tokenizer keeps the hyphen on the word ("Sachsen-") or apart from it ("Sachsen", "-").
+        left = tokens[-2] if len(tokens[-2].text) > 1 else tokens[-3]
+        if not left.is_word or text[left.end : tokens[-1].start].strip("".join(HYPHENS)):
+            return None
+        right = next((t for t in doc.sentence_tokens(second) if not t.is_space), None)
+        if right is None or not right.is_word or (ctx.data.cased and not is_capitalised(right.text)):
+            return None
+        joined = f"{text[left.start : tokens[-1].start]}{right.text}"
+        return self.finding(
+            doc,
+            left.start,
+            right.end,
+            f"The name “{joined}” is split by a sentence boundary after its hyphen.",
+            [replace(left.start, right.end, joined, 0.8, safe=True)],
+        )
+
+    def _regnal_number(self, doc: Document, first: Sentence, second: Sentence) -> Finding | None:
+        """A sentence that opens on a Roman numeral after one that ends on a name ("King Mohammed.
+        VI said"): a regnal or ordinal number cut from its name."""
+        tokens = doc.sentence_tokens(first)
+        if len(tokens) < 3 or tokens[-1].text not in FINAL or not tokens[-2].is_word:
+            return None
+        left = tokens[-2]
+        after = [t for t in doc.sentence_tokens(second) if not t.is_space]
+        # Two letters at least: "I" is also the English pronoun ("Kavanaugh. I called him").
+        numeral = after[0].text if after else ""
+        if (
+            len(after) < 2
+            or len(numeral) < 2
+            or not ROMAN_NUMERAL.fullmatch(numeral)
+            or after[1].text in FINAL
+        ):
+            return None
+        if not is_capitalised(left.text) or _abbreviation(left.text) or doc.text[left.end : tokens[-1].start]:
+            return None
+        joined = f"{left.text} {after[0].text}"
+        return self.finding(
+            doc,
+            left.start,
+            after[0].end,
+            f"“{joined}” is cut by a sentence boundary before its number.",
+            [replace(left.start, after[0].end, joined, 0.8, safe=True)],
         )
 
     def _broken_line(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
