@@ -73,6 +73,9 @@ class Locale:
     # The definite article written onto a word ("ال"): a name with and without it is one name
     # ("الطرابلسي"/"طرابلسي" after the same given name), and no attached pronoun follows it.
     definite_article: str = ""
+    # Marks that join the parts of a foreign name ("拉斯洛·纳吉"): a part spelled two ways beside
+    # the same other part is one person's name (TQ601).
+    foreign_name_separators: list[str] = field(default_factory=list)
     # Final letters the spelling confuses ([["ة", "ه"]]): a name bearing the article that differs
     # only in one of these is one name spelled two ways, not an inflection.
     final_letter_variants: list[list[str]] = field(default_factory=list)

@@ -28,6 +28,9 @@ UNCASED_VARIANT_MAX_ZIPF = 2.5
 # Letters two spellings of a name must share, vowels aside, to count as one name transliterated
 # two ways when they are equally frequent in a script without case.
 UNCASED_SKELETON_MIN = 4
+# How alike (normalised edit similarity of spelling keys) two spellings of one part of a dotted
+# foreign name must be: "naji"/"naqi" (0.75) are one name, "qiaozhi"/"laola" (0.29) two people.
+DOTTED_PART_SIMILARITY = 0.6
 # Without its article, a surname is this rare: a name, not a noun in a construct state.
 RARE_SURNAME_ZIPF = 3.0
 # Two transliterations of one name may both be in use ("Mohammed"/"Muhammad"): a variant that is
@@ -147,6 +150,8 @@ class NameVariants(Rule):
     word (`definite_article`), a surname with and
     without it after the same given name is one person's, and a name bearing the article that
     differs only in a final letter the spelling confuses (`final_letter_variants`) is one name.
+    A foreign name written in dotted parts (`foreign_name_separators`) with one part spelled two
+    alike ways beside the same other part is one person's ("拉斯洛·纳吉"/"拉斯洛·纳奇").
 
     ## Why is this bad?
     Transliteration varies between MT segments; readers wonder whether two people are meant,
@@ -229,6 +234,11 @@ class NameVariants(Rule):
         ),
         good("Питер Мерчи забил дважды. Тренер вручил Питеру Мерчи приз лучшему игроку.", lang="ru"),
         bad("乌克兰总统泽连斯基表示，乌方愿意继续谈判。[[泽林斯基]]还说，代表团将于下周抵达。", lang="zh"),
+        bad(
+            "国务秘书拉斯洛·纳吉出席了仪式。他强调合作的重要性。拉斯洛·[[纳奇]]说，政府将继续支持。",
+            lang="zh",
+        ),
+        good("美国前总统乔治·布什出席了仪式。劳拉·布什也发表了讲话。", lang="zh"),
         bad(
             "Le président Volodymyr Zelensky a évoqué des négociations. [[Zelenskyy]] a ajouté que la délégation "
             "arriverait lundi.",
@@ -337,6 +347,42 @@ class NameVariants(Rule):
             yield from self._given_names(doc, ctx, flagged)
         elif ctx.data.spec.definite_article:
             yield from self._article_dropped(doc, ctx, flagged)
+        if ctx.data.spec.foreign_name_separators:
+            yield from self._dotted_names(doc, ctx, flagged)
+
+    def _dotted_names(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
+        """A foreign name written in parts joined by a dot (`foreign_name_separators`: "拉斯洛·纳吉")
+        whose one part is spelled two ways beside the same other part ("拉斯洛·纳吉" and "拉斯洛·纳奇"):
+        one person. The two spellings must sound alike (their spelling keys, pinyin in Chinese,
+        mostly the same), so two people of one family ("乔治·布什", "劳拉·布什") are left alone."""
+        separators = set(ctx.data.spec.foreign_name_separators)
+        words = [t for t in doc.tokens if not t.is_space]
+        # (the other part, whether it comes first) -> this part's spelling -> its tokens
+        parts: dict[tuple[str, bool], dict[str, list[Token]]] = {}
+        for before, dot, after in zip(words, words[1:], words[2:], strict=False):
+            if dot.text not in separators or not (before.is_word and after.is_word):
+                continue
+            parts.setdefault((after.text, False), {}).setdefault(before.text, []).append(before)
+            parts.setdefault((before.text, True), {}).setdefault(after.text, []).append(after)
+        for (other, other_first), spellings in parts.items():
+            forms = sorted(spellings, key=lambda f: (-len(spellings[f]), spellings[f][0].start))
+            for major, minor in itertools.combinations(forms, 2):
+                if minor in flagged or minor in major or major in minor:
+                    continue  # a segmenter's cut ("沃尔科"/"沃尔科夫", "雷格"/"克雷格"), not a second spelling
+                similarity = Levenshtein.normalized_similarity(spelling_key(major), spelling_key(minor))
+                if similarity < DOTTED_PART_SIMILARITY:
+                    continue
+                flagged.add(minor)
+                shown = f"{other}·{{}}" if other_first else f"{{}}·{other}"
+                for token in spellings[minor]:
+                    yield self.finding(
+                        doc,
+                        token.start,
+                        token.end,
+                        f"“{shown.format(minor)}” is written “{shown.format(major)}” elsewhere in the "
+                        "article: one person's name spelled two ways.",
+                        [replace(token.start, token.end, major, 0.5, safe=False)],
+                    )
 
     def _article_dropped(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
         """A surname written with and without the article after the same given name ("سلمى الطرابلسي"
