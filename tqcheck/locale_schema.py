@@ -69,6 +69,9 @@ class Locale:
     standalone_words: list[str] = field(default_factory=list)
     # Small words inside names ("Frankfurt am Main") that never end a sentence: a boundary after one cuts a name.
     name_particles: list[str] = field(default_factory=list)
+    # Words that open names and never end a sentence after a lowercase word ("San", "Abu", "Los"):
+    # a stop right after one cuts a name ("in San. Salvador").
+    name_openers: list[str] = field(default_factory=list)
     name_min_length: int = 4
     # The definite article written onto a word ("ال"): a name with and without it is one name
     # ("الطرابلسي"/"طرابلسي" after the same given name), and no attached pronoun follows it.

@@ -20,7 +20,10 @@ RARE_ZIPF = 3.0
 # A word two sides of a sentence boundary make when joined must be this common to be evidence.
 JOINED_MIN_ZIPF = 1.0
 UNCASED_JOINED_MIN_ZIPF = 2.0
+# Characters read on each side of a stop in unspaced text.
+JOINED_MAX_CHARS = 4
 HYPHENS = {"-", "‐", "‑"}
+HYPHENATED_WORD = regex.compile(r"[\p{L}\p{M}\p{N}'’]+(?:[-‐‑][\p{L}\p{M}\p{N}'’]+)*")
 # A Roman numeral of a regnal or ordinal name ("Mohammed VI", "Benedikt XVI").
 ROMAN_NUMERAL = regex.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
 # The word a line ends on (with a hyphen that breaks a compound) and the word the next one opens on.
@@ -128,6 +131,21 @@ class SplitEntity(Rule):
         ),
         good("他说。他们明天出发，他说他们会准时到达。", lang="zh"),
         bad(
+            "中国与阿联酋在[[阿布。扎比]]签署多项合作协议。",
+            lang="zh",
+            fixed="中国与阿联酋在阿布扎比签署多项合作协议。",
+        ),
+        good("他说。好的，我们明天见。", lang="zh"),
+        bad(
+            "Hundreds marched in the centre of [[San. Salvador]] to protest against the new law.",
+            fixed="Hundreds marched in the centre of San Salvador to protest against the new law.",
+        ),
+        good("The envoy met Prince Abu. Talks went well."),
+        bad("O ministro reuniu-se com o homólogo da [[Costa. do Marfim]] para discutir.", lang="pt"),
+        bad("La conférence s’est achevée à [[Charm. el-Cheikh]] sur un accord.", lang="fr"),
+        bad("El alcalde de Santa [[Cruz de la. Sierra]] rechazó la fecha.", lang="es"),
+        good("Apple Inc. said sales rose. Corp. results follow.", lang="en"),
+        bad(
             "Die Wahl in [[Sachsen-. Anhalt]] findet im Juni statt.",
             lang="de",
             fixed="Die Wahl in Sachsen-Anhalt findet im Juni statt.",
@@ -157,6 +175,7 @@ class SplitEntity(Rule):
         )
         occurrences = _NameOccurrences(doc.text, names)
         written_whole = _adjacent_name_stems(doc, ctx, joiners) if cased else {}
+        cut: set[int] = set()
         for first, second in pairs:
             finding = self._split(doc, ctx, first, second, cased, joiners, occurrences)
             if finding is None:
@@ -167,11 +186,17 @@ class SplitEntity(Rule):
                 finding = self._dangling_particle(doc, ctx, first, second)
             if finding is None:
                 finding = self._hyphen_before_stop(doc, ctx, first, second)
+            if finding is None:
+                finding = self._name_opener(doc, ctx, first, second)
             if finding is None and cased:
                 finding = self._regnal_number(doc, first, second)
             if finding:
+                cut.add(finding.start)
                 yield finding
         yield from self._broken_line(doc, ctx)
+        if cased:
+            # A stop the boundary checks above already reported is not reported twice.
+            yield from (f for f in self._stop_before_particle(doc, ctx) if f.start not in cut)
         if cased and ctx.data.locale.get("entity_nouns"):
             yield from self._reordered(doc, ctx, joiners)
 
@@ -350,6 +375,8 @@ class SplitEntity(Rule):
         left, right = words
         if _abbreviation(left.text) or _abbreviation(right.text):
             return None  # "EE. UU." is an abbreviation's periods, though "EEUU" is a word
+        if not ctx.data.spaced:
+            return self._joined_characters(doc, ctx, left.end, right.start)
         minimum = JOINED_MIN_ZIPF if cased else UNCASED_JOINED_MIN_ZIPF
         # Unspaced text: the tokenizer may have glued the name's end to the next word ("滨后").
         ends = [len(right.text)] if ctx.data.spaced else range(len(right.text), 0, -1)
@@ -376,6 +403,107 @@ class SplitEntity(Rule):
                 )
         return None
 
+    def _joined_characters(self, doc: Document, ctx: CheckContext, stop: int, after: int) -> Finding | None:
+        """Unspaced text: a stop inside a word that wordfreq knows whole ("阿布。扎比" → "阿布扎比"),
+        read from the characters on both sides (the segmenter cuts an unknown word anywhere:
+        "里|约|热。内卢"). Two sides that are each a word join by chance ("说。好" → "说好"), so the
+        joined word must then be the commoner."""
+        text = doc.text
+        best = None
+        for left_size in range(1, JOINED_MAX_CHARS + 1):
+            head = text[max(stop - left_size, 0) : stop]
+            if len(head) < left_size or not head.isalpha():
+                break
+            for right_size in range(1, JOINED_MAX_CHARS + 1):
+                tail = text[after : after + right_size]
+                if len(tail) < right_size or not tail.isalpha():
+                    break
+                joined = head + tail
+                joined_zipf = zipf(joined, ctx.lang)
+                if joined_zipf < UNCASED_JOINED_MIN_ZIPF or not _one_token(joined, ctx.lang):
+                    continue
+                sides_are_words = all(
+                    _one_token(side, ctx.lang) and zipf(side, ctx.lang) >= RARE_ZIPF for side in (head, tail)
+                )
+                if sides_are_words and joined_zipf < max(zipf(head, ctx.lang), zipf(tail, ctx.lang)):
+                    continue
+                if best is None or len(joined) > len(best[2]):
+                    best = (stop - left_size, after + right_size, joined)
+        if best is None:
+            return None
+        start, end, joined = best
+        return self.finding(
+            doc,
+            start,
+            end,
+            f"“{joined}” is one word, split by a sentence boundary.",
+            [replace(start, end, joined, 0.7, safe=False)],
+        )
+
+    def _name_opener(
+        self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence
+    ) -> Finding | None:
+        """A "sentence" that ends on a word that opens names and never ends one (`name_openers`:
+        "San", "Abu", "Los", "Saint") after a lowercase word, before a word that goes on: "in
+        San. Salvador", "of Abu. Dhabi"."""
+        openers = set(ctx.data.spec.name_openers)
+        tokens = [t for t in doc.sentence_tokens(first) if not t.is_space]
+        if not openers or len(tokens) < 3 or tokens[-1].text not in FINAL:
+            return None
+        opener, before = tokens[-2], tokens[-3]
+        if opener.text not in openers or doc.text[opener.end : tokens[-1].start]:
+            return None
+        if ctx.data.cased and is_capitalised(before.text):
+            return None  # "Prince Abu.": the word may end a name that opened before it
+        right = next((t for t in doc.sentence_tokens(second) if not t.is_space), None)
+        if right is None or not right.is_word:
+            return None
+        # The rest of the name runs on over hyphens ("Charm. el-Cheikh").
+        end = HYPHENATED_WORD.match(doc.text, right.start).end()
+        joined = f"{opener.text} {doc.text[right.start : end]}"
+        return self.finding(
+            doc,
+            opener.start,
+            end,
+            f"The name “{joined}” is split by a sentence boundary after “{opener.text}”.",
+            [replace(opener.start, end, joined, 0.7, safe=False)],
+        )
+
+    def _stop_before_particle(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        """A stop between a capitalised word and a particle of names that goes on with a
+        capitalised word, inside a sentence ("Costa. do Marfim", "Charm. el-Cheikh"): no
+        sentence opens with a lowercase particle, so the stop cuts a name."""
+        particles = set(ctx.data.spec.name_particles)
+        if not particles:
+            return
+        text = doc.text
+        tokens = [t for t in doc.tokens if not t.is_space]
+        for i in range(len(tokens) - 3):
+            left, stop, particle, nxt = tokens[i : i + 4]
+            if stop.text not in FINAL or particle.text not in particles or not particle.text.islower():
+                continue
+            if not (left.is_word and is_capitalised(left.text)) or _abbreviation(left.text):
+                continue
+            if text[left.end : stop.start] or not text[stop.end : particle.start].isspace():
+                continue
+            # The name goes on: "do Marfim", or "el-Cheikh" with the particle hyphened to it.
+            hyphened = nxt.text in HYPHENS and nxt.start == particle.end and i + 4 < len(tokens)
+            after = tokens[i + 4] if hyphened else nxt
+            if hyphened and after.start != nxt.end:
+                continue
+            if not hyphened and not text[particle.end : after.start].isspace():
+                continue
+            if not (after.is_word and is_capitalised(after.text)):
+                continue
+            joined = f"{left.text} {text[particle.start : after.end]}"
+            yield self.finding(
+                doc,
+                left.start,
+                after.end,
+                f"The name “{joined}” is cut by a stop before “{particle.text}”.",
+                [replace(left.start, after.end, joined, 0.7, safe=False)],
+            )
+
     def _dangling_particle(
         self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence
     ) -> Finding | None:
@@ -389,7 +517,9 @@ class SplitEntity(Rule):
         tokens = doc.sentence_tokens(first)
         if len(tokens) < 4 or tokens[-1].text not in FINAL or not tokens[-2].is_word:
             return None
-        particle, before = tokens[-2], next((t for t in reversed(tokens[:-2]) if not t.is_space), None)
+        # Particles may come in a row ("Santa Cruz de la. Sierra"): the name part is before them all.
+        particle = tokens[-2]
+        before = next((t for t in reversed(tokens[:-2]) if not t.is_space and t.text not in particles), None)
         right = next((t for t in doc.sentence_tokens(second) if not t.is_space), None)
         cased = ctx.data.cased
         if before is None or right is None or not right.is_word or (cased and not is_capitalised(right.text)):
