@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import regex
 from rapidfuzz import fuzz
 
 from tqcheck.context import CheckContext
-from tqcheck.document import Document, Sentence
+from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, delete_line, good, replace
 from tqcheck.rules._text import is_capitalised, zipf
@@ -28,6 +28,8 @@ BREADCRUMB_ITEM = regex.compile(
 SENTENCE_END = ("。", "！", "？", ".", "!", "?", "؟")
 # A capitalised word this common opens the sentence that follows an inline related-article headline.
 SENTENCE_OPENER_ZIPF = 5.0
+# The longest stretch of words read as furniture at the start of a sentence.
+FURNITURE_MAX_WORDS = 12
 
 
 def _normalise(text: str) -> str:
@@ -94,6 +96,17 @@ class PageResidue(Rule):
             lang="ru",
         ),
         good("Read also the minister's letter, which the paper published on Monday."),
+        bad(
+            "Les discussions doivent reprendre la semaine prochaine à Genève. [[Publicité]] Aucun calendrier "
+            "n'a été fixé.",
+            lang="fr",
+        ),
+        bad("Sales rose 12 percent in the first half. [[Subscribe now for unlimited access.]]"),
+        bad(
+            "The suspect was arrested near the border [[Share on Facebook Share on X Share via WhatsApp]] and "
+            "will appear before a judge."
+        ),
+        good("Users can share posts on Facebook and X, the company said. Share prices rose."),
     )
 
     # A dateline or publication stamp (a date and a clock time on a line) is not residue: clean
@@ -127,7 +140,129 @@ class PageResidue(Rule):
                 f"Page residue: {reason}, not part of the article.",
                 [delete_line(doc, block.start, block.end)],
             )
-        yield from self._inline_related(doc, ctx)
+        related = list(self._inline_related(doc, ctx))
+        yield from related
+        flagged = [(f.start, f.end) for f in related]
+        yield from self._inline_furniture(doc, ctx, [*data.residue_patterns, *extra], flagged)
+
+    def _inline_furniture(
+        self,
+        doc: Document,
+        ctx: CheckContext,
+        patterns: list[regex.Pattern[str]],
+        flagged: list[tuple[int, int]],
+    ) -> Iterator[Finding]:
+        """Page furniture run into a paragraph, where the scraper lost the line breaks around it:
+        a sentence of a longer paragraph that is a furniture line by itself ("… next year. Subscribe
+        now for unlimited access."); in cased languages, the start of a sentence that is one,
+        cut off before the capitalised word that opens the article's next sentence ("Publicité
+        Aucun calendrier …", "Artikel teilen Kommentare (23)"); and a run of widget words naming
+        two networks inside a sentence ("… border Share on Facebook Share on X and would …")."""
+        data = ctx.data
+
+        def furniture(piece: str) -> bool:
+            piece = piece.strip()
+            if not piece or len(piece) > 200:
+                return False
+            return self._is_widget(piece, data.widget_words, data.widget_connectors, data.brands) or any(
+                p.fullmatch(piece) for p in patterns
+            )
+
+        for block in doc.blocks:
+            sentences = list(doc.block_sentences(block))
+            if len(sentences) < 2:
+                continue  # a one-sentence line is checked as a line
+            for sentence in sentences:
+                if any(sentence.start < b and a < sentence.end for a, b in flagged):
+                    continue
+                start = sentence.start
+                words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
+                while start < sentence.end:
+                    end = self._furniture_end(doc, ctx, words, start, sentence.end, furniture)
+                    if end is None:
+                        break
+                    flagged.append((start, end))
+                    yield self.finding(
+                        doc,
+                        start,
+                        end,
+                        "Page residue: page furniture run into the paragraph, not part of the article.",
+                        [replace(start, end, "", 0.6, safe=False)],
+                    )
+                    rest = [w for w in words if w.start >= end]
+                    if not rest:
+                        break
+                    start = rest[0].start
+        yield from self._inline_widgets(doc, ctx, flagged)
+
+    @staticmethod
+    def _furniture_end(
+        doc: Document,
+        ctx: CheckContext,
+        words: list[Token],
+        start: int,
+        end: int,
+        furniture: Callable[[str], bool],
+    ) -> int | None:
+        """Where furniture starting at `start` ends within its sentence: the whole rest of the
+        sentence, or (cased languages) the longest stretch of up to twelve words that stops before
+        a capitalised word."""
+        text = doc.text
+        if furniture(text[start:end]):
+            return end
+        if not ctx.data.cased:
+            return None
+        ahead = [w for w in words if w.start > start][:FURNITURE_MAX_WORDS]
+        for word in reversed(ahead):
+            if is_capitalised(word.text) and furniture(text[start : word.start]):
+                return start + len(text[start : word.start].rstrip())
+        return None
+
+    def _inline_widgets(
+        self, doc: Document, ctx: CheckContext, flagged: list[tuple[int, int]]
+    ) -> Iterator[Finding]:
+        data = ctx.data
+        known = data.widget_words | data.widget_connectors | data.brands
+        text = doc.text
+        for block in doc.blocks:
+            tokens = [
+                t
+                for sentence in doc.block_sentences(block)
+                for t in doc.sentence_tokens(sentence)
+                if t.is_word
+            ]
+            run: list[Token] = []
+            for token in [*tokens, None]:
+                if (
+                    token is not None
+                    and token.text.casefold() in known
+                    and (not run or not text[run[-1].end : token.start].strip(" \u00a0:"))
+                ):
+                    run.append(token)
+                    continue
+                # Trim connectors at the ends: the run is widget words and networks.
+                while run and run[-1].text.casefold() in data.widget_connectors:
+                    run.pop()
+                while run and run[0].text.casefold() in data.widget_connectors:
+                    run.pop(0)
+                actions = sum(t.text.casefold() in data.widget_words for t in run)
+                networks = sum(t.text.casefold() in data.brands for t in run)
+                opens = bool(run) and (not ctx.data.cased or is_capitalised(run[0].text))
+                start, end = (run[0].start, run[-1].end) if run else (0, 0)
+                if (
+                    actions >= 1
+                    and networks >= 2
+                    and opens
+                    and not any(start < b and a < end for a, b in flagged)
+                ):
+                    yield self.finding(
+                        doc,
+                        start,
+                        end,
+                        "Page residue: a share widget run into the paragraph, not part of the article.",
+                        [replace(start, end, "", 0.6, safe=False)],
+                    )
+                run = [token] if token is not None and token.text.casefold() in known else []
 
     def _inline_related(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         """A related-article label and its headline run into a paragraph ("… the unions reject.
