@@ -25,8 +25,9 @@ NAME_MAX_ZIPF = 4.5
 # The less frequent spelling must be rare in general too: a misspelling, not another real name.
 VARIANT_MAX_ZIPF = 3.0
 UNCASED_VARIANT_MAX_ZIPF = 2.5
-# Letters two spellings of a name must share, vowels aside, to count as one name transliterated
-# two ways when they are equally frequent in a script without case.
+# Consonants two spellings of a name must share to count as one name transliterated two ways
+# when they are equally frequent in a script without case (Arabic "ترمب": t-r-m-b; three
+# consonants match by chance: "زاراتي"/"زيارات").
 UNCASED_SKELETON_MIN = 4
 # How alike (normalised edit similarity of spelling keys) two spellings of one part of a dotted
 # foreign name must be: "naji"/"naqi" (0.75) are one name, "qiaozhi"/"laola" (0.29) two people.
@@ -60,20 +61,24 @@ def _base_letter(char: str) -> str:
     return unicodedata.normalize("NFD", char)[0]
 
 
-def _same_but_vowels(a: str, b: str, lang: str) -> bool:
-    """Two spellings of a long, rare name in a script without case that differ only in vowel
-    letters and open with the same letter ("زيلينسكي"/"زيلنسكي"); for Chinese, the same long run
-    of consonants in their pinyin ("泽连斯基"/"泽林斯基"). A derived word changes its first letter
-    ("اختتم"/"يختتم"), and a broken plural or an inflected noun is a common word
-    ("منازلها"/"منزلها"), so neither passes."""
+def _same_but_vowels(a: str, b: str, lang: str, article: str = "") -> bool:
+    """Two spellings of one name in a script without case, equally frequent in the article: their
+    consonant skeletons agree (the spelling keys, which the caller has compared), they open with
+    the same letter, neither carries vowel marks, and the rarer is a rare word ("زيلينسكي"/"زيلنسكي",
+    "ترامب"/"ترمب"); for Chinese, the same long run of consonants in their pinyin
+    ("泽连斯基"/"泽林斯基"). A derived word changes its first letter ("اختتم"/"يختتم") or is
+    marked for case ("هدافاً"), and a broken plural or an inflected noun is a common word
+    ("منازلها"/"منزلها"), so none of them passes."""
     if main_script(a) == "Han":
         return len(_consonants(spelling_key(a))) >= UNCASED_SKELETON_MIN
-    vowels = _vowels(main_script(a))
-    left, right = vowels.sub("", a), vowels.sub("", b)
+    if any(unicodedata.category(char) == "Mn" for char in a + b):
+        return False
+    if article and a.startswith(article) != b.startswith(article):
+        return False  # "أسكتلندا"/"الأسكتلندي": the article makes another word (an adjective)
     # Alif and hamza forms open one name alike ("إيكاترينا"/"ايكاترينا"): the same base letter.
     same_opening = _base_letter(a[0]) == _base_letter(b[0])
-    rare = max(zipf(a, lang), zipf(b, lang)) < VARIANT_MAX_ZIPF
-    return same_opening and rare and left == right and len(left) >= UNCASED_SKELETON_MIN
+    rare = min(zipf(a, lang), zipf(b, lang)) < VARIANT_MAX_ZIPF
+    return same_opening and rare and len(spelling_key(a)) >= UNCASED_SKELETON_MIN
 
 
 DOUBLED_LETTERS = regex.compile(r"(.)\1+")
@@ -297,7 +302,9 @@ class NameVariants(Rule):
                 same_person = ctx.data.cased and not neighbours[first].isdisjoint(neighbours[second])
                 # Without case, derived words abound ("اختتم"/"يختتم"), but a long skeleton of
                 # consonants kept whole is one foreign name transliterated two ways.
-                long_skeleton = kinship == "transliteration" and _same_but_vowels(first, second, ctx.lang)
+                long_skeleton = kinship == "transliteration" and _same_but_vowels(
+                    first, second, ctx.lang, ctx.data.spec.definite_article
+                )
                 if (
                     counts[first] == counts[second]
                     and (kinship != "transliteration" or not (ctx.data.cased or long_skeleton))
@@ -553,6 +560,8 @@ class NameVariants(Rule):
             word = token.text
             if not token.is_word or len(word) < min_length or any(ch.isdigit() for ch in word):
                 continue
+            if word[-1] in "-‐‑":
+                continue  # a compound's first half cut at a line's end ("ليفينغستون-"), not a spelling
             if cased and not (is_capitalised(word) and not word.isupper()):
                 continue
             if zipf(word.lower(), ctx.lang) >= NAME_MAX_ZIPF:
