@@ -115,6 +115,7 @@ class PageResidue(Rule):
         data = ctx.data
         extra = [regex.compile(p, regex.IGNORECASE) for p in ctx.extra_residue]
         brands = data.brands
+        flagged: list[tuple[int, int]] = []  # what is reported is not reported again inside a line
         for block in doc.blocks:
             line = doc.block_text(block)
             stripped = line.strip()
@@ -133,6 +134,7 @@ class PageResidue(Rule):
                 )
             else:
                 continue
+            flagged.append((block.start, block.end))
             yield self.finding(
                 doc,
                 block.start,
@@ -142,7 +144,7 @@ class PageResidue(Rule):
             )
         related = list(self._inline_related(doc, ctx))
         yield from related
-        flagged = [(f.start, f.end) for f in related]
+        flagged += [(f.start, f.end) for f in related]
         yield from self._inline_furniture(doc, ctx, [*data.residue_patterns, *extra], flagged)
 
     def _inline_furniture(
