@@ -189,21 +189,28 @@ def _repairs(
         return
     words = list(regex.finditer(r"\S+", run.group(0)))
     done_until = 0
-    for encoding in encodings:
-        for written, read in ((encoding, "utf-8"), ("latin-1", encoding), ("cp1252", encoding)):
-            group: list[tuple[regex.Match[str], str]] = []
-            for word in [*words, None]:
-                decoded = _decode(word.group(0), written, read) if word is not None else None
-                if word is not None and decoded not in (None, word.group(0)):
-                    group.append((word, decoded))
-                    continue
-                if group and group[0][0].start() >= done_until:
-                    original = " ".join(w.group(0) for w, _ in group)
-                    repaired = " ".join(d for _, d in group)
-                    if _reads_much_better(repaired, original, ctx):
-                        done_until = group[-1][0].end()
-                        yield run.start() + group[0][0].start(), run.start() + group[-1][0].end(), repaired
-                group = []
+    for written, read in _readings(encodings):
+        group: list[tuple[regex.Match[str], str]] = []
+        for word in [*words, None]:
+            decoded = _decode(word.group(0), written, read, cut_ends=True) if word is not None else None
+            if word is not None and decoded not in (None, word.group(0)):
+                group.append((word, decoded))
+                continue
+            if group and group[0][0].start() >= done_until:
+                original = " ".join(w.group(0) for w, _ in group)
+                repaired = " ".join(d for _, d in group)
+                if _reads_much_better(repaired, original, ctx):
+                    done_until = group[-1][0].end()
+                    yield run.start() + group[0][0].start(), run.start() + group[-1][0].end(), repaired
+            group = []
+
+
+def _readings(encodings: list[str]) -> list[tuple[str, str]]:
+    """The (written as, read as) pairs that garble text of these code pages: UTF-8 read as the
+    code page, and the code page read as Latin-1 or Windows-1252."""
+    return [
+        (written, read) for e in encodings for written, read in ((e, "utf-8"), ("latin-1", e), ("cp1252", e))
+    ]
 
 
 def _unspaced_repairs(
@@ -217,16 +224,14 @@ def _unspaced_repairs(
     text = run.group(0)
     if all(zipf(char, ctx.lang) >= RARE_CHARACTER_ZIPF for char in text):
         return
-    ways = [
-        (written, read) for e in encodings for written, read in ((e, "utf-8"), ("latin-1", e), ("cp1252", e))
-    ]
+    ways = _readings(encodings)
     position = 0
     while position < len(text) - 1:
         found = None
         for stop in range(min(len(text), position + MAX_STRETCH), position + 1, -1):
             piece = text[position:stop]
             for written, read in ways:
-                repaired = _strict_decode(piece, written, read)
+                repaired = _decode(piece, written, read)
                 if repaired not in (None, piece) and _reads_much_better(repaired, piece, ctx):
                     found = (stop, repaired)
                     break
@@ -237,13 +242,6 @@ def _unspaced_repairs(
             continue
         yield run.start() + position, run.start() + found[0], found[1]
         position = found[0]
-
-
-def _strict_decode(text: str, written_as: str, read_as: str) -> str | None:
-    try:
-        return text.encode(written_as).decode(read_as)
-    except (UnicodeError, LookupError):
-        return None
 
 
 def _reads_much_better(repaired: str, original: str, ctx: CheckContext) -> bool:
@@ -263,16 +261,17 @@ def _reads_much_better(repaired: str, original: str, ctx: CheckContext) -> bool:
     return readability(repaired) >= readability(original) + REPAIR_GAIN_ZIPF
 
 
-def _decode(text: str, written_as: str, read_as: str) -> str | None:
-    """`text` encoded with `written_as` and decoded with `read_as`; None where either fails. Read
-    as UTF-8, a character cut at either end (its other bytes lost beside a "�") is dropped."""
+def _decode(text: str, written_as: str, read_as: str, *, cut_ends: bool = False) -> str | None:
+    """`text` encoded with `written_as` and decoded with `read_as`; None where either fails. With
+    `cut_ends`, read as UTF-8, a character cut at either end (its other bytes lost beside a "�")
+    is dropped."""
     try:
         data = text.encode(written_as)
         return data.decode(read_as)
     except LookupError:
         return None
     except UnicodeDecodeError:
-        if read_as != "utf-8":
+        if not cut_ends or read_as != "utf-8":
             return None
         decoded = data.decode("utf-8", errors="replace").strip(REPLACEMENT)
         return decoded if decoded and REPLACEMENT not in decoded else None

@@ -152,9 +152,9 @@ class NameVariants(Rule):
     consonants are one name ("Гутерриш"/"Гутерреш"); in a script without case that holds for
     equally frequent rare forms only ("زيلينسكي"/"زيلنسكي", "泽连斯基"/"泽林斯基" by their pinyin),
     as derived words there differ in their vowels too. In scripts that write the article onto the
-    word (`definite_article`), a surname with and
-    without it after the same given name is one person's, and a name bearing the article that
-    differs only in a final letter the spelling confuses (`final_letter_variants`) is one name.
+    word (`definite_article`), a surname with and without it after the same given name is one
+    person's, and a name bearing the article that differs only in a final letter the spelling
+    confuses (`final_letter_variants`) is one name.
     A foreign name written in dotted parts (`foreign_name_separators`) with one part spelled two
     alike ways beside the same other part is one person's ("拉斯洛·纳吉"/"拉斯洛·纳奇").
 

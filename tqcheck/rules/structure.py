@@ -360,7 +360,7 @@ class SplitEntity(Rule):
         return None
 
     @staticmethod
-    def _stem_pairs(left: str, right: str, ctx: CheckContext) -> tuple[str, str] | None:
+    def _stem_pairs(left: str, right: str, ctx: CheckContext) -> tuple[str, str]:
         return _name_stem(left, ctx), _name_stem(right, ctx)
 
     def _joined_word(
@@ -378,30 +378,26 @@ class SplitEntity(Rule):
         if not ctx.data.spaced:
             return self._joined_characters(doc, ctx, left.end, right.start)
         minimum = JOINED_MIN_ZIPF if cased else UNCASED_JOINED_MIN_ZIPF
-        # Unspaced text: the tokenizer may have glued the name's end to the next word ("滨后").
-        ends = [len(right.text)] if ctx.data.spaced else range(len(right.text), 0, -1)
-        for end in ends:
-            piece = right.text[:end]
-            joined = left.text + (piece.lower() if cased else piece)
-            # "Berlin. Er …" joins into "Berliner", but "Er" alone is far more common: a sentence
-            # opening with it is no evidence. A side too rare to be a word of its own ("Chen. Nai"
-            # → "Chennai") is evidence enough when the joined word is a known one.
-            joined_zipf = zipf(joined.lower(), ctx.lang)
-            rare_side = min(zipf(left.text.lower(), ctx.lang), zipf(piece.lower(), ctx.lang)) < RARE_ZIPF
-            if joined_zipf < max(minimum, zipf(piece.lower(), ctx.lang)) and not (
-                rare_side and joined_zipf >= UNCASED_JOINED_MIN_ZIPF
-            ):
-                continue
-            if _one_token(joined.lower(), ctx.lang):
-                stop = right.start + end
-                return self.finding(
-                    doc,
-                    left.start,
-                    stop,
-                    f"“{left.text}” and “{piece}” are one word, “{joined}”, split by a sentence boundary.",
-                    [replace(left.start, stop, joined, 0.7, safe=False)],
-                )
-        return None
+        piece = right.text
+        joined = left.text + (piece.lower() if cased else piece)
+        # "Berlin. Er …" joins into "Berliner", but "Er" alone is far more common: a sentence
+        # opening with it is no evidence. A side too rare to be a word of its own ("Chen. Nai"
+        # → "Chennai") is evidence enough when the joined word is a known one.
+        joined_zipf = zipf(joined.lower(), ctx.lang)
+        rare_side = min(zipf(left.text.lower(), ctx.lang), zipf(piece.lower(), ctx.lang)) < RARE_ZIPF
+        if joined_zipf < max(minimum, zipf(piece.lower(), ctx.lang)) and not (
+            rare_side and joined_zipf >= UNCASED_JOINED_MIN_ZIPF
+        ):
+            return None
+        if not _one_token(joined.lower(), ctx.lang):
+            return None
+        return self.finding(
+            doc,
+            left.start,
+            right.end,
+            f"“{left.text}” and “{piece}” are one word, “{joined}”, split by a sentence boundary.",
+            [replace(left.start, right.end, joined, 0.7, safe=False)],
+        )
 
     def _joined_characters(self, doc: Document, ctx: CheckContext, stop: int, after: int) -> Finding | None:
         """Unspaced text: a stop inside a word that wordfreq knows whole ("阿布。扎比" → "阿布扎比"),
