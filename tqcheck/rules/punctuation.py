@@ -126,6 +126,8 @@ class MissingSpaceAfterPunctuation(Rule):
                 start, end = self._word_span(doc.text, match.start(), match.end())
                 if "://" in doc.text[start:end] or "@" in doc.text[start:end]:
                     continue
+                if regex.search(r"&#?\w+$", doc.text[start : match.start()]) and match.group(1) == ";":
+                    continue  # the ";" that ends a character reference ("&nbsp;"): TQ207 reports it
                 mark = match.group(1)
                 fixed = doc.text[start : match.start()] + mark + " " + doc.text[match.end() : end]
                 yield self.finding(

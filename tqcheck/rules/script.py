@@ -104,6 +104,11 @@ class ForeignScriptWord(Rule):
             for group in _groups(doc, foreign):
                 if _bracketed(doc, group[0], group[-1]):
                     continue  # an original name or unit glossed in brackets: "救助儿童会（Save the Children）"
+                if (
+                    doc.text[group[0].start - 1 : group[0].start] == "&"
+                    and doc.text[group[-1].end : group[-1].end + 1] == ";"
+                ):
+                    continue  # a character reference ("&nbsp;"): TQ207 reports it
                 start, end = group[0].start, group[-1].end
                 script = main_script(doc.text[start:end])
                 yield self.finding(
