@@ -58,6 +58,11 @@ class Locale:
     currency_after: list[str] = field(default_factory=list)
     currency_before: list[str] = field(default_factory=list)
     currency_space: str = " "  # between the amount and a sign written after it
+    # The order of a numeric date's figures: "dmy" (day first: a month-first date is flagged,
+    # TQ512), "mdy", "ymd", or "" where both orders are in use (English).
+    date_order: Literal["", "dmy", "mdy", "ymd"] = ""
+    # The dash a hyphen between spaces stands for ("—" in Russian; TQ513); "" = unchecked.
+    dash: str = ""
     heading_cases: list[str] = field(default_factory=lambda: ["sentence"])
     # Nouns are capitalised in running text (German): a capitalised heading word says nothing of case.
     capitalised_nouns: bool = False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from tqcheck.errors import ConfigError
 from tqcheck.rule import Rule
 from tqcheck.rules.currency import CurrencyPosition
+from tqcheck.rules.dash import SpacedHyphen
+from tqcheck.rules.date_order import DateOrder
 from tqcheck.rules.encoding import Homoglyph, HtmlEntity, Mojibake
 from tqcheck.rules.headings import HeadingCase, HeadingLowercase, HeadingPeriod
 from tqcheck.rules.inverted_marks import InvertedMarks
@@ -70,6 +72,8 @@ ALL: tuple[type[Rule], ...] = (
     NumberFormat,  # TQ509
     InvertedMarks,  # TQ510
     CurrencyPosition,  # TQ511
+    DateOrder,  # TQ512
+    SpacedHyphen,  # TQ513
     NameVariants,  # TQ601
     GlossaryTerm,  # TQ602
     NumberMismatch,  # TQ701

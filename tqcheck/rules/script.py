@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 import regex
@@ -380,13 +381,20 @@ class ForeignDigits(Rule):
         bad("A greve durou [[١٢]] dias.", lang="pt", fixed="A greve durou 12 dias."),
         bad("استمر الإضراب [[۱۲]] يوماً.", lang="ar", fixed="استمر الإضراب ١٢ يوماً."),
         good("استمر الإضراب ١٢ يوماً في عام 2024.", lang="ar"),
+        bad(
+            "أعلنت الحكومة ميزانية عام [[٢٠24]] أمس.", lang="ar", fixed="أعلنت الحكومة ميزانية عام ٢٠٢٤ أمس."
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         arabic_script = "Arabic" in ctx.data.scripts
         table = PERSIAN_TO_ARABIC if arabic_script else {**ARABIC_INDIC, **PERSIAN, **FULLWIDTH}
         chars = "".join(chr(c) for c in table)
+        mixed = list(self._mixed_systems(doc))
+        yield from mixed
         for match in regex.finditer(rf"[{chars}]+(?:[.,٫٬][{chars}]+)*", doc.text):
+            if any(f.start <= match.start() < f.end for f in mixed):
+                continue
             digits = match.group(0)
             fixed = digits.translate(table)
             if not arabic_script:
@@ -397,6 +405,24 @@ class ForeignDigits(Rule):
                 match.end(),
                 f"Digits “{digits}” are not the digits this article uses; write “{fixed}”.",
                 [replace(match.start(), match.end(), fixed, 0.95, safe=True)],
+            )
+
+    def _mixed_systems(self, doc: Document) -> Iterator[Finding]:
+        """One number written in two digit systems ("٢٠24"): its digits are written in the system
+        of its first digit."""
+        for match in regex.finditer(r"\d+", doc.text):
+            digits = match.group(0)
+            zeros = {ord(char) - unicodedata.digit(char) for char in digits}
+            if len(zeros) < 2:
+                continue
+            zero = ord(digits[0]) - unicodedata.digit(digits[0])
+            fixed = "".join(chr(zero + unicodedata.digit(char)) for char in digits)
+            yield self.finding(
+                doc,
+                match.start(),
+                match.end(),
+                f"The number “{digits}” mixes two digit systems; write “{fixed}”.",
+                [replace(match.start(), match.end(), fixed, 0.9, safe=True)],
             )
 
 
