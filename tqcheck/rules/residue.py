@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 import regex
 from rapidfuzz import fuzz
@@ -161,13 +162,20 @@ class PageResidue(Rule):
         Aucun calendrier …", "Artikel teilen Kommentare (23)"); and a run of widget words naming
         two networks inside a sentence ("… border Share on Facebook Share on X and would …")."""
         data = ctx.data
+        # One alternation instead of a loop over the patterns: every sentence start is tried.
+        any_pattern = _alternation(tuple(p.pattern for p in patterns))
 
         def furniture(piece: str) -> bool:
             piece = piece.strip()
             if not piece or len(piece) > 200:
                 return False
-            return self._is_widget(piece, data.widget_words, data.widget_connectors, data.brands) or any(
-                p.fullmatch(piece) for p in patterns
+            matched = (
+                any_pattern.fullmatch(piece)
+                if any_pattern is not None
+                else any(p.fullmatch(piece) for p in patterns)
+            )
+            return bool(matched) or self._is_widget(
+                piece, data.widget_words, data.widget_connectors, data.brands
             )
 
         for block in doc.blocks:
@@ -334,6 +342,18 @@ class PageResidue(Rule):
                 a in folded for a in long_actions
             )
         return False
+
+
+@lru_cache(maxsize=32)
+def _alternation(patterns: tuple[str, ...]) -> regex.Pattern[str] | None:
+    """The residue patterns as one case-insensitive alternation, compiled once per set; None where
+    they cannot be joined (a `--residue` pattern with global inline flags), to try them one by one."""
+    try:
+        return regex.compile(
+            "|".join(f"(?:{p})" for p in patterns) or "(?!)", regex.IGNORECASE | regex.VERSION1
+        )
+    except regex.error:
+        return None
 
 
 def _is_count(token: str) -> bool:
