@@ -418,6 +418,63 @@ def compare(args: argparse.Namespace) -> None:
             )
 
 
+# Segment scores to rank by, from the words' P(error) (`scores` compares them; the checker uses
+# the first, `expected_penalty`).
+SCORE_VARIANTS = {
+    "expected erroneous words (shipped)": lambda p: float(p.sum()),
+    "sum of -log(1 - p)": lambda p: float(-np.log1p(-np.clip(p, 0.0, 0.999)).sum()),
+    "sum of p squared": lambda p: float((p**2).sum()),
+    "words above 0.3": lambda p: float((p > 0.3).sum() + 1e-3 * p.sum()),
+    "sum over sqrt(words)": lambda p: float(p.sum() / np.sqrt(max(len(p), 1))),
+    "top three words": lambda p: float(np.sort(p)[-3:].sum()),
+    "most suspect word": lambda p: float(p.max()) if len(p) else 0.0,
+    "mean word": lambda p: float(p.mean()) if len(p) else 0.0,
+}
+
+
+def scores(args: argparse.Namespace) -> None:
+    """Segment-score formulas side by side on the calibration split's WMT sets (never dev): the
+    Kendall τ of each against the human MQM penalty, per set and mode."""
+    heads = load_heads(Path(args.head))
+    calibration = [
+        s
+        for s in load_features([Path(f) for f in args.features], heads.layers, "none")
+        if s.split == "train" and is_calibration(s) and len(s.labels) and s.dataset.startswith("wmt")
+    ]
+    groups: dict[str, list[Segment]] = defaultdict(list)
+    for s in calibration:
+        groups[s.dataset].append(s)
+    for mode in ("target", "source"):
+        head = heads.head(mode)
+        if head is None:
+            continue
+        words = {
+            id(s): np.array(
+                [
+                    p
+                    for _, _, p in word_probabilities(
+                        s.qe.target, [tuple(x) for x in s.spans], probabilities(head, s, heads.head("target"))
+                    )
+                ]
+            )
+            for s in calibration
+        }
+        print(f"{mode}: " + "  ".join(sorted(groups)) + "  mean")
+        for name, score in SCORE_VARIANTS.items():
+            taus = [
+                figures(
+                    [s.qe for s in group],
+                    [[] for _ in group],
+                    [score(words[id(s)]) if len(words[id(s)]) else 0.0 for s in group],
+                ).kendall_tau
+                or 0.0
+                for _, group in sorted(groups.items())
+            ]
+            print(
+                f"  {name:38} " + "  ".join(f"{t:.3f}" for t in taus) + f"  {np.mean(taus):.3f}", flush=True
+            )
+
+
 def _best_ratio_and_tau(group: list[Segment], probs: list[np.ndarray]) -> tuple[float, float]:
     qes = [s.qe for s in group]
     best = 0.0
@@ -608,6 +665,12 @@ def add_commands(commands) -> None:
     side.add_argument("--features", nargs="+", required=True, help="the feature folders of the training")
     side.add_argument("--heads", nargs="+", required=True)
     side.set_defaults(run=compare)
+    ranking = commands.add_parser(
+        "scores", help="segment-score formulas side by side on the calibration split"
+    )
+    ranking.add_argument("--features", nargs="+", required=True, help="the feature folders of the training")
+    ranking.add_argument("--head", required=True)
+    ranking.set_defaults(run=scores)
     eval_parser = commands.add_parser("evaluate", help="figures on the dev split, with the baselines")
     eval_parser.add_argument("--features", nargs="+", required=True, help="one or more feature folders")
     eval_parser.add_argument("--head", required=True)
