@@ -127,7 +127,7 @@ class PageResidue(Rule):
                 reason = "a share/follow widget"
             elif _is_breadcrumb(stripped):
                 reason = "the site's breadcrumb trail"
-            elif any(p.fullmatch(stripped) for p in (*data.residue_patterns, *extra)):
+            elif _matches_any(stripped, [*data.residue_patterns, *extra]):
                 reason = (
                     "a share/follow widget"
                     if names_a_network
@@ -162,19 +162,12 @@ class PageResidue(Rule):
         Aucun calendrier …", "Artikel teilen Kommentare (23)"); and a run of widget words naming
         two networks inside a sentence ("… border Share on Facebook Share on X and would …")."""
         data = ctx.data
-        # One alternation instead of a loop over the patterns: every sentence start is tried.
-        any_pattern = _alternation(tuple(p.pattern for p in patterns))
 
         def furniture(piece: str) -> bool:
             piece = piece.strip()
             if not piece or len(piece) > 200:
                 return False
-            matched = (
-                any_pattern.fullmatch(piece)
-                if any_pattern is not None
-                else any(p.fullmatch(piece) for p in patterns)
-            )
-            return bool(matched) or self._is_widget(
+            return _matches_any(piece, patterns) or self._is_widget(
                 piece, data.widget_words, data.widget_connectors, data.brands
             )
 
@@ -231,6 +224,9 @@ class PageResidue(Rule):
     def _inline_widgets(
         self, doc: Document, ctx: CheckContext, flagged: list[tuple[int, int]]
     ) -> Iterator[Finding]:
+        """A run of widget words inside a paragraph that names two networks and holds a widget
+        verb, opening with a capital in cased languages ("… border Share on Facebook Share on X
+        and would …"); what is already reported is skipped."""
         data = ctx.data
         known = data.widget_words | data.widget_connectors | data.brands
         text = doc.text
@@ -344,14 +340,23 @@ class PageResidue(Rule):
         return False
 
 
+def _matches_any(line: str, patterns: list[regex.Pattern[str]]) -> bool:
+    """Whether one of the residue patterns matches the whole line: tried as one alternation (the
+    inline check asks this of every sentence start), one by one where they cannot be joined."""
+    flags = {p.flags for p in patterns}
+    # Patterns compiled with other flags (a `--residue` pattern) keep their own reading.
+    joined = _alternation(tuple(p.pattern for p in patterns), flags.pop()) if len(flags) == 1 else None
+    if joined is not None:
+        return joined.fullmatch(line) is not None
+    return any(p.fullmatch(line) for p in patterns)
+
+
 @lru_cache(maxsize=32)
-def _alternation(patterns: tuple[str, ...]) -> regex.Pattern[str] | None:
-    """The residue patterns as one case-insensitive alternation, compiled once per set; None where
-    they cannot be joined (a `--residue` pattern with global inline flags), to try them one by one."""
+def _alternation(patterns: tuple[str, ...], flags: int) -> regex.Pattern[str] | None:
+    """The residue patterns as one alternation with their flags, compiled once per set; None where
+    they cannot be joined (a pattern with global inline flags), to try them one by one."""
     try:
-        return regex.compile(
-            "|".join(f"(?:{p})" for p in patterns) or "(?!)", regex.IGNORECASE | regex.VERSION1
-        )
+        return regex.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", flags)
     except regex.error:
         return None
 
