@@ -322,6 +322,36 @@ def tiny_model(tmp_path_factory) -> Path:
     return build_model(tmp_path_factory.mktemp("tiny-gemma"), "gemma3")
 
 
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_the_feature_projection_gives_the_softmax_figures_of_the_whole_vocabulary(
+    tiny_model: Path, precision: str, monkeypatch
+) -> None:
+    """The head's log-probability, entropy and rank come from vocabulary slices (an online softmax);
+    they must be what the plain expressions over the whole vocabulary give, whatever the slicing."""
+    torch = pytest.importorskip("torch")
+    from tqcheck.lm import hf as backend
+
+    scorer = backend.load(str(tiny_model), device="cpu", precision=precision, batch_size=2)
+    weight = scorer.head_weight
+    generator = torch.Generator().manual_seed(0)
+    states = (torch.randn(37, weight.shape[1], generator=generator) * 4).to(weight.dtype)
+    targets = torch.randint(0, weight.shape[0], (37,), generator=generator)
+    logits = torch.nn.functional.linear(states, weight, scorer.head_bias).float()
+    if scorer.softcap:
+        logits = torch.tanh(logits / scorer.softcap) * scorer.softcap
+    log_p = torch.log_softmax(logits, dim=-1)
+    chosen = log_p.gather(-1, targets[:, None]).squeeze(-1)
+    expected_entropy = -(log_p.exp() * log_p).sum(-1)
+    expected_rank = torch.log1p((log_p > chosen[:, None]).sum(-1).float())
+    # Slices that do not divide the vocabulary, and chunks that do not divide the positions.
+    monkeypatch.setitem(backend.VOCABULARY_SLICE, "cpu", 7)
+    monkeypatch.setitem(backend.HEAD_CHUNK, "cpu", 16)
+    logprob, entropy, rank = scorer._project_full(states, targets)
+    assert torch.allclose(logprob, chosen, atol=1e-4)
+    assert torch.allclose(entropy, expected_entropy, atol=1e-3)
+    assert torch.equal(rank, expected_rank)
+
+
 def check_with_head(cli, article: Path, model: Path, config: Path, *more: str) -> dict:
     """`check --select TQ306 -f json` with a local model and a config naming its head: the file's entry."""
     result = cli(

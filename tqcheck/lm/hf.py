@@ -44,6 +44,7 @@ from tqcheck.lm.cache import AnswerCache
 WINDOW = 512  # tokens per forward window (longer windows measured no faster on a CPU)
 OVERLAP = 128  # tokens of left context carried into the next window
 HEAD_CHUNK = {"cpu": 256, "cuda": 8192}  # positions projected onto the vocabulary at a time
+VOCABULARY_SLICE = {"cpu": 512, "cuda": 32768}  # vocabulary rows per slice of the feature projection
 WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'’-]*")  # what a free proposal must look like
 
 
@@ -204,32 +205,64 @@ class TransformersScorer:
     def _project_full(
         self, states: torch.Tensor, targets: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """log p(target), entropy and log(1 + rank of target) for each state, in chunks."""
+        """log p(target), entropy and log(1 + rank of target) for each state.
+
+        The vocabulary is read in slices, with a running maximum, Σ exp and Σ exp · logit per
+        state (the online softmax): a slice's logits stay in the processor's cache, where a whole
+        256 × 262k float32 chunk (268 MB) went through memory some ten times, once per operation.
+        On a 2-core CPU this took 1,536 positions from 3.5 to 2.1 s (the projection alone is 1.3 s),
+        with the same ranks, log-probabilities within 4e-5 and entropies within 3e-4.
+        """
         logprobs, entropies, ranks = [], [], []
         step = HEAD_CHUNK.get(self.device.type, 256)
-        # Each chunk's probabilities and comparisons go into the same two buffers: a fresh 268 MB
-        # tensor per operation and chunk cost more in page faults than the arithmetic. The values
-        # are those of the plain expressions (`-(log_p.exp() * log_p).sum(-1)`, `(log_p > t).sum(-1)`).
-        rows = min(step, states.shape[0])
-        vocabulary = self.head_weight.shape[0]
-        probabilities = torch.empty((rows, vocabulary), dtype=torch.float32, device=self.device)
-        above = torch.empty((rows, vocabulary), dtype=torch.bool, device=self.device)
+        width = VOCABULARY_SLICE.get(self.device.type, 512)
+        weight, bias = self.head_weight, self.head_bias
         for start in range(0, states.shape[0], step):
             chunk = states[start : start + step]
             chosen = targets[start : start + step]
-            logits = torch.nn.functional.linear(chunk, self.head_weight, self.head_bias).float()
-            if self.softcap:
-                logits = logits.div_(self.softcap).tanh_().mul_(self.softcap)
-            log_p = torch.log_softmax(logits, dim=-1)
-            del logits
-            target = log_p.gather(-1, chosen[:, None]).squeeze(-1)
-            logprobs.append(target)
-            count = chunk.shape[0]
-            p = torch.exp(log_p, out=probabilities[:count])
-            entropies.append(-(p.mul_(log_p)).sum(-1))
-            greater = torch.gt(log_p, target[:, None], out=above[:count]).sum(-1, dtype=torch.int32)
-            ranks.append(torch.log1p(greater.float()))
+            # The rank needs the target's logit before its slice comes: a dot product, rounded to the
+            # weights' dtype as the projection's are. Its slice then gives the exact value (for the
+            # log-probability), and the target itself is never counted as ranked above itself.
+            target = (chunk.float() * weight[chosen].float()).sum(-1)
+            if bias is not None:
+                target = target + bias[chosen].float()
+            target = self._capped(target.to(weight.dtype).float())
+            exact = target.clone()
+            peak = torch.full_like(target, float("-inf"))
+            total = torch.zeros_like(target)
+            moment = torch.zeros_like(target)
+            above = torch.zeros(chunk.shape[0], dtype=torch.int64, device=self.device)
+            for first in range(0, weight.shape[0], width):
+                part = slice(first, first + width)
+                logits = self._capped(
+                    torch.nn.functional.linear(
+                        chunk, weight[part], None if bias is None else bias[part]
+                    ).float()
+                )
+                new_peak = torch.maximum(peak, logits.amax(dim=-1))
+                rescale = torch.exp(peak - new_peak)
+                exp = torch.exp(logits - new_peak[:, None])
+                total = total * rescale + exp.sum(-1)
+                moment = moment * rescale + (exp * logits).sum(-1)
+                greater = logits > target[:, None]
+                rows = ((chosen >= first) & (chosen < first + width)).nonzero().squeeze(-1)
+                if rows.numel():
+                    columns = chosen[rows] - first
+                    exact[rows] = logits[rows, columns]
+                    greater[rows, columns] = False
+                above += greater.sum(-1)
+                peak = new_peak
+            normaliser = peak + torch.log(total)
+            logprobs.append(exact - normaliser)
+            entropies.append(normaliser - moment / total)
+            ranks.append(torch.log1p(above.float()))
         return (torch.cat(logprobs).cpu(), torch.cat(entropies).cpu(), torch.cat(ranks).cpu())
+
+    def _capped(self, logits: torch.Tensor) -> torch.Tensor:
+        """Gemma 2's final logit soft-capping, in place, where the model has it."""
+        if self.softcap:
+            return logits.div_(self.softcap).tanh_().mul_(self.softcap)
+        return logits
 
     def token_features(
         self,
