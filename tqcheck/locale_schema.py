@@ -78,6 +78,16 @@ class Locale:
     # a stop right after one cuts a name ("in San. Salvador").
     name_openers: list[str] = field(default_factory=list)
     name_min_length: int = 4
+    # Adjective endings of the oblique cases, each with the noun endings of the same cases
+    # ({"ой" = ["и", "е"]}): a capitalised common adjective in one of these cases cannot end a
+    # sentence, so a stop between it and an agreeing capitalised noun cuts a name ("Новой. Зеландии").
+    adjective_agreement: dict[str, list[str]] = field(default_factory=dict)
+    # Names of the days and months, lowercase: another language's left in a text is untranslated
+    # (TQ305, TQ302: "on Friday" in a German article).
+    calendar_words: list[str] = field(default_factory=list)
+    # Languages that share this one's rare words (Spanish and Portuguese): a word rare here and
+    # common there is untranslated only on the stronger evidence (TQ305).
+    close_languages: list[str] = field(default_factory=list)
     # The definite article written onto a word ("ال"): a name with and without it is one name
     # ("الطرابلسي"/"طرابلسي" after the same given name), and no attached pronoun follows it.
     definite_article: str = ""

@@ -8,7 +8,7 @@ Logic lives in the rules; what a rule looks for in a language lives here as data
   residue.toml     page-furniture patterns and widget words (share/follow/comment...)
   confusions.tsv   words MT renders in the wrong sense, with alternatives and deciding context
   cues.toml        named sets of context words ("conflict") that confusion entries refer to
-  doubles.txt      words that may legitimately stand twice in a row
+  doubles.txt      words that may legitimately stand twice in a row (and where)
   lm.toml          thresholds of the model rules, calibrated per model on clean articles
 """
 
@@ -163,6 +163,17 @@ def _data_lines(text: str | None) -> list[str]:
     if not text:
         return []
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _doubles(lines: list[str]) -> dict[str, str]:
+    """doubles.txt: a word that may stand twice, and optionally the marks of which one must open
+    its clause at most one word before ("die ,": "die Frau, die die Rede hielt", "die Partei, für
+    die die Wähler stimmten"; '' = anywhere)."""
+    doubles = {}
+    for line in lines:
+        word, _, marks = line.partition(" ")
+        doubles[word.lower()] = marks.strip()
+    return doubles
 
 
 def _tsv_rows(text: str | None, where: str) -> list[dict[str, str]]:
@@ -354,7 +365,7 @@ class LanguageData:
     brands: frozenset[str]
     confusions: list[Confusion]
     cues: dict[str, frozenset[str]]
-    doubles: frozenset[str]
+    doubles: dict[str, str]  # word -> marks one of which must open its clause ('' = anywhere)
     lm: dict[str, Any]  # model calibration (lm.toml)
     spec: Locale  # the typed locale, defaults filled in
 
@@ -445,7 +456,7 @@ def _language_data(lang: str, setting: str) -> LanguageData:
     table = _where_of(lang, "confusions.tsv")
     confusions = _confusions(_tsv_rows(_read(lang, "confusions.tsv"), table), table, cues, spaced=spec.spaced)
     check_duplicates(confusions)
-    doubles = frozenset(w.lower() for w in _data_lines(_read(lang, "doubles.txt")))
+    doubles = _doubles(_data_lines(_read(lang, "doubles.txt")))
     lm = _checked_keys(_load_toml(lang, "lm.toml"), LM_KEYS, _where_of(lang, "lm.toml"))
     return LanguageData(
         lang,

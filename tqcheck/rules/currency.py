@@ -25,7 +25,8 @@ class CurrencyPosition(Rule):
     The locale lists the signs it writes after the amount (`currency_after`: French "€", "$", "£")
     and those it writes before (`currency_before`: English "€", "£", "$"). A listed sign on the
     other side of an amount is flagged, with the amount and the sign in the language's order
-    (after the amount with the locale's `currency_space`).
+    (after the amount with the locale's `currency_space`). A scale word of the locale's
+    `number_scales` may stand between the amount and a sign written after it ("450 million $").
 
     ## Why is this bad?
     Machine translation keeps the source's order: an English "€12 million" becomes "€12 millions"
@@ -51,6 +52,11 @@ class CurrencyPosition(Rule):
         bad("Tickets cost [[12 €]] for adults.", lang="en", fixed="Tickets cost €12 for adults."),
         good("Le billet coûte 12\u00a0€ pour les adultes.", lang="fr"),
         good("Tickets cost €12 for adults, or $15 at the door.", lang="en"),
+        bad(
+            "The council approved [[450 million $]] for schools.",
+            lang="en",
+            fixed="The council approved $450 million for schools.",
+        ),
         good("El boleto cuesta $12 en Bogotá y 12 € en Madrid.", lang="es"),
         bad("O bilhete custa [[€12]] em Lisboa.", lang="pt"),
         good("O bilhete custa R$ 12 em São Paulo.", lang="pt"),
@@ -76,10 +82,15 @@ class CurrencyPosition(Rule):
                     [replace(match.start(), match.end(), fixed, 0.8, safe=not followed_by_word)],
                 )
         if before:
-            pattern = rf"(?<![\d.,])({AMOUNT}){GAP}([{regex.escape(before)}])(?![\p{{L}}\p{{N}}])"
-            for match in regex.finditer(pattern, text):
-                amount, sign = match.group(1), match.group(2)
-                fixed = f"{sign}{amount}"
+            # A scale word may stand between ("450 million $" for "$450 million").
+            scales = "|".join(
+                regex.escape(w) for w in sorted(ctx.data.spec.number_scales, key=len, reverse=True)
+            )
+            scale = rf"(?: ({scales}))?" if scales else "()"
+            pattern = rf"(?<![\d.,])({AMOUNT}){scale}{GAP}([{regex.escape(before)}])(?![\p{{L}}\p{{N}}])"
+            for match in regex.finditer(pattern, text, flags=regex.IGNORECASE):
+                amount, word, sign = match.group(1), match.group(2), match.group(3)
+                fixed = f"{sign}{amount} {word}" if word else f"{sign}{amount}"
                 yield self.finding(
                     doc,
                     match.start(),

@@ -30,7 +30,8 @@ class NumberFormat(Rule):
     Reads the article's separators from `decimal` and `thousands` in `locale.toml`. Where the
     decimal mark is a comma, a figure such as "5.5" or "4.80" before a word is an English decimal
     point (a clock time like "10.30" is left alone), and "15,000" an English thousands separator;
-    where the decimal mark is a point, "4,2" before a word is a continental decimal comma. Only
+    where the decimal mark is a point, "4,2" before a word is a continental decimal comma, and
+    "12.000" (three places ending in "00", or several groups: "1.234.567") continental thousands. Only
     figures followed by a word or a unit sign are judged (a unit, a scale word, a noun, "%", "‰",
     a currency sign), so dates, versions, scores and lists are left alone. Languages whose
     decimal mark is neither (Arabic's "٫") are not checked.
@@ -74,6 +75,11 @@ class NumberFormat(Rule):
         good("Die Sitzung beginnt um 10.30 Uhr im Rathaus.", lang="de"),
         good("Am 12.11.2026 kamen 15.000 Besucher; der Preis lag bei 4,80 Euro.", lang="de"),
         good("The fund raised 4.2 million roubles, up from 3,500 donors in 2024."),
+        bad(
+            "A crowd of [[12.000]] people gathered in the square.",
+            fixed="A crowd of 12,000 people gathered in the square.",
+        ),
+        good("The bond pays 3.125 percent, and the index rose 2.500%."),
         good("Le score était de 2,5 points, et 30 000 euros ont été versés.", lang="fr"),
     )
 
@@ -90,6 +96,21 @@ class NumberFormat(Rule):
                 # "15,000" where the comma is the decimal mark: English thousands ("0,125" is a decimal).
                 fixed = figure.replace(separator, thousands)
                 safe = not thousands.isspace()
+                message = f"“{figure}” groups thousands with “{separator}”; this language writes “{fixed}”."
+            elif (
+                separator == "." == decimal
+                and match.group("int") != "0"
+                and (
+                    match.group("more")
+                    or (len(match.group("frac")) == 3 and match.group("frac").endswith("00"))
+                )
+                and not regex.match(r"[\s\u00a0\u202f]*[%‰]", doc.text[match.end() :])
+            ):
+                # "12.000 people" where the point is the decimal mark: continental thousands. A
+                # decimal with three places ending in "00" is not written in running text, and two
+                # groups ("1.234.567") are never a decimal; "3.125 %" is.
+                fixed = figure.replace(separator, thousands)
+                safe = False
                 message = f"“{figure}” groups thousands with “{separator}”; this language writes “{fixed}”."
             elif (
                 not grouped

@@ -22,6 +22,7 @@ SPACE_BEFORE = regex.compile(
     # An ASCII mark must end a word (not ".5", not "..."); full-width marks need no space after them.
     r"(?:([,.;:!?،؛؟])(?![.\p{N}])(?=[\s\"”’»)\]]|$)|([，。；：！？、]))"
 )
+SPACE_ON_WRONG_SIDE = regex.compile(r"(?<=[\p{L}\p{M}])([ \u00a0]+)([,;،؛])(?=\p{L})")
 MISSING_AFTER_COMMA = regex.compile(r"(?<=\p{L}\p{M}*\p{L}\p{M}*)([,;،؛])(?=\p{L})")
 MISSING_AFTER_STOP = regex.compile(r"(?<=\p{Ll}\p{Ll})([.!?])(?=\p{Lu}\p{Ll})")
 # A quotation stays within its paragraph: no line break of any kind inside (a file with CR
@@ -36,17 +37,21 @@ DOUBLE_QUOTE_STYLES = {
     ("”", "”"): regex.compile(rf"”[^“”„«»\"{BREAKS}]{{1,400}}”"),
     ("「", "」"): regex.compile(rf"「[^「」{BREAKS}]{{1,400}}」"),
 }
+INNER_SPACES = " \t\u00a0\u202f"
 BRACKETS = {"(": ")", "[": "]", "{": "}", "（": "）", "【": "】", "《": "》"}
 ACRONYM_AFTER = regex.compile(r"\p{Lu}[\p{Lu}\p{N}&.-]{1,9}\b")
 
 
 class SpaceBeforePunctuation(Rule):
     """Flags a space before a comma, period, semicolon, colon, exclamation or question mark
-    ("said , the"), except where the language puts one (French ; : ! ?).
+    ("said , the"), except where the language puts one (French ; : ! ?), and a space just inside
+    quotation marks ("« No habrá »" in Spanish).
 
     ## What it does
     Looks for white space between a word and the punctuation that follows it; the characters
-    that take a space in the language (`space_before` in `locale.toml`) are left to TQ503.
+    that take a space in the language (`space_before` in `locale.toml`) are left to TQ503. Inside
+    the language's double quotation marks (`quotes`), a space after the opening mark or before
+    the closing one is flagged, except in guillemets that take one (`guillemet_inner_space`).
 
     ## Why is this bad?
     Detokenisation errors in MT output leave tokens separated by spaces.
@@ -68,6 +73,9 @@ class SpaceBeforePunctuation(Rule):
         bad("政府[[表示 ，]]停火仍在维持。", lang="zh", fixed="政府表示，停火仍在维持。"),
         good("Le ministre a déclaré : « Nous rouvrirons le port ! »", lang="fr"),
         good("The rate fell to .5 percent ... then rose."),
+        bad("El ministro afirmó: [[« ]]No habrá más recortes[[ »]].", lang="es"),
+        bad("أكد المتحدث باسم الحكومة[[ ،]]أن الانتخابات ستجرى في موعدها.", lang="ar"),
+        good("El ministro afirmó: «No habrá más recortes».", lang="es"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -87,6 +95,52 @@ class SpaceBeforePunctuation(Rule):
                 f"Space before “{mark}”.",
                 [replace(start, end, doc.text[start : match.start()] + mark, 0.95, safe=True)],
             )
+        for match in SPACE_ON_WRONG_SIDE.finditer(doc.text):
+            # "الحكومة ،أن", "the minister ,who": the space stands before the mark instead of after it.
+            mark = match.group(2)
+            if mark in allowed:
+                continue
+            yield self.finding(
+                doc,
+                match.start(),
+                match.end(),
+                f"Space before “{mark}” instead of after it.",
+                [replace(match.start(), match.end(), f"{mark} ", 0.95, safe=True)],
+            )
+        yield from _spaces_inside_quotes(self, doc, ctx)
+
+
+def _spaces_inside_quotes(rule: Rule, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+    """A space just inside the language's quotation marks ("« No habrá »" in Spanish, "„ Wir“"),
+    where the locale writes none: French guillemets take one (`guillemet_inner_space`, TQ503's
+    job), and single marks are apostrophes too ("the ’90s")."""
+    spec = ctx.data.spec
+    for opening, closing in {tuple(pair) for pair in [*spec.quotes, *spec.inner_quotes]}:
+        pattern = DOUBLE_QUOTE_STYLES.get((opening, closing))
+        if pattern is None or opening == closing or (opening in "«»" and spec.guillemet_inner_space):
+            continue
+        for match in pattern.finditer(doc.text):
+            quoted = match.group(0)
+            lead = len(quoted) - 1 - len(quoted[1:].lstrip(INNER_SPACES))
+            trail = len(quoted) - 1 - len(quoted[:-1].rstrip(INNER_SPACES))
+            if lead and lead + trail < len(quoted) - 2:
+                start = match.start()
+                yield rule.finding(
+                    doc,
+                    start,
+                    start + 1 + lead,
+                    f"Space after the opening “{opening}”.",
+                    [replace(start, start + 1 + lead, opening, 0.95, safe=True)],
+                )
+            if trail and lead + trail < len(quoted) - 2:
+                end = match.end()
+                yield rule.finding(
+                    doc,
+                    end - 1 - trail,
+                    end,
+                    f"Space before the closing “{closing}”.",
+                    [replace(end - 1 - trail, end, closing, 0.95, safe=True)],
+                )
 
 
 class MissingSpaceAfterPunctuation(Rule):

@@ -59,6 +59,8 @@ class RepeatedWord(Rule):
         bad("وصل الوزير [[إلى إلى]] القاهرة.", lang="ar", fixed="وصل الوزير إلى القاهرة."),
         bad("The minister said [[the the]]", fixed="The minister said the"),  # at the very end of the text
         good("She had had enough of the talks."),
+        bad("Die Regierung will [[die die]] Schuldenbremse lockern.", lang="de"),
+        good("Die Ministerin, die die Rede hielt, und die Partei, für die die Wähler stimmten.", lang="de"),
         good("Nous nous sommes rencontrés à Lyon.", lang="fr"),
         good("The vote was 10 10 in the first round, a tie."),
         bad("该公司计划将欧洲销量提高到每年30万辆，[[其中其中]]约一半在当地生产。", lang="zh"),
@@ -80,7 +82,7 @@ class RepeatedWord(Rule):
                     and not _never_reduplicates(left.text, ctx)
                 ):
                     continue
-                if left.text.casefold() in allowed or not _joined_only_by_separators(doc, left, right):
+                if _allowed_double(doc, left, allowed) or not _joined_only_by_separators(doc, left, right):
                     continue
                 next_char = doc.text[right.end : right.end + 1]
                 if next_char and next_char in "-‐‑":  # "что что-то": the second starts a compound
@@ -92,6 +94,23 @@ class RepeatedWord(Rule):
                     f"“{left.text}” is repeated.",
                     [replace(left.start, right.end, left.text, 0.95, safe=True)],
                 )
+
+
+CLAUSE_LOOKBACK = regex.compile(r"(?:[\p{L}\p{M}]+\s*)?$")
+
+
+def _allowed_double(doc: Document, left: Token, allowed: dict[str, str]) -> bool:
+    """Whether the doubled word may stand twice here: it is in doubles.txt, and where the entry
+    names marks, one of them opens the clause at most one word before ("…, die die", "…, für die
+    die"), as a relative pronoun before an article of the same form."""
+    marks = allowed.get(left.text.casefold())
+    if marks is None:
+        return False
+    if not marks:
+        return True
+    before = doc.text[max(0, left.start - 80) : left.start].rstrip()
+    before = before[: CLAUSE_LOOKBACK.search(before).start()].rstrip()
+    return bool(before) and before[-1] in marks
 
 
 def _never_reduplicates(word: str, ctx: CheckContext) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import regex
 
@@ -11,8 +12,16 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Evidence, Finding, FixAvailability, Severity
 from tqcheck.languages import SOURCE_LANGUAGES, identify
+from tqcheck.resources import locale_of, supported_languages
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules._text import common_zipf, fetch_frequencies_ahead, main_script, scripts_in, zipf
+from tqcheck.rules._text import (
+    common_zipf,
+    fetch_frequencies_ahead,
+    is_capitalised,
+    main_script,
+    scripts_in,
+    zipf,
+)
 from tqcheck.text import frequent_words
 from tqcheck.wordlists import top_words
 
@@ -37,7 +46,9 @@ FULLWIDTH = {ord(c): str(i) for i, c in enumerate("０１２３４５６７８�
 PERSIAN_TO_ARABIC = {ord(c): "٠١٢٣٤٥٦٧٨٩"[i] for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
 
 
-def _foreign_words(doc: Document, ctx: CheckContext, tokens: list[Token]) -> list[Token]:
+def _foreign_words(
+    doc: Document, ctx: CheckContext, tokens: list[Token], calendar: dict[int, CalendarWord]
+) -> list[Token]:
     own = set(ctx.data.scripts)
     foreign = []
     for token in tokens:
@@ -46,9 +57,9 @@ def _foreign_words(doc: Document, ctx: CheckContext, tokens: list[Token]) -> lis
         script = main_script(token.text)
         if script is None or script in own:
             continue
-        if script == "Latin":
+        if script == "Latin" and token.start not in calendar:
             # Latin names, brands and acronyms are normal in Cyrillic, Arabic and Chinese news;
-            # a lowercase common word of a Latin-script language is not.
+            # a lowercase common word of a Latin-script language is not, nor a day or a month.
             word = token.text
             if not (word.islower() and len(word) >= 3 and _latin_language_of(word, 3.0) is not None):
                 continue
@@ -83,15 +94,18 @@ class ForeignScriptWord(Rule):
         bad("Le ministre a visité [[Москву]] lundi.", lang="fr"),
         bad("Министр заявил, что [[government]] примет решение.", lang="ru"),
         bad("政府表示，[[government]]将在周一作出决定。", lang="zh"),
+        bad("Заседание назначено на [[Friday]] в Брюсселе.", lang="ru"),
+        good("Продажи в Black Friday выросли на треть.", lang="ru"),
         good("Министр посетил штаб-квартиру NATO и встретился с CEO компании Apple.", lang="ru"),
         good("The word “سلام” means peace, the teacher explained to the class."),
         good("救助儿童会（Save the Children）周一发布了报告。", lang="zh"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        calendar = calendar_words(doc, ctx)
         for sentence in doc.sentences:
             tokens = doc.sentence_tokens(sentence)
-            foreign = _foreign_words(doc, ctx, tokens)
+            foreign = _foreign_words(doc, ctx, tokens, calendar)
             if not foreign:
                 continue
             words = [t for t in tokens if t.is_word]
@@ -176,11 +190,105 @@ RARE_IN_TARGET_ZIPF = 3.0
 COMMON_ELSEWHERE_ZIPF = 3.5
 FREQUENCY_MARGIN = 1.8
 PHRASE_MARGIN = 1.0
+# A word the target hardly knows at all ("ceasefire": 0 in French, 3.32 in English) needs less
+# frequency elsewhere, with a smaller margin, when no third language knows it as well.
+UNKNOWN_IN_TARGET_ZIPF = 2.0
+KNOWN_ELSEWHERE_ZIPF = 3.0
+UNKNOWN_MARGIN = 1.3
 
 
-def _latin_language_of(word: str, threshold: float, exclude: str = "") -> str | None:
+# Zipf: a day or month name is this much commoner in its own language than in the target.
+CALENDAR_MARGIN = 1.0
+# A word before it ("on Friday") is left in the same language when it is this common there.
+CALENDAR_LEAD_ZIPF = 4.0
+
+
+@dataclass(frozen=True)
+class CalendarWord:
+    start: int  # where the span starts: the word, or the word before it left in the same language
+    lang: str  # the language whose day or month it names
+
+
+def _calendar_languages(target: str) -> dict[str, tuple[str, ...]]:
+    """The day and month names of the other known languages (`calendar_words`) that the target
+    does not write, each with the languages that write it."""
+    own = set(locale_of(target).calendar_words)
+    found: dict[str, tuple[str, ...]] = {}
+    for lang in supported_languages():
+        if lang != target:
+            for word in locale_of(lang).calendar_words:
+                if word not in own:
+                    found[word] = (*found.get(word, ()), lang)
+    return found
+
+
+def calendar_words(doc: Document, ctx: CheckContext) -> dict[int, CalendarWord]:
+    """Days and months of another language left in the text ("am Friday", "на Friday"), by the
+    offset of the word; not inside a name ("Rio de Janeiro", "Black Friday"), nor quoted.
+
+    In the target's own script a word must also be commoner in its language than in the target by
+    CALENDAR_MARGIN ("Friday" is 4.96 in English, 3.35 in German, where web text has Black Friday).
+    """
+    calendar = _calendar_languages(ctx.lang)
+    if not calendar:
+        return {}
+    own = set(ctx.data.scripts)
+    small = top_words(ctx.lang, 100)
+    capitalised_nouns = ctx.data.spec.capitalised_nouns
+    found: dict[int, CalendarWord] = {}
+    for sentence in doc.sentences:
+        words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
+        for i, token in enumerate(words):
+            languages = calendar.get(token.text.lower())
+            if not languages or _quoted(doc, token, token):
+                continue
+            word = token.text.lower()
+            lang = max(languages, key=lambda code: zipf(word, code))
+            same_script = main_script(token.text) in own
+            if same_script and zipf(word, lang) - zipf(word, ctx.lang) < CALENDAR_MARGIN:
+                continue
+            if _in_name(doc, words, i, small, capitalised_nouns):
+                continue
+            start = token.start
+            lead = words[i - 1] if i else None
+            if (
+                same_script
+                and lead is not None
+                and lead.text.islower()
+                and doc.text[lead.end : token.start] == " "
+                and zipf(lead.text, lang) >= CALENDAR_LEAD_ZIPF
+                and zipf(lead.text, lang) - zipf(lead.text, ctx.lang) >= CALENDAR_MARGIN
+            ):
+                start = lead.start
+            found[token.start] = CalendarWord(start, lang)
+    return found
+
+
+def _in_name(
+    doc: Document, words: list[Token], i: int, small: frozenset[str], capitalised_nouns: bool
+) -> bool:
+    """Whether words[i] belongs to a name: a capitalised word right after it, or before it past
+    short lowercase particles ("Rio de Janeiro"; in a language that capitalises nouns, only past
+    particles that are not its own function words: "der Gipfel am Friday" is no name)."""
+    after = words[i + 1] if i + 1 < len(words) else None
+    if after is not None and doc.text[words[i].end : after.start] == " " and is_capitalised(after.text):
+        return True
+    j = i - 1
+    while j >= 0 and words[j].text.islower() and len(words[j].text) <= 3:
+        if capitalised_nouns and words[j].text in small:
+            return False
+        j -= 1
+    # A capitalised word that opens the sentence is no evidence, unless it stands right before.
+    return j >= 0 and is_capitalised(words[j].text) and (j >= 1 or j == i - 1)
+
+
+def _latin_language_of(word: str, threshold: float, exclude: str | tuple[str, ...] = "") -> str | None:
     """The Latin-script language in which a word is common, if any."""
-    best = max((common_zipf(word.lower(), lang), lang) for lang in LATIN_LANGUAGES if lang != exclude)
+    excluded = (exclude,) if isinstance(exclude, str) else exclude
+    best = max(
+        ((common_zipf(word.lower(), lang), lang) for lang in LATIN_LANGUAGES if lang not in excluded),
+        default=(0.0, ""),
+    )
     return best[1] if best[0] >= threshold else None
 
 
@@ -216,10 +324,15 @@ class UntranslatedWord(Rule):
         good("Die Firma Boats & More hat „workers“ zitiert.", lang="de"),
         bad("O acordo protege os [[fish stocks]] do Atlântico.", lang="pt"),
         bad("La finale sera diffusée en [[live stream]] sur le site du concours.", lang="fr"),
+        bad("Der Außenminister wird [[on Monday]] in Berlin erwartet.", lang="de"),
+        bad("A audiência foi marcada para a próxima [[Wednesday]] no fórum.", lang="pt"),
+        good("Der Karneval in Rio de Janeiro und der Black Friday locken Touristen an.", lang="de"),
+        good("Theresa May traf am Montag Präsident Macron; die Sitzung am Freitag fiel aus.", lang="de"),
         good("O festival de cinema teve um show de abertura e marketing online.", lang="pt"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        calendar = calendar_words(doc, ctx)
         found: list[Token] = []
         languages: dict[int, str] = {}
         # Words only somewhat commoner elsewhere ("fish", "stream"): two or more in a row are a
@@ -246,6 +359,17 @@ class UntranslatedWord(Rule):
                 language = _latin_language_of(
                     word, max(COMMON_ELSEWHERE_ZIPF, in_target + FREQUENCY_MARGIN), ctx.lang
                 )
+                if language is None and in_target < UNKNOWN_IN_TARGET_ZIPF:
+                    # Not a close language's: Portuguese shares Spanish's rare words ("oleada").
+                    language = _latin_language_of(
+                        word,
+                        max(KNOWN_ELSEWHERE_ZIPF, in_target + UNKNOWN_MARGIN),
+                        (ctx.lang, *ctx.data.spec.close_languages),
+                    )
+                    if language is not None and _latin_language_of(
+                        word, KNOWN_ELSEWHERE_ZIPF, exclude=(ctx.lang, language)
+                    ):
+                        language = None  # a third language knows it too ("wildcard"): no telling
                 if language is not None and not _quoted(doc, token, token):
                     found.append(token)
                     languages[token.start] = language
@@ -263,11 +387,21 @@ class UntranslatedWord(Rule):
             and len({languages[t.start] for t in group}) == 1
             and _content_phrase(doc, group, languages[group[0].start])
         ]
+        own = set(ctx.data.scripts)
+        days: list[Token] = []
+        leads: dict[int, int] = {}
+        for token in doc.tokens:
+            day = calendar.get(token.start) if token.is_word else None
+            if day is not None and main_script(token.text) in own:
+                days.append(token)
+                languages[token.start] = day.lang
+                leads[token.start] = day.start
         found = sorted(
-            {t.start: t for t in [*found, *(t for g in phrases for t in g)]}.values(), key=lambda t: t.start
+            {t.start: t for t in [*found, *(t for g in phrases for t in g), *days]}.values(),
+            key=lambda t: t.start,
         )
         for group in _groups(doc, found):
-            start, end = group[0].start, group[-1].end
+            start, end = leads.get(group[0].start, group[0].start), group[-1].end
             name = SOURCE_LANGUAGES.get(languages[group[0].start], languages[group[0].start])
             yield self.finding(doc, start, end, f"“{doc.text[start:end]}” is {name}, left untranslated.")
 

@@ -12,6 +12,7 @@ from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import is_capitalised, zipf
+from tqcheck.wordlists import top_words
 
 FINAL = {".", "。", "．"}
 # A fragment word as frequent as this is an ordinary word ("Yes.", "Indeed."), not a name part.
@@ -157,6 +158,13 @@ class SplitEntity(Rule):
         good("The report has two parts. II covers the budget."),
         good("I spoke to Judge Kavanaugh. I called him after this happened."),
         bad("بحضور رئيس الوزراء [[عبد. الله]] الفايز في مقر الحكومة.", lang="ar"),
+        bad(
+            "Премьер-министр [[Новой. Зеландии]] объявила о выборах.",
+            lang="ru",
+            fixed="Премьер-министр Новой Зеландии объявила о выборах.",
+        ),
+        good("Он встретился с Зеленским. Затем делегация уехала.", lang="ru"),
+        good("Договор подписан в Москве. Стороны обсудили поставки.", lang="ru"),
         good("وقال إنه ابن. وأضاف أن العائلة تعيش في عمان.", lang="ar"),
     )
 
@@ -190,6 +198,8 @@ class SplitEntity(Rule):
                 finding = self._name_opener(doc, ctx, first, second)
             if finding is None and cased:
                 finding = self._regnal_number(doc, first, second)
+            if finding is None and cased:
+                finding = self._agreeing_adjective(doc, ctx, first, second)
             if finding:
                 cut.add(finding.start)
                 yield finding
@@ -463,6 +473,41 @@ class SplitEntity(Rule):
             end,
             f"The name “{joined}” is split by a sentence boundary after “{opener.text}”.",
             [replace(opener.start, end, joined, 0.7, safe=False)],
+        )
+
+    def _agreeing_adjective(
+        self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence
+    ) -> Finding | None:
+        """A stop between a capitalised common adjective in an oblique case and a capitalised noun
+        that agrees with it (`adjective_agreement`: "в Нижнем. Новгороде", "Новой. Зеландии"). The
+        adjective is not its sentence's first word, and the noun is not one of the language's
+        thousand commonest words ("Затем", "Этом"), which open sentences."""
+        agreement = ctx.data.spec.adjective_agreement
+        words = _boundary_words(doc, first, second, cased=True) if agreement else None
+        if words is None:
+            return None
+        left, right = words
+        if len([t for t in doc.sentence_tokens(first) if t.is_word]) < 2:
+            return None
+        adjective, noun = left.text.lower(), right.text.lower()
+        ending = max((e for e in agreement if adjective.endswith(e)), key=len, default=None)
+        if (
+            ending is None
+            or len(adjective) < len(ending) + 3
+            or not noun.isalpha()
+            or len(noun) < 4
+            or not any(noun.endswith(e) for e in agreement[ending])
+            or zipf(adjective, ctx.lang) < 3.0
+            or noun in top_words(ctx.lang, 1000)
+        ):
+            return None
+        joined = f"{left.text} {right.text}"
+        return self.finding(
+            doc,
+            left.start,
+            right.end,
+            f"The name “{joined}” is split by a sentence boundary between an adjective and its noun.",
+            [replace(left.start, right.end, joined, 0.7, safe=False)],
         )
 
     def _stop_before_particle(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
