@@ -251,6 +251,10 @@ class NameVariants(Rule):
         ),
         good("Maria Santos and her brother run the farm. Mario Santos joined in 2019."),
         good("Kim Jong-un met the envoy. His father Kim Jong-il had ruled before him."),
+        bad(
+            "Energy minister Hamad al-Harthi arrived on Monday. Later, Hamad Al [[Harthy]] signed the deal.",
+            fixed="Energy minister Hamad al-Harthi arrived on Monday. Later, Hamad Al Harthi signed the deal.",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -558,6 +562,18 @@ class NameVariants(Rule):
         min_length = int(ctx.data.locale.get("name_min_length", 4))
         for token in doc.tokens:
             word = token.text
+            particle = PARTICLE_PREFIX.match(word) if cased and token.is_word else None
+            if particle:
+                # "al-Harthi" beside "Al Harthy", "d’Estaing": the name after its lowercase particle.
+                token = Token(
+                    token.start + particle.end(),
+                    token.end,
+                    word[particle.end() :],
+                    True,
+                    False,
+                    token.sentence,
+                )
+                word = token.text
             if not token.is_word or len(word) < min_length or any(ch.isdigit() for ch in word):
                 continue
             if word[-1] in "-‐‑":
@@ -570,6 +586,9 @@ class NameVariants(Rule):
 
 
 # The capitalised word right before or after a name, one space away: its given name or surname.
+# A lowercase particle written onto a name: the Arabic article romanised ("al-", "el-", "ad-")
+# or an elided preposition ("d’").
+PARTICLE_PREFIX = regex.compile(r"\p{Ll}{1,3}[-‐‑'’](?=\p{Lu})")
 WORD_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’-]*) $")
 WORD_AFTER = regex.compile(r" (\p{Lu}[\p{L}\p{M}'’-]*)")
 
