@@ -195,6 +195,8 @@ PHRASE_MARGIN = 1.0
 UNKNOWN_IN_TARGET_ZIPF = 2.0
 KNOWN_ELSEWHERE_ZIPF = 3.0
 UNKNOWN_MARGIN = 1.3
+# A capitalised sentence opener is judged by its lowercase form when that is this common elsewhere.
+OPENER_ELSEWHERE_ZIPF = 5.0
 
 
 # Zipf: a day or month name is this much commoner in its own language than in the target.
@@ -325,6 +327,11 @@ class UntranslatedWord(Rule):
         bad("O acordo protege os [[fish stocks]] do Atlântico.", lang="pt"),
         bad("La finale sera diffusée en [[live stream]] sur le site du concours.", lang="fr"),
         bad("Der Außenminister wird [[on Monday]] in Berlin erwartet.", lang="de"),
+        bad("[[According]] to le ministère de la Santé, 23 cas ont été signalés.", lang="fr"),
+        good(
+            "Wilson a déclaré que le port rouvrirait. London Breed, maire de San Francisco, a salué l'accord.",
+            lang="fr",
+        ),
         bad("A audiência foi marcada para a próxima [[Wednesday]] no fórum.", lang="pt"),
         good("Der Karneval in Rio de Janeiro und der Black Friday locken Touristen an.", lang="de"),
         good("Theresa May traf am Montag Präsident Macron; die Sitzung am Freitag fiel aus.", lang="de"),
@@ -380,6 +387,7 @@ class UntranslatedWord(Rule):
             if language is not None and not _quoted(doc, token, token):
                 leaning.append(token)
                 languages[token.start] = language
+        found += _untranslated_openers(doc, ctx, languages)
         phrases = [
             group
             for group in _groups(doc, leaning, adjacent=True)
@@ -404,6 +412,27 @@ class UntranslatedWord(Rule):
             start, end = leads.get(group[0].start, group[0].start), group[-1].end
             name = SOURCE_LANGUAGES.get(languages[group[0].start], languages[group[0].start])
             yield self.finding(doc, start, end, f"“{doc.text[start:end]}” is {name}, left untranslated.")
+
+
+def _untranslated_openers(doc: Document, ctx: CheckContext, languages: dict[int, str]) -> list[Token]:
+    """Sentence openers capitalised only by their place: an everyday word of another language
+    (Zipf OPENER_ELSEWHERE_ZIPF or more there, rare in the target: "According to le ministère").
+    A name opening a sentence is far less common than that ("Wilson": 4.3 in English)."""
+    found = []
+    for sentence in doc.sentences:
+        opener = next((t for t in doc.sentence_tokens(sentence) if t.is_word), None)
+        if opener is None or len(opener.text) < 3 or not opener.text.isalpha() or not opener.text.istitle():
+            continue
+        word = opener.text.lower()
+        if main_script(word) != "Latin" or (in_target := zipf(word, ctx.lang)) >= RARE_IN_TARGET_ZIPF:
+            continue
+        language = _latin_language_of(
+            word, max(OPENER_ELSEWHERE_ZIPF, in_target + FREQUENCY_MARGIN), ctx.lang
+        )
+        if language is not None and not _quoted(doc, opener, opener):
+            found.append(opener)
+            languages[opener.start] = language
+    return found
 
 
 class ForeignSentence(Rule):
