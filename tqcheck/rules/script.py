@@ -631,6 +631,12 @@ class ForeignPunctuation(Rule):
         bad("政府表示[[,]]停火仍在维持。", lang="zh", fixed="政府表示，停火仍在维持。"),
         bad("قال الوزير[[,]] إن الهدنة صامدة.", lang="ar", fixed="قال الوزير، إن الهدنة صامدة."),
         good("政府表示，停火仍在维持。GDP增长3.5%。", lang="zh"),
+        bad(
+            "[[(]]新华社记者 张伟）记者从交通运输部获悉。",
+            lang="zh",
+            fixed="（新华社记者 张伟）记者从交通运输部获悉。",
+        ),
+        good("报告称 GDP (gross domestic product) 增长了5%。", lang="zh"),
         good("قال الوزير، إن الهدنة صامدة منذ 3,5 أيام.", lang="ar"),
         good("The sign read 港口关闭，请绕行 in red letters."),
     )
@@ -655,6 +661,12 @@ class ForeignPunctuation(Rule):
             pattern = rf"(?<=[{script_class}][\"”’)]?)([{chars}])(?![\p{{N}}/.]){spacing}"
             for match in regex.finditer(pattern, text):
                 yield self._report(doc, match.start(), match.group(1), native[match.group(1)], match.end())
+            # An opening bracket has its letter after it ("(新华社记者 张伟)" opening a line).
+            opening = "".join(regex.escape(c) for c in native if c in "([")
+            if opening:
+                pattern = rf"(?<![{script_class}][\"”’)]?)([{opening}])(?=[{script_class}])"
+                for match in regex.finditer(pattern, text):
+                    yield self._report(doc, match.start(), match.group(1), native[match.group(1)])
 
     def _report(self, doc: Document, start: int, found: str, wanted: str, end: int | None = None) -> Finding:
         end = start + 1 if end is None else end
