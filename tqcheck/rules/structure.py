@@ -11,7 +11,7 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules._text import is_capitalised, zipf
+from tqcheck.rules._text import is_capitalised, main_script, zipf
 from tqcheck.wordlists import top_words
 
 FINAL = {".", "。", "．"}
@@ -97,6 +97,13 @@ class SplitEntity(Rule):
         good("El acuerdo con EE. UU. entrará en vigor en enero.", lang="es"),
         good("Officials met in Geneva. Brussels sent an envoy. Geneva and Brussels agreed."),
         good("He was born in Lyon. Paris came later in his life."),
+        good(
+            "Falou de tudo o que se tem passado no Supremo Tribunal. Vamos ver. Gosto de esperar.", lang="pt"
+        ),
+        good(
+            "Los Giants perdieron contra el Dundee Los Dundee Stars ganaron. Jugaron en Dundee. Los Giants volvieron.",
+            lang="es",
+        ),
         good("The vote was held in Bavaria. Turnout was high."),
         bad(
             "After three concerts in Buenos Aires and one in Montevideo, the orchestra will be joined on "
@@ -224,11 +231,17 @@ class SplitEntity(Rule):
         if not ctx.data.cased:
             return words  # no capitals to go by: _split asks for a rare word instead
         capitalised = [w for w in words if is_capitalised(w.text)]
-        # Small lowercase words may join the parts of a name ("Rita do Oeste", "Ville de Québec").
+        # Small lowercase words may join the parts of a name ("Rita do Oeste", "Ville de Québec"):
+        # the locale's name particles where it lists them ("Vamos ver." is a sentence).
+        particles = {p.lower() for p in ctx.data.spec.name_particles}
         if (
             not capitalised
             or not is_capitalised(words[0].text)
-            or any(not is_capitalised(w.text) and len(w.text) > 3 for w in words)
+            or any(
+                not is_capitalised(w.text)
+                and (len(w.text) > 3 or (particles and w.text.lower() not in particles))
+                for w in words
+            )
         ):
             return None
         # A common word capitalised on its own ("Mountains.") can still end a name ("Qingya
@@ -274,6 +287,8 @@ class SplitEntity(Rule):
         anchor = tail[anchor_index]
         if _abbreviation(anchor.text):
             return None  # "los EE. UU.": an abbreviation's periods, not a split name
+        if len(anchor.text) <= 3 and main_script(anchor.text) not in ctx.data.scripts:
+            return None  # "Dr. PawPaw" in Russian: a foreign title's abbreviation the tokenizer does not know
         between = tail[anchor_index + 1 :]
         if cased and any(is_capitalised(t.text) for t in between):
             return None
@@ -320,14 +335,18 @@ class SplitEntity(Rule):
         occurrences: _NameOccurrences,
         written_whole: dict[tuple[str, str], list[tuple[str, int, int]]],
     ) -> Finding | None:
-        cased = ctx.data.cased
         """A sentence boundary between the two parts of a name that the article writes whole
         elsewhere (in its title, in another paragraph): "… in Port. Elizabeth officials said" where
-        "Port Elizabeth" appears too. No name list: the article is the evidence."""
+        "Port Elizabeth" appears too. No name list: the article is the evidence. A function word
+        after the stop ("Dundee. Los Giants" beside a slip "el Dundee Los Dundee Stars") opens a
+        sentence, not the rest of a name."""
+        cased = ctx.data.cased
         words = _boundary_words(doc, first, second, cased)
         if words is None:
             return None
         left, right = words
+        if cased and right.text.lower() in top_words(ctx.lang, 100):
+            return None
         for joiner in joiners if cased else ["", *joiners]:
             joined = f"{left.text}{joiner}{right.text}"
             if occurrences.outside(joined, left.start, right.end):
