@@ -173,6 +173,7 @@ class SplitEntity(Rule):
         good("Он встретился с Зеленским. Затем делегация уехала.", lang="ru"),
         good("Договор подписан в Москве. Стороны обсудили поставки.", lang="ru"),
         good("وقال إنه ابن. وأضاف أن العائلة تعيش في عمان.", lang="ar"),
+        good("أطلقت الشركة منتجات ماركات مثل ريفلون ودي آر. بوبو لأول مرة.", lang="ar"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -229,7 +230,12 @@ class SplitEntity(Rule):
         if any(w.text.isdigit() or w.text.lower() in standalone or _abbreviation(w.text) for w in words):
             return None
         if not ctx.data.cased:
-            return words  # no capitals to go by: _split asks for a rare word instead
+            # No capitals to go by: _split asks for a rare word instead. The rest of a name holds
+            # no everyday word but its particles ("بوبو لأول مرة." is "Bobo for the first time.").
+            particles = set(ctx.data.spec.name_particles)
+            if any(zipf(w.text, ctx.lang) >= EVERYDAY_ZIPF and w.text not in particles for w in words[1:]):
+                return None
+            return words
         capitalised = [w for w in words if is_capitalised(w.text)]
         # Small lowercase words may join the parts of a name ("Rita do Oeste", "Ville de Québec"):
         # the locale's name particles where it lists them ("Vamos ver." is a sentence).
@@ -778,6 +784,10 @@ def _boundary_words(
     if cased and not (is_capitalised(left.text) and is_capitalised(right.text)):
         return None
     return left, right
+
+
+# An everyday word ("مرة", 5.5): never inside the rest of a name in a script without case.
+EVERYDAY_ZIPF = 4.5
 
 
 # A run of letters and digits: a whole-word occurrence of a name starts where one starts.
