@@ -415,3 +415,15 @@ def test_utf16_and_utf32_without_bom_in_every_script(lang: str) -> None:
         for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
             decoded = decode_bytes(text.encode(encoding), str(path))
             assert (decoded.text, decoded.encoding) == (text, encoding)
+
+
+@pytest.mark.parametrize("after", ["\u200bSalvador", "@salvador", "-Salvador", "\u00adSalvador"])
+def test_a_name_opener_before_a_token_that_opens_with_a_mark(after: str) -> None:
+    """A stop after a word that opens names, before a "word" that the tokenizer made of a
+    zero-width or symbol character and letters: a result, no internal error (found by
+    bench/fuzz_fix.py)."""
+    import tqcheck
+
+    text = f"Marchers filled the centre of San. {after} to protest on Sunday.\n"
+    result = tqcheck.check(text, lang="en", model=False)
+    assert all(text[f.start : f.end] == f.text for f in result.findings)

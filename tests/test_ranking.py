@@ -389,3 +389,43 @@ def test_judge_model_only() -> None:
     finding = _finding(2.0, model_only=True)
     assert judge(finding, 1.5, _scored(finding, 1.5)) == Verdict.REJECTED
     assert judge(finding, 2.0, _scored(finding, 2.0)) == Verdict.CONFIRMED
+
+
+# ---- split names put to the model (TQ201) --------------------------------------------------------
+
+SPLIT = "Storm hits Borneo\n\nThe storm hit the port of Kota. Kinabalu on Friday, officials said.\n"
+
+
+def split_entity(text: str, scorer: FakeScorer | None) -> tuple[Document, list[Finding]]:
+    from tqcheck.rules.structure import SplitEntity
+
+    doc = load_text(text, "en")
+    return doc, list(SplitEntity().check(doc, CheckContext.for_document(doc, scorer=scorer)))
+
+
+def test_a_boundary_no_heuristic_explains_is_not_reported_without_a_model() -> None:
+    _, findings = split_entity(SPLIT, None)
+    assert findings == []
+
+
+@pytest.mark.parametrize(("gain", "reported"), [(6.0, True), (1.5, False), (-3.0, False)])
+def test_a_boundary_between_capitalised_words_is_reported_when_the_model_joins_them(
+    gain: float, reported: bool
+) -> None:
+    scorer = FakeScorer({"Kota Kinabalu": gain, "Kota-Kinabalu": gain - 2})
+    doc, findings = split_entity(SPLIT, scorer)
+    (candidate,) = findings
+    assert candidate.text == "Kota. Kinabalu" and candidate.evidence.model_only
+    judged = ranked(doc, findings, scorer)
+    if reported:
+        (finding,) = judged
+        assert finding.verdict == Verdict.CONFIRMED and finding.severity == Severity.MAJOR
+        assert replacements(finding)[0] == "Kota Kinabalu"
+    else:
+        assert judged == []
+
+
+def test_function_words_and_sentence_openers_are_not_put_to_the_model() -> None:
+    scorer = FakeScorer()
+    _, findings = split_entity("Talks\n\nThey met Obama. The minister flew to Paris. Yes, he said.\n", scorer)
+    assert findings == []
