@@ -115,7 +115,8 @@ def _spaces_inside_quotes(rule: Rule, doc: Document, ctx: CheckContext) -> Itera
     where the locale writes none: French guillemets take one (`guillemet_inner_space`, TQ503's
     job), and single marks are apostrophes too ("the ’90s")."""
     spec = ctx.data.spec
-    for opening, closing in {tuple(pair) for pair in [*spec.quotes, *spec.inner_quotes]}:
+    # In the locale's order, each pair once: a set's order would follow the hash seed.
+    for opening, closing in dict.fromkeys(tuple(pair) for pair in [*spec.quotes, *spec.inner_quotes]):
         pattern = DOUBLE_QUOTE_STYLES.get((opening, closing))
         if pattern is None or opening == closing or (opening in "«»" and spec.guillemet_inner_space):
             continue
