@@ -22,6 +22,8 @@ class Memo:
     token_scores: TokenScores | None = None
     learned: LearnedAnalysis | None = None
     learned_done: bool = False  # the head's analysis was attempted (it may be None)
+    # Another language's days and months in the text, by offset (TQ302 and TQ305 both read them).
+    calendar: dict[int, Any] | None = None
 
 
 @dataclass

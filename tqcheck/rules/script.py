@@ -230,7 +230,14 @@ def calendar_words(doc: Document, ctx: CheckContext) -> dict[int, CalendarWord]:
 
     In the target's own script a word must also be commoner in its language than in the target by
     CALENDAR_MARGIN ("Friday" is 4.96 in English, 3.35 in German, where web text has Black Friday).
+    Computed once per document (ctx.memo): TQ302 and TQ305 both ask.
     """
+    if ctx.memo.calendar is None:
+        ctx.memo.calendar = _calendar_words(doc, ctx)
+    return ctx.memo.calendar
+
+
+def _calendar_words(doc: Document, ctx: CheckContext) -> dict[int, CalendarWord]:
     calendar = _calendar_languages(ctx.lang)
     if not calendar:
         return {}

@@ -522,7 +522,7 @@ class SplitEntity(Rule):
         if words is None:
             return None
         left, right = words
-        if len([t for t in doc.sentence_tokens(first) if t.is_word]) < 2:
+        if _one_word(doc, first):
             return None
         adjective, noun = left.text.lower(), right.text.lower()
         ending = max((e for e in agreement if adjective.endswith(e)), key=len, default=None)
@@ -761,6 +761,11 @@ class SplitEntity(Rule):
                 yield self.finding(doc, left.start, right.end, message, suggestions)
 
 
+def _one_word(doc: Document, sentence: Sentence) -> bool:
+    """A sentence of one word ("Paris."): its word opens it, so its capital says nothing."""
+    return sum(t.is_word for t in doc.sentence_tokens(sentence)) < 2
+
+
 def boundary_candidate(
     doc: Document, ctx: CheckContext, first: Sentence, second: Sentence, joiners: list[str]
 ) -> tuple[Token, Token, list[str]] | None:
@@ -772,7 +777,7 @@ def boundary_candidate(
     if words is None:
         return None
     left, right = words
-    if len([t for t in doc.sentence_tokens(first) if t.is_word]) < 2:
+    if _one_word(doc, first):
         return None
     if not (left.text.isalpha() and right.text.isalpha()) or _abbreviation(left.text) or len(left.text) < 2:
         return None
