@@ -335,6 +335,8 @@ class UntranslatedWord(Rule):
         bad("La finale sera diffusée en [[live stream]] sur le site du concours.", lang="fr"),
         bad("Der Außenminister wird [[on Monday]] in Berlin erwartet.", lang="de"),
         bad("[[According]] to le ministère de la Santé, 23 cas ont été signalés.", lang="fr"),
+        bad("Le Hamas a accepté un [[ceasefire]] de 72 heures, selon des sources égyptiennes.", lang="fr"),
+        good("O treinador elogiou a forma como a sua bem oleada equipa sufocou os adversários.", lang="pt"),
         good(
             "Wilson a déclaré que le port rouvrirait. London Breed, maire de San Francisco, a salué l'accord.",
             lang="fr",
