@@ -12,25 +12,18 @@ alignment is trivial. Prints the medians and the ratio; asserts nothing.
 
 from __future__ import annotations
 
-import argparse
-import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._alternate import arguments, emit, rounds, summary  # noqa: E402
 from bench.check_speed import article  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--words", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0])
     from tqcheck.config import Settings
     from tqcheck.document import load_text
     from tqcheck.engine import check_document
@@ -47,40 +40,34 @@ def main() -> None:
     # from memory and time nothing (the cache has its own bench, bench/model_cpu.py).
     scorer.cache = AnswerCache(limit=0)
 
-    def run(with_head: bool, source: bool = False) -> tuple[float, int]:
-        scorer.qe_heads = heads if with_head else None
-        doc = load_text(text, "en")
-        src = load_text(text, "en") if source else None
-        started = time.perf_counter()
-        report = check_document(doc, settings, scorer=scorer, source=src)
-        return time.perf_counter() - started, len(report.findings)
+    def path(with_head: bool, source: bool = False):  # -> prepares the article, returns its check
+        def prepare():
+            scorer.qe_heads = heads if with_head else None
+            doc = load_text(text, "en")
+            src = load_text(text, "en") if source else None
+            return lambda: check_document(doc, settings, scorer=scorer, source=src)
 
-    run(True)  # warm-up: first-call allocations, word lists
-    timings: dict[str, list[float]] = {"before": [], "head": [], "before+source": [], "head+source": []}
-    findings: dict[str, int] = {}
-    for _ in range(args.rounds):
-        for name, with_head, source in (
-            ("before", False, False),
-            ("head", True, False),
-            ("before+source", False, True),
-            ("head+source", True, True),
-        ):
-            seconds, count = run(with_head, source)
-            timings[name].append(seconds)
-            findings[name] = count
-    medians = {name: statistics.median(values) for name, values in timings.items()}
-    result = {
-        "words": len(text.split()),
-        "rounds": args.rounds,
-        "median_seconds": {k: round(v, 3) for k, v in medians.items()},
-        "spread_seconds": {k: [round(min(v), 3), round(max(v), 3)] for k, v in timings.items()},
-        "ratio_target_only": round(medians["head"] / medians["before"], 3),
-        "ratio_with_source": round(medians["head+source"] / medians["before+source"], 3),
-        "findings": findings,
+        return prepare
+
+    paths = {
+        "before": path(False),
+        "head": path(True),
+        "before+source": path(False, True),
+        "head+source": path(True, True),
     }
-    print(json.dumps(result, indent=2))
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    timings, reports = rounds(paths, args.rounds)
+    medians, figures = summary(timings)
+    emit(
+        {
+            "words": len(text.split()),
+            "rounds": args.rounds,
+            **figures,
+            "ratio_target_only": round(medians["head"] / medians["before"], 3),
+            "ratio_with_source": round(medians["head+source"] / medians["before+source"], 3),
+            "findings": {name: len(report.findings) for name, report in reports.items()},
+        },
+        args.out,
+    )
 
 
 if __name__ == "__main__":
