@@ -99,6 +99,9 @@ class Locale:
     final_letter_variants: list[list[str]] = field(default_factory=list)
     length_factor: float = 1.0  # characters needed for what English says in one (alignment)
     doubled_word_max_chars: int = 0  # 0: any doubled word is flagged; n: only words up to n characters
+    # Conjunctions that join two copies of a word on purpose ("more and more", "beat and beat"): a
+    # two-word phrase doubled around one of them is no loop (TQ203).
+    coordinators: list[str] = field(default_factory=list)
     # Part-of-speech tags (of the `segmenter`) of words that never reduplicate: doubled, they are
     # flagged even when longer than doubled_word_max_chars (Chinese pronouns: "其中其中").
     doubled_word_tags: list[str] = field(default_factory=list)

@@ -379,6 +379,27 @@ def recalibrate(args: argparse.Namespace) -> None:
     print(f"wrote {args.out}")
 
 
+def merge(args: argparse.Namespace) -> None:
+    """One head file from heads trained apart (a `--modes target` run and a `--modes source` run,
+    side by side on two cores): each mode from the file that holds it, the first file's card with
+    the training data of all. `recalibrate --fuse` then sets the thresholds of the pair."""
+    files = [load_heads(Path(path)) for path in args.heads]
+    heads: dict[str, Head] = {}
+    if len({(loaded.model, tuple(loaded.layers), loaded.hidden_size) for loaded in files}) > 1:
+        raise SystemExit(f"{args.heads}: the heads read different models or layers")
+    for loaded in files:
+        for mode, head in loaded.heads.items():
+            if mode in heads:
+                raise SystemExit(f"two files hold a {mode} head: give each mode once")
+            heads[mode] = head
+    card = dict(files[0].card)
+    for loaded in files[1:]:
+        for dataset, count in loaded.card.get("trained_on", {}).items():
+            card.setdefault("trained_on", {})[dataset] = max(card["trained_on"].get(dataset, 0), count)
+    save_heads(Path(args.out), files[0].model, files[0].layers, files[0].hidden_size, heads, card)
+    print(f"wrote {args.out} ({', '.join(sorted(heads))})")
+
+
 def compare(args: argparse.Namespace) -> None:
     """Head files side by side on the calibration split (never dev): per mode, the token loss, and
     over the datasets the mean of (F1 / all-words F1) at thresholds chosen on these same segments
@@ -661,6 +682,10 @@ def add_commands(commands) -> None:
     again.add_argument("--fuse", action="store_true", help="fuse the source head with the target head")
     again.add_argument("--out", required=True)
     again.set_defaults(run=recalibrate)
+    joined = commands.add_parser("merge", help="one head file from heads trained in separate runs")
+    joined.add_argument("--heads", nargs="+", required=True)
+    joined.add_argument("--out", required=True)
+    joined.set_defaults(run=merge)
     side = commands.add_parser("compare", help="head files side by side on the calibration split")
     side.add_argument("--features", nargs="+", required=True, help="the feature folders of the training")
     side.add_argument("--heads", nargs="+", required=True)

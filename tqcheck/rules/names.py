@@ -147,7 +147,9 @@ class NameVariants(Rule):
     the same other name ("Li Wenjun"/"Li Wenjung") are one person's even when they are as frequent
     as each other or one extends the other; and a given name spelled two ways beside the same
     surname is flagged however short or common it is ("Olena"/"Elena Marchenko"), unless the two
-    differ only in their last letter ("Maria"/"Mario": two people) or stand in one sentence.
+    differ only in their last letter ("Maria"/"Mario": two people) or stand in one sentence; in
+    Arabic, where no capital marks a name, the surname and both given names must be rare words
+    with the same consonants ("ستانيسلاف"/"ستانسلاف كوفالينكو").
     Vowels aside (`[vowels]` in `transliteration.toml`), two long spellings with the same
     consonants are one name ("Гутерриш"/"Гутерреш"); in a script without case that holds for
     equally frequent rare forms only ("زيلينسكي"/"زيلنسكي", "泽连斯基"/"泽林斯基" by their pinyin),
@@ -238,6 +240,11 @@ class NameVariants(Rule):
             lang="ru",
         ),
         good("Питер Мерчи забил дважды. Тренер вручил Питеру Мерчи приз лучшему игроку.", lang="ru"),
+        bad(
+            "وقال المدرب ستانيسلاف كوفالينكو إن الفريق جاهز للمباراة. وأضاف [[ستانسلاف]] كوفالينكو أن المنافس قوي.",
+            lang="ar",
+        ),
+        good("وقال محمد عباس إن الوفد وصل إلى القاهرة. وأكد محمود عباس أن المحادثات ستستمر.", lang="ar"),
         bad("乌克兰总统泽连斯基表示，乌方愿意继续谈判。[[泽林斯基]]还说，代表团将于下周抵达。", lang="zh"),
         bad(
             "国务秘书拉斯洛·纳吉出席了仪式。他强调合作的重要性。拉斯洛·[[纳奇]]说，政府将继续支持。",
@@ -354,9 +361,8 @@ class NameVariants(Rule):
                         + (", first)." if counts[major] == counts[minor] else ")."),
                         [replace(token.start, token.end, major, confidence, safe=dominant)],
                     )
-        if ctx.data.cased:
-            yield from self._given_names(doc, ctx, flagged)
-        elif ctx.data.spec.definite_article:
+        yield from self._given_names(doc, ctx, flagged)
+        if not ctx.data.cased and ctx.data.spec.definite_article:
             yield from self._article_dropped(doc, ctx, flagged)
         if ctx.data.spec.foreign_name_separators:
             yield from self._dotted_names(doc, ctx, flagged)
@@ -435,7 +441,13 @@ class NameVariants(Rule):
         "Elena Marchenko", "Чжан Вэй" and "Чжан Вей", in either order): the surname is the
         evidence, so short and common given names count too. Two people of one family are told
         apart: forms that differ only in their last letter ("Maria"/"Mario") or that stand in one
-        sentence are left alone."""
+        sentence are left alone. In a spaced script without case (Arabic), where no capital marks
+        a name, the surname and both spellings must be rare words and the spellings share their
+        consonants ("إيكاترينا"/"يكاترينا سوروكينا"); common given names ("محمد"/"محمود") are two
+        people."""
+        if not ctx.data.spaced:
+            return
+        cased = ctx.data.cased
         text = doc.text
         suffixes = tuple(ctx.data.locale.get("inflection_suffixes", []))
         prefixes = tuple(ctx.data.locale.get("inflection_prefixes", []))
@@ -446,11 +458,19 @@ class NameVariants(Rule):
                 text[left.end : right.start] != " "
                 or left.sentence != right.sentence
                 or not (left.is_word and right.is_word)
-                or not all(is_capitalised(t.text) and not t.text.isupper() for t in (left, right))
+                or (cased and not all(is_capitalised(t.text) and not t.text.isupper() for t in (left, right)))
             ):
                 continue
             for given, surname, first in ((left, right, True), (right, left, False)):
-                if len(given.text) >= 2 and zipf(surname.text.lower(), ctx.lang) < NAME_MAX_ZIPF:
+                if cased:
+                    named = len(given.text) >= 2 and zipf(surname.text.lower(), ctx.lang) < NAME_MAX_ZIPF
+                else:
+                    named = (
+                        len(surname.text) >= 4
+                        and zipf(surname.text, ctx.lang) < RARE_SURNAME_ZIPF
+                        and zipf(given.text, ctx.lang) < VARIANT_MAX_ZIPF
+                    )
+                if named:
                     by_surname.setdefault((surname.text, first), {}).setdefault(given.text, []).append(given)
         for (surname, given_first), givens in by_surname.items():
             forms = sorted(givens, key=lambda f: (-len(givens[f]), givens[f][0].start))
@@ -458,8 +478,9 @@ class NameVariants(Rule):
                 if minor in flagged or major in flagged:
                     continue
                 key, other = spelling_key(major), spelling_key(minor)
-                same = key == other or (
-                    len(_consonants(key)) >= 2
+                same = (key == other and (cased or len(key) >= UNCASED_SKELETON_MIN)) or (
+                    cased
+                    and len(_consonants(key)) >= 2
                     and _consonants(key) == _consonants(other)
                     and key[:-1] != other[:-1]  # "Maria"/"Mario", "Paulo"/"Paula": two people
                 )

@@ -129,7 +129,10 @@ class LoopingPhrase(Rule):
 
     ## What it does
     Scans the words of each paragraph for a run of one to eight words repeated back to back,
-    separated only by spaces, commas or dashes.
+    separated only by spaces, commas or dashes. A pair of words written twice with only spaces
+    between ("of the of the") is a minor finding, unless a word that joins copies on purpose
+    stands in it (`coordinators` in `locale.toml`: "and more and more") or the language
+    reduplicates such short pairs (Chinese "一米一米").
 
     ## Why is this bad?
     Neural MT degenerates into loops on long or noisy input; the loop is obvious to readers and
@@ -156,14 +159,25 @@ class LoopingPhrase(Rule):
         bad("El ministro pidió [[las negociaciones, las negociaciones, las negociaciones]] ya.", lang="es"),
         good("Again and again the talks stalled, and again they resumed."),
         good("It was a very, very long night."),
+        bad("O Benfica venceu fora e [[o clube o clube]] segue em primeiro.", lang="pt"),
+        bad("Переговоры [[прошли успешно прошли успешно]], заявил министр.", lang="ru"),
+        bad("工人们[[修复了修复了]]受损的桥梁。", lang="zh"),
+        good("And more and more families left the valley after the floods."),
+        good("救援人员一米一米地向前推进。", lang="zh"),
+        good("Le score était de 2 2 à la mi-temps, puis 3 3.", lang="fr"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        coordinators = frozenset(w.casefold() for w in ctx.data.spec.coordinators)
+        # Chinese reduplicates short pairs on purpose ("一米一米"): only longer ones are loops.
+        shortest_pair = 2 * ctx.data.spec.doubled_word_max_chars
         for words in _words_in_blocks(doc):
             folded = [w.text.casefold() for w in words]
             i = 0
             while i < len(words):
                 found = self._loop_at(doc, words, folded, i)
+                if found is None and self._doubled_pair(doc, words, folded, i, coordinators, shortest_pair):
+                    found = (2, 2)
                 if found is None:
                     i += 1
                     continue
@@ -176,8 +190,31 @@ class LoopingPhrase(Rule):
                     end,
                     f"The phrase “{first_copy}” repeats {copies} times in a row.",
                     [replace(start, end, first_copy, 0.9, safe=True)],
+                    # A doubled pair is a slip of one joint, like a doubled word (TQ202): minor.
+                    severity=Severity.MINOR if (size, copies) == (2, 2) else None,
                 )
                 i += size * copies
+
+    @staticmethod
+    def _doubled_pair(
+        doc: Document,
+        words: list[Token],
+        folded: list[str],
+        i: int,
+        coordinators: frozenset[str],
+        shortest: int,
+    ) -> bool:
+        """Two words written twice with nothing but spaces between ("a equipa a equipa", "of the of
+        the"); not around a word that joins copies on purpose ("and more and more"), and not a
+        pair a language reduplicates (`doubled_word_max_chars`: "一米一米")."""
+        run = words[i : i + 4]
+        if len(run) < 4 or folded[i : i + 2] != folded[i + 2 : i + 4] or folded[i] == folded[i + 1]:
+            return False
+        if any(w in coordinators for w in folded[i : i + 2]) or any(w.isdigit() for w in folded[i : i + 2]):
+            return False
+        if len(run[0].text) + len(run[1].text) <= shortest:
+            return False
+        return all(_joined_only_by_separators(doc, left, right) for left, right in itertools.pairwise(run))
 
     @staticmethod
     def _loop_at(doc: Document, words: list[Token], folded: list[str], i: int) -> tuple[int, int] | None:

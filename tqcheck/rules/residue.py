@@ -113,27 +113,10 @@ class PageResidue(Rule):
     # A dateline or publication stamp (a date and a clock time on a line) is not residue: clean
     # articles carry them as part of the article (held-out counts, twice; docs/evaluation.md).
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
-        data = ctx.data
-        extra = [regex.compile(p, regex.IGNORECASE) for p in ctx.extra_residue]
-        brands = data.brands
         flagged: list[tuple[int, int]] = []  # what is reported is not reported again inside a line
         for block in doc.blocks:
-            line = doc.block_text(block)
-            stripped = line.strip()
-            if not stripped or len(stripped) > 200:
-                continue
-            names_a_network = any(t.casefold() in brands for t in WIDGET_TOKEN.findall(stripped))
-            if self._is_widget(stripped, data.widget_words, data.widget_connectors, brands):
-                reason = "a share/follow widget"
-            elif _is_breadcrumb(stripped):
-                reason = "the site's breadcrumb trail"
-            elif _matches_any(stripped, [*data.residue_patterns, *extra]):
-                reason = (
-                    "a share/follow widget"
-                    if names_a_network
-                    else ("a line of page furniture (comment prompt, related links, advertisement)")
-                )
-            else:
+            reason = residue_reason(doc.block_text(block), ctx)
+            if reason is None:
                 continue
             flagged.append((block.start, block.end))
             yield self.finding(
@@ -146,7 +129,8 @@ class PageResidue(Rule):
         related = list(self._inline_related(doc, ctx))
         yield from related
         flagged += [(f.start, f.end) for f in related]
-        yield from self._inline_furniture(doc, ctx, [*data.residue_patterns, *extra], flagged)
+        patterns = [*ctx.data.residue_patterns, *_extra_patterns(tuple(ctx.extra_residue))]
+        yield from self._inline_furniture(doc, ctx, patterns, flagged)
 
     def _inline_furniture(
         self,
@@ -338,6 +322,30 @@ class PageResidue(Rule):
                 a in folded for a in long_actions
             )
         return False
+
+
+def residue_reason(line: str, ctx: CheckContext) -> str | None:
+    """What kind of page furniture a whole line is (a widget, a breadcrumb trail, a line matching
+    the residue patterns), or None for a line of the article."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 200:
+        return None
+    data = ctx.data
+    if PageResidue._is_widget(stripped, data.widget_words, data.widget_connectors, data.brands):
+        return "a share/follow widget"
+    if _is_breadcrumb(stripped):
+        return "the site's breadcrumb trail"
+    if not _matches_any(stripped, [*data.residue_patterns, *_extra_patterns(tuple(ctx.extra_residue))]):
+        return None
+    if any(t.casefold() in data.brands for t in WIDGET_TOKEN.findall(stripped)):
+        return "a share/follow widget"
+    return "a line of page furniture (comment prompt, related links, advertisement)"
+
+
+@lru_cache(maxsize=32)
+def _extra_patterns(patterns: tuple[str, ...]) -> tuple[regex.Pattern[str], ...]:
+    """The user's `--residue` patterns, compiled once per set."""
+    return tuple(regex.compile(p, regex.IGNORECASE) for p in patterns)
 
 
 def _matches_any(line: str, patterns: list[regex.Pattern[str]]) -> bool:

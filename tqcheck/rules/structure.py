@@ -12,6 +12,7 @@ from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Evidence, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import is_capitalised, main_script, zipf
+from tqcheck.rules.residue import residue_reason
 from tqcheck.wordlists import top_words
 
 FINAL = {".", "。", "．"}
@@ -30,6 +31,8 @@ ROMAN_NUMERAL = regex.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
 # The word a line ends on (with a hyphen that breaks a compound) and the word the next one opens on.
 LAST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*-?$")
 FIRST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
+# Words a line needs to be read as a sentence cut by a line break, not a label or a title.
+SHORTEST_BROKEN_LINE = 6
 # A line that ends like this ends its sentence (or is a label): no name runs on past it.
 LINE_END = (".", "!", "?", ":", ";", ",", "。", "！", "？", "：", "؟", "»", "”", '"', ")", "）", "…")
 
@@ -53,7 +56,9 @@ class SplitEntity(Rule):
     between the parts; the stray fragment reads as a broken sentence and the name is lost.
 
     It also finds a name cut by a line break in a text that puts a paragraph on a line ("… the
-    pianist Lucía" / "Echeverría will play …"), and a boundary inside one word that wordfreq knows
+    pianist Lucía" / "Echeverría will play …"; a shorter line too where it ends on a hyphen or
+    a name particle, "… coopération du" / "Golfe …"; not after a line of page residue, a related
+    article's headline that ends on its own), and a boundary inside one word that wordfreq knows
     whole ("Khar. Kiv", "哈尔。滨"), when the joined word is commoner than the second part alone
     or one part is too rare to be a word of its own ("Chen. Nai"); a stop after a particle that
     opens or joins names (`name_particles`: "Rio de. Janeiro", "عبد. الله"), after a hyphen
@@ -130,6 +135,24 @@ class SplitEntity(Rule):
         bad("O navio chegou a [[Vila do. Conde]] na segunda-feira.", lang="pt"),
         good("O navio partiu ontem. Conde disse que voltará.", lang="pt"),
         good("The minister arrived in Paris on Monday morning\nand left on Tuesday."),
+        good(
+            "The port reopened on Tuesday after the strike.\nRead also: Strike talks resume in Hamburg\n"
+            "Dock workers returned to work on Wednesday."
+        ),
+        bad(
+            "Der Streik dauert an.\nDie Landesregierung von [[Nordrhein-\nWestfalen]] will am Montag verhandeln.",
+            lang="de",
+            fixed="Der Streik dauert an.\nDie Landesregierung von Nordrhein-Westfalen will am Montag verhandeln.",
+        ),
+        bad(
+            "La réunion a été reportée.\nLes ministres du Conseil de coopération [[du\nGolfe]] se réuniront "
+            "dimanche à Riyad.",
+            lang="fr",
+        ),
+        good(
+            "Le rapport sera publié demain.\nLa Banque centrale et le Fonds de\ngarantie ont signé.",
+            lang="fr",
+        ),
         bad("Der Großmeister aus [[Chen. Nai]] war an Nummer sieben gesetzt.", lang="de"),
         good("Er wohnt seit Jahren in Berlin. Er arbeitet in Potsdam.", lang="de"),
         bad(
@@ -693,9 +716,12 @@ class SplitEntity(Rule):
     def _broken_line(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         """A line break inside a name, in a text that puts a paragraph on a line: the line before
         stops mid-sentence (a paragraph of several words, no final punctuation) on a name part
-        ("… the Chilean pianist Lucía" / "Echeverría will …", "Saint-" / "Pétersbourg"), and the
-        next line goes on with the rest of the name."""
+        ("… the Chilean pianist Lucía" / "Echeverría will …"), and the next line goes on with the
+        rest of the name. A line that ends on a hyphen ("Saint-" / "Pétersbourg") or on a particle
+        that joins names (`name_particles`: "… du Conseil de coopération du" / "Golfe …") before a
+        capitalised word cannot end a sentence, so a shorter line counts too."""
         cased = ctx.data.cased
+        particles = set(ctx.data.locale.get("name_particles", []))
         text = doc.text
         for block, after in itertools.pairwise(doc.blocks):
             if (
@@ -705,16 +731,20 @@ class SplitEntity(Rule):
             ):
                 continue
             line = text[block.start : block.end]
-            if line.endswith(LINE_END) or (len(line.split()) < 6 if ctx.data.spaced else len(line) < 10):
-                continue  # a sentence's end, a label or a short line: no sentence runs on
             left = LAST_WORD.search(line)
             right = FIRST_WORD.match(text, after.start)
-            if left is None or right is None:
-                continue
+            if line.endswith(LINE_END) or left is None or right is None:
+                continue  # a sentence's end or a label: no sentence runs on
             hyphen = left.group(0).endswith("-")
+            particle = cased and left.group(0) in particles and is_capitalised(right.group(0))
+            shortest = SHORTEST_BROKEN_LINE if not (hyphen or particle) else SHORTEST_BROKEN_LINE // 2
+            if len(line.split()) < shortest if ctx.data.spaced else len(line) < 10:
+                continue  # a short line is a label as often as a broken sentence
+            if residue_reason(line, ctx) or residue_reason(text[after.start : after.end], ctx):
+                continue  # a related-article headline or a follow prompt ends on its own
             if (
                 cased
-                and not hyphen
+                and not (hyphen or particle)
                 and not (is_capitalised(left.group(0)) and is_capitalised(right.group(0)))
             ):
                 continue
