@@ -139,7 +139,7 @@ def _content_phrase(doc: Document, group: list[Token], lang: str) -> bool:
         return False
     before = doc.text[max(0, group[0].start - 40) : group[0].start].split()
     after = doc.text[group[-1].end : group[-1].end + 40].split()
-    return not (before and before[-1][:1].isupper()) and not (after and after[0][:1].isupper())
+    return not (before and before[-1][:1].isupper() and after and after[0][:1].isupper())
 
 
 def _groups(doc: Document, tokens: list[Token], adjacent: bool = False) -> Iterator[list[Token]]:
@@ -244,6 +244,7 @@ def _calendar_words(doc: Document, ctx: CheckContext) -> dict[int, CalendarWord]
     own = set(ctx.data.scripts)
     small = top_words(ctx.lang, 100)
     capitalised_nouns = ctx.data.spec.capitalised_nouns
+    particles = frozenset(ctx.data.spec.name_particles)
     found: dict[int, CalendarWord] = {}
     for sentence in doc.sentences:
         words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
@@ -256,7 +257,7 @@ def _calendar_words(doc: Document, ctx: CheckContext) -> dict[int, CalendarWord]
             same_script = main_script(token.text) in own
             if same_script and zipf(word, lang) - zipf(word, ctx.lang) < CALENDAR_MARGIN:
                 continue
-            if _in_name(doc, words, i, small, capitalised_nouns):
+            if _in_name(doc, words, i, small, capitalised_nouns, particles):
                 continue
             start = token.start
             lead = words[i - 1] if i else None
@@ -274,21 +275,34 @@ def _calendar_words(doc: Document, ctx: CheckContext) -> dict[int, CalendarWord]
 
 
 def _in_name(
-    doc: Document, words: list[Token], i: int, small: frozenset[str], capitalised_nouns: bool
+    doc: Document,
+    words: list[Token],
+    i: int,
+    small: frozenset[str],
+    capitalised_nouns: bool,
+    particles: frozenset[str],
 ) -> bool:
     """Whether words[i] belongs to a name: a capitalised word right after it, or before it past
-    short lowercase particles ("Rio de Janeiro"; in a language that capitalises nouns, only past
-    particles that are not its own function words: "der Gipfel am Friday" is no name)."""
+    the target's name particles ("Rio de Janeiro"; not past another language's words: "à Alger
+    on Tuesday"; in a language that capitalises nouns, only past particles that are not its own
+    function words: "der Gipfel am Friday" is no name)."""
     after = words[i + 1] if i + 1 < len(words) else None
     if after is not None and doc.text[words[i].end : after.start] == " " and is_capitalised(after.text):
         return True
     j = i - 1
-    while j >= 0 and words[j].text.islower() and len(words[j].text) <= 3:
+    while j >= 0 and words[j].text.islower() and words[j].text in particles:
         if capitalised_nouns and words[j].text in small:
             return False
         j -= 1
     # A capitalised word that opens the sentence is no evidence, unless it stands right before.
     return j >= 0 and is_capitalised(words[j].text) and (j >= 1 or j == i - 1)
+
+
+def _latin_languages_of(word: str, threshold: float, exclude: str) -> frozenset[str]:
+    """Every Latin-script language but `exclude` in which a word is that common."""
+    return frozenset(
+        lang for lang in LATIN_LANGUAGES if lang != exclude and common_zipf(word.lower(), lang) >= threshold
+    )
 
 
 def _latin_language_of(word: str, threshold: float, exclude: str | tuple[str, ...] = "") -> str | None:
@@ -309,7 +323,9 @@ class UntranslatedWord(Rule):
     For English, French, German, Spanish and Portuguese articles, checks lowercase words that are
     rare in the target language (wordfreq Zipf below 3) and common in another of these languages
     (Zipf 3.5 or more, and at least 1.8 above the target's). Capitalised words (names) and quoted
-    words are left alone; consecutive words form one span.
+    words are left alone; consecutive words form one span. Two or more words in a row that are
+    each only somewhat commoner in one other language (1.0 above the target) are a phrase left in
+    it ("fish stocks", "trade war": German writes "war" too, but only English both words).
 
     ## Why is this bad?
     MT leaves words it could not translate in the source language; when the source is written
@@ -342,6 +358,10 @@ class UntranslatedWord(Rule):
             lang="fr",
         ),
         bad("A audiência foi marcada para a próxima [[Wednesday]] no fórum.", lang="pt"),
+        bad("Le ministre s'est rendu à Alger on [[Tuesday]] pour des entretiens.", lang="fr"),
+        bad("Las dos potencias están inmersas en una [[trade war]] que afecta a los puertos.", lang="es"),
+        bad("El presidente viajó a Caracas [[last week]] para reunirse con su homólogo.", lang="es"),
+        good("Le groupe Florence and the Machine a joué à Paris.", lang="fr"),
         good("Der Karneval in Rio de Janeiro und der Black Friday locken Touristen an.", lang="de"),
         good("Theresa May traf am Montag Präsident Macron; die Sitzung am Freitag fiel aus.", lang="de"),
         good("O festival de cinema teve um show de abertura e marketing online.", lang="pt"),
@@ -354,6 +374,7 @@ class UntranslatedWord(Rule):
         # Words only somewhat commoner elsewhere ("fish", "stream"): two or more in a row are a
         # phrase left in another language ("fish stocks", "live stream").
         leaning: list[Token] = []
+        leaning_in: dict[int, frozenset[str]] = {}  # the languages each leans to
         candidates = [
             token
             for token in doc.tokens
@@ -390,20 +411,24 @@ class UntranslatedWord(Rule):
                     found.append(token)
                     languages[token.start] = language
                     continue
-            language = _latin_language_of(
+            elsewhere = _latin_languages_of(
                 word, max(COMMON_ELSEWHERE_ZIPF, in_target + PHRASE_MARGIN), ctx.lang
             )
-            if language is not None and not _quoted(doc, token, token):
+            if elsewhere and not _quoted(doc, token, token):
                 leaning.append(token)
-                languages[token.start] = language
+                leaning_in[token.start] = elsewhere
         found += _untranslated_openers(doc, ctx, languages)
-        phrases = [
-            group
-            for group in _groups(doc, leaning, adjacent=True)
-            if len(group) >= 2
-            and len({languages[t.start] for t in group}) == 1
-            and _content_phrase(doc, group, languages[group[0].start])
-        ]
+        phrases = []
+        for group in _groups(doc, leaning, adjacent=True):
+            # One language the whole phrase leans to: "trade war" is English, though German
+            # writes "war" (was) more often than English does.
+            shared = frozenset.intersection(*(leaning_in[t.start] for t in group))
+            if len(group) < 2 or not shared:
+                continue
+            language = max(sorted(shared), key=lambda code: sum(common_zipf(t.text, code) for t in group))
+            if _content_phrase(doc, group, language):
+                phrases.append(group)
+                languages.update((t.start, language) for t in group)
         own = set(ctx.data.scripts)
         days: list[Token] = []
         leads: dict[int, int] = {}
