@@ -8,6 +8,7 @@ span file (WMT-QE-Task/wmt-qe-2023-data, train and dev files) and an MLQE-PE pos
 
 from __future__ import annotations
 
+import argparse
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -216,6 +217,41 @@ def test_head_round_trips_through_its_file(tmp_path: Path) -> None:
     assert heads.head("target").probabilities(rows) == pytest.approx(original.probabilities(rows), abs=1e-3)
     with pytest.raises(Exception, match="expects 17 features"):
         heads.head("target").probabilities(np.ones((2, 5), dtype=np.float32))
+
+
+def test_heads_trained_in_two_runs_merge_into_one_file_and_a_mode_given_twice_is_refused(
+    tmp_path: Path,
+) -> None:
+    from train.qe_fit import merge
+
+    width = 2 * 4
+    target, source = random_head("target", width + 9, 0.3), random_head("source", width, -0.2, seed=1)
+    save_heads(tmp_path / "t.npz", "tiny", (1, 2), 4, {"target": target}, {"trained_on": {"wmt-en-de": 5}})
+    save_heads(tmp_path / "s.npz", "tiny", (1, 2), 4, {"source": source}, {"trained_on": {"mlqe-en-de": 3}})
+    out = tmp_path / "both.npz"
+    merge(argparse.Namespace(heads=[str(tmp_path / "t.npz"), str(tmp_path / "s.npz")], out=str(out)))
+    merged = load_heads(out)
+    rows = np.ones((3, width), dtype=np.float32)
+    assert merged.head("source").probabilities(rows) == pytest.approx(source.probabilities(rows), abs=1e-3)
+    assert merged.head("target").width == width + 9
+    assert merged.card["trained_on"] == {"wmt-en-de": 5, "mlqe-en-de": 3}
+    assert merged.card["trained_on_by_mode"]["source"] == {"mlqe-en-de": 3}
+    with pytest.raises(SystemExit, match="two files hold a target head"):
+        merge(argparse.Namespace(heads=[str(tmp_path / "t.npz"), str(tmp_path / "t.npz")], out=str(out)))
+    # One mode of a file that holds both: the source head of the merged file beside a new target.
+    newer = random_head("target", width + 9, -0.5, seed=3)
+    save_heads(tmp_path / "t2.npz", "tiny", (1, 2), 4, {"target": newer}, {"trained_on": {"wmt-en-de": 9}})
+    merge(argparse.Namespace(heads=[str(tmp_path / "t2.npz"), f"{out}:source"], out=str(tmp_path / "m.npz")))
+    mixed = load_heads(tmp_path / "m.npz")
+    assert mixed.head("target").probabilities(np.ones((1, width + 9), dtype=np.float32)) == pytest.approx(
+        newer.probabilities(np.ones((1, width + 9), dtype=np.float32)), abs=1e-3
+    )
+    assert mixed.head("source").probabilities(rows) == pytest.approx(source.probabilities(rows), abs=1e-3)
+    with pytest.raises(SystemExit, match="holds no target head"):
+        merge(argparse.Namespace(heads=[f"{tmp_path / 's.npz'}:target"], out=str(out)))
+    save_heads(tmp_path / "other.npz", "tiny", (3,), 4, {"source": source}, {})
+    with pytest.raises(SystemExit, match="different models or layers"):
+        merge(argparse.Namespace(heads=[str(tmp_path / "t.npz"), str(tmp_path / "other.npz")], out=str(out)))
 
 
 def test_a_head_with_right_context_applies_the_trained_module_and_round_trips(tmp_path: Path) -> None:

@@ -61,18 +61,24 @@ def cached_layers(folder: Path) -> tuple[int, ...]:
 
 
 def load_features(
-    folders: Path | list[Path], layers: tuple[int, ...] | None = None, summary: str = "none"
+    folders: Path | list[Path],
+    layers: tuple[int, ...] | None = None,
+    summary: str = "none",
+    modes: tuple[str, ...] = ("target", "source"),
 ) -> list[Segment]:
     """The segments of one feature folder or several (a later extraction run that excluded the
-    first folder's segments adds new ones in a folder of its own)."""
+    first folder's segments adds new ones in a folder of its own), with the design rows of
+    `modes` (one mode halves the memory: a run that trains one head)."""
     folders = [folders] if isinstance(folders, Path) else folders
     segments: list[Segment] = []
     for folder in folders:
-        segments += _load_folder(folder, layers, summary)
+        segments += _load_folder(folder, layers, summary, modes)
     return segments
 
 
-def _load_folder(folder: Path, layers: tuple[int, ...] | None, summary: str) -> list[Segment]:
+def _load_folder(
+    folder: Path, layers: tuple[int, ...] | None, summary: str, modes: tuple[str, ...]
+) -> list[Segment]:
     cached = cached_layers(folder)
     columns = state_columns(cached, layers or cached)
     segments: list[Segment] = []
@@ -85,12 +91,13 @@ def _load_folder(folder: Path, layers: tuple[int, ...] | None, summary: str) -> 
             # Held as float16, as the states were cached (half the memory: both modes of 20,000
             # segments fill 12 GB as float32); batches are standardised in float32.
             rows = {
-                "target": design_matrix(
-                    data["target_states"][:, columns], data["scalars"], counts, summary
-                ).astype(np.float16),
-                "source": design_matrix(data["source_states"][:, columns], None, counts, summary).astype(
-                    np.float16
-                ),
+                mode: design_matrix(
+                    data[f"{mode}_states"][:, columns],
+                    data["scalars"] if mode == "target" else None,
+                    counts,
+                    summary,
+                ).astype(np.float16)
+                for mode in modes
             }
             cursor = 0
             for record, count in zip(records, counts, strict=True):
@@ -381,21 +388,30 @@ def recalibrate(args: argparse.Namespace) -> None:
 
 def merge(args: argparse.Namespace) -> None:
     """One head file from heads trained apart (a `--modes target` run and a `--modes source` run,
-    side by side on two cores): each mode from the file that holds it, the first file's card with
-    the training data of all. `recalibrate --fuse` then sets the thresholds of the pair."""
-    files = [load_heads(Path(path)) for path in args.heads]
+    side by side on two cores, or one head of an earlier file: `OLD.npz:source`): each mode from
+    the file that gives it, with the training data of each mode in the card. `recalibrate --fuse`
+    then sets the thresholds of the pair."""
     heads: dict[str, Head] = {}
-    if len({(loaded.model, tuple(loaded.layers), loaded.hidden_size) for loaded in files}) > 1:
-        raise SystemExit(f"{args.heads}: the heads read different models or layers")
-    for loaded in files:
-        for mode, head in loaded.heads.items():
+    trained_on: dict[str, dict] = {}
+    files = []
+    for argument in args.heads:
+        path, _, wanted = argument.partition(":")
+        loaded = load_heads(Path(path))
+        files.append(loaded)
+        for mode in wanted.split(",") if wanted else sorted(loaded.heads):
+            if loaded.head(mode) is None:
+                raise SystemExit(f"{path} holds no {mode} head")
             if mode in heads:
                 raise SystemExit(f"two files hold a {mode} head: give each mode once")
-            heads[mode] = head
-    card = dict(files[0].card)
-    for loaded in files[1:]:
-        for dataset, count in loaded.card.get("trained_on", {}).items():
-            card.setdefault("trained_on", {})[dataset] = max(card["trained_on"].get(dataset, 0), count)
+            heads[mode] = loaded.head(mode)
+            trained_on[mode] = loaded.card.get("trained_on", {})
+    if len({(loaded.model, tuple(loaded.layers), loaded.hidden_size) for loaded in files}) > 1:
+        raise SystemExit(f"{args.heads}: the heads read different models or layers")
+    everything: dict[str, int] = {}
+    for data in trained_on.values():
+        for dataset, count in data.items():
+            everything[dataset] = max(everything.get(dataset, 0), count)
+    card = {**files[0].card, "trained_on": everything, "trained_on_by_mode": trained_on}
     save_heads(Path(args.out), files[0].model, files[0].layers, files[0].hidden_size, heads, card)
     print(f"wrote {args.out} ({', '.join(sorted(heads))})")
 
@@ -517,7 +533,8 @@ def fit(args: argparse.Namespace) -> None:
         if args.layers
         else cached_layers(Path(args.features[0]))
     )
-    segments = load_features([Path(f) for f in args.features], layers, args.summary)
+    modes = tuple(args.modes.split(","))
+    segments = load_features([Path(f) for f in args.features], layers, args.summary, modes)
     train = [s for s in segments if s.split == "train"]
     fitting = [s for s in train if not is_calibration(s)]
     calibration = [s for s in train if is_calibration(s)]
@@ -526,7 +543,7 @@ def fit(args: argparse.Namespace) -> None:
         f"{sum(s.split == 'dev' for s in segments)} dev segments (dev unused here)"
     )
     heads = {}
-    for mode in args.modes.split(","):
+    for mode in modes:
         usable = [s for s in fitting if len(s.labels)]
         held = [s for s in calibration if len(s.labels)]
         mean, scale, model, loss = train_head(
@@ -683,7 +700,12 @@ def add_commands(commands) -> None:
     again.add_argument("--out", required=True)
     again.set_defaults(run=recalibrate)
     joined = commands.add_parser("merge", help="one head file from heads trained in separate runs")
-    joined.add_argument("--heads", nargs="+", required=True)
+    joined.add_argument(
+        "--heads",
+        nargs="+",
+        required=True,
+        help="head files, each optionally with the modes to take (FILE:source)",
+    )
     joined.add_argument("--out", required=True)
     joined.set_defaults(run=merge)
     side = commands.add_parser("compare", help="head files side by side on the calibration split")

@@ -443,7 +443,7 @@ class NameVariants(Rule):
         apart: forms that differ only in their last letter ("Maria"/"Mario") or that stand in one
         sentence are left alone. In a spaced script without case (Arabic), where no capital marks
         a name, the surname and both spellings must be rare words and the spellings share their
-        consonants ("إيكاترينا"/"يكاترينا سوروكينا"); common given names ("محمد"/"محمود") are two
+        consonants ("ستانيسلاف"/"ستانسلاف كوفالينكو"); common given names ("محمد"/"محمود") are two
         people."""
         if not ctx.data.spaced:
             return

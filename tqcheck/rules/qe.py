@@ -43,7 +43,8 @@ class LikelyMistranslation(Rule):
     needs = frozenset({"model"})
     preview = True
     examples = (
-        bad("The authorities have proceeded to the [[arrestation]] of three suspects."),
+        # French "ont procédé à l'arrestation": a calque around a word English does not have.
+        bad("The authorities have [[proceeded]] to the [[arrestation]] of three suspects."),
         good("The minister said the talks would resume on Monday in Geneva."),
     )
 

@@ -110,8 +110,6 @@ class PageResidue(Rule):
         good("Users can share posts on Facebook and X, the company said. Share prices rose."),
     )
 
-    # A dateline or publication stamp (a date and a clock time on a line) is not residue: clean
-    # articles carry them as part of the article (held-out counts, twice; docs/evaluation.md).
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         flagged: list[tuple[int, int]] = []  # what is reported is not reported again inside a line
         for block in doc.blocks:
@@ -326,7 +324,9 @@ class PageResidue(Rule):
 
 def residue_reason(line: str, ctx: CheckContext) -> str | None:
     """What kind of page furniture a whole line is (a widget, a breadcrumb trail, a line matching
-    the residue patterns), or None for a line of the article."""
+    the residue patterns), or None for a line of the article. A dateline or publication stamp (a
+    date and a clock time on a line) is not residue: clean articles carry them as part of the
+    article (held-out counts, twice; docs/evaluation.md)."""
     stripped = line.strip()
     if not stripped or len(stripped) > 200:
         return None
