@@ -34,7 +34,8 @@ class RepeatedWord(Rule):
     legitimately stand twice ("had had", French "nous nous") come from `data/<lang>/doubles.txt`.
     Where a language reduplicates words on purpose (Chinese 研究研究, `doubled_word_max_chars`),
     a longer doubled word is flagged only when the segmenter tags it as a class that never
-    reduplicates (`doubled_word_tags`: pronouns, conjunctions, adverbs... "其中其中").
+    reduplicates (`doubled_word_tags`: pronouns, conjunctions, adverbs... "其中其中"), or when it
+    stands twice as a clause of its own, around a comma and outside a quotation ("表示，表示，").
 
     ## Why is this bad?
     Machine translation and hasty post-editing duplicate a token where segments join.
@@ -66,6 +67,9 @@ class RepeatedWord(Rule):
         bad("该公司计划将欧洲销量提高到每年30万辆，[[其中其中]]约一半在当地生产。", lang="zh"),
         good("专家们要好好研究研究这个问题，大家都高高兴兴地回家了。", lang="zh"),
         good("救援人员一米一米地向前推进。", lang="zh"),
+        bad("外交部发言人[[表示，表示]]，中方愿同各方加强沟通。", lang="zh"),
+        good("他握着志愿者的手说：“谢谢，谢谢，你们辛苦了。”", lang="zh"),
+        good("研究人员先对细胞进行改造，改造后的细胞能够识别肿瘤。", lang="zh"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -76,13 +80,21 @@ class RepeatedWord(Rule):
             for left, right in itertools.pairwise(words):
                 if left.text.casefold() != right.text.casefold() or left.text.isdigit():
                     continue
-                if (
-                    longest is not None
-                    and len(left.text) > longest
-                    and not _never_reduplicates(left.text, ctx)
-                ):
+                if _allowed_double(doc, left, allowed):
                     continue
-                if _allowed_double(doc, left, allowed) or not _joined_only_by_separators(doc, left, right):
+                reduplicable = longest is not None and len(left.text) > longest
+                if _joined_only_by_separators(doc, left, right):
+                    if reduplicable and not _never_reduplicates(left.text, ctx):
+                        continue
+                elif not (
+                    # "表示，表示，": a word the language reduplicates only without a comma, written
+                    # twice as a clause of its own, outside a quotation ("谢谢，谢谢" may be speech).
+                    # A clause that goes on is a figure of speech ("进行改造，改造后的细胞").
+                    reduplicable
+                    and doc.text[left.end : right.start] == "，"
+                    and doc.text[right.end : right.end + 1] == "，"
+                    and not _inside_quotation(doc, left)
+                ):
                     continue
                 next_char = doc.text[right.end : right.end + 1]
                 if next_char and next_char in "-‐‑":  # "что что-то": the second starts a compound
@@ -94,6 +106,19 @@ class RepeatedWord(Rule):
                     f"“{left.text}” is repeated.",
                     [replace(left.start, right.end, left.text, 0.95, safe=True)],
                 )
+
+
+QUOTATION_OPENERS = "“「『«„"
+QUOTATION_CLOSERS = "”」』»“"
+QUOTATION_LOOKBACK = 300  # characters, within the paragraph
+
+
+def _inside_quotation(doc: Document, token: Token) -> bool:
+    """Whether more quotation marks open than close between the paragraph's start and the token."""
+    before = doc.text[max(0, token.start - QUOTATION_LOOKBACK) : token.start].rsplit("\n", 1)[-1]
+    opened = sum(before.count(mark) for mark in QUOTATION_OPENERS if mark not in QUOTATION_CLOSERS)
+    closed = sum(before.count(mark) for mark in QUOTATION_CLOSERS if mark not in QUOTATION_OPENERS)
+    return opened > closed
 
 
 CLAUSE_LOOKBACK = regex.compile(r"(?:[\p{L}\p{M}]+\s*)?$")
