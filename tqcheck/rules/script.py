@@ -298,21 +298,20 @@ def _in_name(
     return j >= 0 and is_capitalised(words[j].text) and (j >= 1 or j == i - 1)
 
 
-def _latin_languages_of(word: str, threshold: float, exclude: str) -> frozenset[str]:
-    """Every Latin-script language but `exclude` in which a word is that common."""
+def _latin_languages_of(word: str, threshold: float, exclude: str | tuple[str, ...] = "") -> frozenset[str]:
+    """Every Latin-script language but those excluded in which a word is that common."""
+    excluded = (exclude,) if isinstance(exclude, str) else exclude
     return frozenset(
-        lang for lang in LATIN_LANGUAGES if lang != exclude and common_zipf(word.lower(), lang) >= threshold
+        lang
+        for lang in LATIN_LANGUAGES
+        if lang not in excluded and common_zipf(word.lower(), lang) >= threshold
     )
 
 
 def _latin_language_of(word: str, threshold: float, exclude: str | tuple[str, ...] = "") -> str | None:
-    """The Latin-script language in which a word is common, if any."""
-    excluded = (exclude,) if isinstance(exclude, str) else exclude
-    best = max(
-        ((common_zipf(word.lower(), lang), lang) for lang in LATIN_LANGUAGES if lang not in excluded),
-        default=(0.0, ""),
-    )
-    return best[1] if best[0] >= threshold else None
+    """The Latin-script language in which a word is commonest, if it is that common there."""
+    languages = _latin_languages_of(word, threshold, exclude)
+    return max((common_zipf(word.lower(), lang), lang) for lang in languages)[1] if languages else None
 
 
 class UntranslatedWord(Rule):
