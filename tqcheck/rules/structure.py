@@ -632,7 +632,7 @@ class SplitEntity(Rule):
         "do", "von"), after a capitalised word and before one: a name cut in two ("Póvoa de.
         Varzim", "Rio de. Janeiro"). Only particles that never end a sentence are listed (not
         German "an", a separable verb prefix)."""
-        particles = set(ctx.data.locale.get("name_particles", []))
+        particles = set(ctx.data.spec.name_particles)
         if not particles:
             return None
         tokens = doc.sentence_tokens(first)
@@ -721,7 +721,7 @@ class SplitEntity(Rule):
         that joins names (`name_particles`: "… du Conseil de coopération du" / "Golfe …") before a
         capitalised word cannot end a sentence, so a shorter line counts too."""
         cased = ctx.data.cased
-        particles = set(ctx.data.locale.get("name_particles", []))
+        particles = set(ctx.data.spec.name_particles)
         text = doc.text
         for block, after in itertools.pairwise(doc.blocks):
             if (
