@@ -3,7 +3,7 @@
     python train/qe.py extract --wmt DATA/2021_en-de_processed.tsv ... --mlqe DATA/en-de-train ... \
         --out features/
     python train/qe.py fit --features features/ --fuse --out tqcheck/data/qe/gemma-3-270m.npz
-    python train/qe.py merge --heads TARGET.npz SOURCE.npz --out BOTH.npz  # heads fitted apart
+    python train/qe.py merge --heads TARGET.npz OLD.npz:source --out BOTH.npz  # heads fitted apart
     python train/qe.py compare --features features/ --heads OLD.npz tqcheck/data/qe/gemma-3-270m.npz
     python train/qe.py evaluate --features features/ --head tqcheck/data/qe/gemma-3-270m.npz
     python train/qe.py scores --features features/ --head tqcheck/data/qe/gemma-3-270m.npz
@@ -13,11 +13,11 @@ translation after its source) with the same code the checker uses (`Scorer.token
 caches the features in shards; `fit` trains the heads on the training split and calibrates their
 thresholds on the calibration split (with `--fuse`, the source mode on the mean of both heads);
 `merge` puts heads trained in separate runs (`fit --modes target`, `fit --modes source`, one per
-core) in one file; `recalibrate` does `fit`'s last step again for heads already trained; `compare` sets head files
-side by side on the calibration split; `scores` compares segment-score formulas there (Kendall
-τ); `evaluate` prints the dev figures. Splits: a WMT document (`doc_id`)
-is in dev when crc32(doc_id) % 5 == 0, so every translation of a source document falls on one
-side; MLQE-PE's own `train` and `dev` folders are used as they are. Never pass the held-out test
+core), or one mode of an earlier file, in one file; `recalibrate` does `fit`'s last step again
+for heads already trained; `compare` sets head files side by side on the calibration split;
+`scores` compares segment-score formulas there (Kendall τ); `evaluate` prints the dev figures.
+Splits: a WMT document (`doc_id`) is in dev when crc32(doc_id) % 5 == 0, so every translation of
+a source document falls on one side; MLQE-PE's own `train` and `dev` folders are used as they are. Never pass the held-out test
 files (WMT22 `*_test_*`, TED, MLQE-PE `test`): the script refuses paths that look like them.
 """
 
