@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from functools import cache
 
 import regex
 
@@ -11,6 +12,7 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document, Token
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, delete_line, good, replace
+from tqcheck.rules.punctuation import _quotations, _quote_pairs
 
 MAX_LOOP_WORDS = 8
 
@@ -68,7 +70,7 @@ class RepeatedWord(Rule):
         good("专家们要好好研究研究这个问题，大家都高高兴兴地回家了。", lang="zh"),
         good("救援人员一米一米地向前推进。", lang="zh"),
         bad("外交部发言人[[表示，表示]]，中方愿同各方加强沟通。", lang="zh"),
-        good("他握着志愿者的手说：“谢谢，谢谢，你们辛苦了。”", lang="zh"),
+        good("他对队员们喊道：“加油，加油，我们一定能赢！”", lang="zh"),
         good("研究人员先对细胞进行改造，改造后的细胞能够识别肿瘤。", lang="zh"),
     )
 
@@ -76,6 +78,11 @@ class RepeatedWord(Rule):
         allowed = ctx.data.doubles
         # Chinese reduplicates words on purpose (一米一米, 看看); only a doubled particle is an error.
         longest = int(ctx.data.locale.get("doubled_word_max_chars", 0)) or None
+
+        @cache
+        def quoted() -> list[tuple[int, int]]:  # the article's quotations, found when first asked
+            return [(start, end) for _, start, end in _quotations(doc.text, _quote_pairs(ctx))]
+
         for words in _words_in_blocks(doc):
             for left, right in itertools.pairwise(words):
                 if left.text.casefold() != right.text.casefold() or left.text.isdigit():
@@ -93,7 +100,7 @@ class RepeatedWord(Rule):
                     reduplicable
                     and doc.text[left.end : right.start] == "，"
                     and doc.text[right.end : right.end + 1] == "，"
-                    and not _inside_quotation(doc, left)
+                    and not any(start < left.start < end for start, end in quoted())
                 ):
                     continue
                 next_char = doc.text[right.end : right.end + 1]
@@ -106,19 +113,6 @@ class RepeatedWord(Rule):
                     f"“{left.text}” is repeated.",
                     [replace(left.start, right.end, left.text, 0.95, safe=True)],
                 )
-
-
-QUOTATION_OPENERS = "“「『«„"
-QUOTATION_CLOSERS = "”」』»“"
-QUOTATION_LOOKBACK = 300  # characters, within the paragraph
-
-
-def _inside_quotation(doc: Document, token: Token) -> bool:
-    """Whether more quotation marks open than close between the paragraph's start and the token."""
-    before = doc.text[max(0, token.start - QUOTATION_LOOKBACK) : token.start].rsplit("\n", 1)[-1]
-    opened = sum(before.count(mark) for mark in QUOTATION_OPENERS if mark not in QUOTATION_CLOSERS)
-    closed = sum(before.count(mark) for mark in QUOTATION_CLOSERS if mark not in QUOTATION_OPENERS)
-    return opened > closed
 
 
 CLAUSE_LOOKBACK = regex.compile(r"(?:[\p{L}\p{M}]+\s*)?$")
