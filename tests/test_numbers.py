@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tqcheck.numbers import chinese_numeral, numbers_in, parse_number, same
+from tqcheck.numbers import agree, chinese_numeral, clock_numbers, numbers_in, parse_number, same
 
 
 def values(text: str, lang: str) -> list[float]:
@@ -275,9 +275,59 @@ def test_a_year_before_a_spaced_number_stays_separate() -> None:
     assert values("En 2019 1 500 personnes ont été évacuées.", "fr") == [2019.0, 1500.0]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a German date '12.03.2024' is read as the number 12032024")
 def test_a_german_date_is_not_one_large_number() -> None:
-    assert 12032024.0 not in values("Am 12.03.2024 wurden drei Menschen verletzt.", "de")
+    assert figures("Am 12.03.2024 wurden drei Menschen verletzt.", "de") == [
+        ("12", 12.0),
+        ("03", 3.0),
+        ("2024", 2024.0),
+    ]
+    assert values("1.500.000 Euro", "de") == [1500000.0]  # no month 500: thousands
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("37 миллиардам долларов", "ru", 37e9),  # a stem entry ("миллиард*") covers every case
+        ("5,69 миллионом зрителей", "ru", 5.69e6),
+        ("2,25 mil millones de personas", "es", 2.25e9),  # a scale of two words
+        ("3 Billionen Euro", "de", 3e12),  # the long scale
+        ("بلغت الخسائر 3 مليارات دولار", "ar", 3e9),  # the plural, from the stem "مليار*"
+    ],
+)
+def test_inflected_and_two_word_scales(text: str, lang: str, value: float) -> None:
+    assert values(text, lang) == [value]
+
+
+def test_a_short_year_range_ends_in_the_same_century() -> None:
+    assert values("the 1950-53 war and the 2019–20 season", "en") == [1950.0, 1953.0, 2019.0, 2020.0]
+    assert values("a 3-0 win", "en") == [3.0, 0.0]
+
+
+def test_roman_numerals_are_spelled_numbers() -> None:
+    found = [(n.text, n.value, n.spelled) for n in numbers_in("в конце XIX века", "ru")]
+    assert found == [("XIX", 19.0, True)]
+    assert [n.value for n in numbers_in("à la fin du XIXe siècle", "fr")] == [19.0]
+    assert numbers_in("I met him", "en") == []  # one letter is a word
+
+
+def test_tens_and_units_joined_by_a_hyphen() -> None:
+    assert (31.0, "Thirty-one") in [(n.value, n.text) for n in numbers_in("Thirty-one people", "en")]
+
+
+def test_clock_numbers_give_both_halves_of_the_day() -> None:
+    assert {1.0, 13.0} <= clock_numbers("by 1 p.m. on Monday")
+    assert {14.0, 2.0, 40.0} <= clock_numbers("当天14时40分左右")
+    assert {7.0, 55.0, 7.55} <= clock_numbers("found at 7.55am")
+    assert {14.0, 40.0} <= clock_numbers("at around 14: 40 that day")  # a space after the colon
+    assert clock_numbers("37 people") == set()
+
+
+def test_a_glued_scale_agrees_with_a_named_one() -> None:
+    (pounds,) = [n for n in numbers_in("for £125m", "en")]
+    (roubles,) = [n for n in numbers_in("за 125 млн", "ru")]
+    assert pounds.glued and agree(pounds, roubles)
+    (plain,) = numbers_in("125 people", "en")
+    assert not agree(plain, roubles)  # a dropped "million" is still a different amount
 
 
 # ---- comparing values --------------------------------------------------------------------------

@@ -108,6 +108,10 @@ class Locale:
     punctuation: Punctuation = field(default_factory=Punctuation)
     number_words: dict[str, int] = field(default_factory=dict)
     number_scales: dict[str, int] = field(default_factory=dict)
+    # How the language writes the sounds that English romanisations spell otherwise ({"tsch" =
+    # "ch"} in German): a name of the source written this way ("Belutschistan" for "Baluchistan")
+    # is the language's own spelling, not a changed name (TQ702).
+    transliteration: dict[str, str] = field(default_factory=dict)
 
 
 def _matches(value: Any, kind: Any) -> bool:

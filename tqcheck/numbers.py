@@ -32,16 +32,40 @@ class Number:
     text: str
     spelled: bool = False  # written in words ("three", "第三"): matches a figure, never reported alone
     scale: float = 1.0  # the scale word after it ("million") that `value` includes
+    glued: bool = False  # letters written onto the figure ("£125m", "5bn"): a scale or a unit
+
+
+@dataclass(frozen=True)
+class ScaleWords:
+    """A language's scale words (`number_scales`): whole words, phrases of two words ("mil
+    millones"), and stems written `stem*` that stand for every inflected form ("миллиард*":
+    "миллиардам", "миллиардами")."""
+
+    words: dict[str, float]
+    stems: tuple[tuple[str, float], ...]
+
+    def of(self, first: str, second: str | None = None) -> float | None:
+        """The scale the word (or the two words) after a number name."""
+        first = first.casefold()
+        if second is not None and (value := self.words.get(f"{first} {second.casefold()}")) is not None:
+            return value
+        if (value := self.words.get(first)) is not None:
+            return value
+        return next((value for stem, value in self.stems if first.startswith(stem)), None)
 
 
 @lru_cache(maxsize=32)
-def _words(lang: str) -> tuple[dict[str, float], dict[str, float], str]:
+def _words(lang: str) -> tuple[dict[str, float], ScaleWords, str]:
     """Number words, scale words and the decimal mark of a language (locale.toml)."""
     if lang not in SUPPORTED:
-        return {}, {}, "."
+        return {}, ScaleWords({}, ()), "."
     locale = language_data(lang).locale
     words = {k.casefold(): float(v) for k, v in locale.get("number_words", {}).items()}
-    scales = {k.casefold(): float(v) for k, v in locale.get("number_scales", {}).items()}
+    entries = {k.casefold(): float(v) for k, v in locale.get("number_scales", {}).items()}
+    scales = ScaleWords(
+        {k: v for k, v in entries.items() if not k.endswith("*")},
+        tuple(sorted(((k[:-1], v) for k, v in entries.items() if k.endswith("*")), key=lambda e: -len(e[0]))),
+    )
     return words, scales, str(locale.get("decimal", "."))
 
 
@@ -109,10 +133,42 @@ def chinese_numeral(text: str) -> float | None:
 HOUR = r"(?:[01]?\d|2[0-4])"
 TIME = regex.compile(
     rf"\b{HOUR}(?:[:.h]\d{{2}})?\s*(?:a\.\s?m\.|p\.\s?m\.|[ap]m\b|h\b|Uhr\b)"
-    rf"|\b{HOUR}[:h]\d{{2}}\b|{HOUR}时\d{{1,2}}分|{HOUR}点\d{{1,2}}分?",
+    rf"|\b{HOUR}(?:h|:\s?)\d{{2}}\b|{HOUR}时\d{{1,2}}分|{HOUR}点\d{{1,2}}分?",
     regex.IGNORECASE,
 )
-SCALE_AFTER = regex.compile(r"[\s\u00a0]*([\p{L}]+)")
+# Tens and units joined by a hyphen ("thirty-one"): one number, the sum.
+COMPOUND_NUMBER = regex.compile(r"\b(\p{L}+)-(\p{L}+)\b")
+SCALE_AFTER = regex.compile(r"[\s\u00a0]*([\p{L}]+)(?:[\s\u00a0]+([\p{L}]+))?")
+# Upper-case Roman numerals of two letters or more, with an ordinal ending ("XIXe siècle"):
+# centuries ("XIX века", "siglo XXI") and regnal numbers. Only a confirmation: "DC" and "CD" are
+# as often letters.
+ROMAN = regex.compile(
+    r"\b(?=[MDCLXVI]{2,}\p{Ll}{0,3}\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?=\p{Ll}{0,3}\b)"
+)
+ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+# A date in figures with dots ("12.03.2024", "1.5.26"): three numbers.
+DOTTED_DATE = regex.compile(r"(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:\d{2}|\d{4})")
+# A year range written short ("1950-53"): its end is a year of the same century.
+YEAR_RANGE_END = regex.compile(r"(?<=\b(\d{2})\d{2}\s?[-–]\s?)\d{2}\b")
+
+
+def roman_numeral(text: str) -> int:
+    values = [ROMAN_VALUES[c] for c in text]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def clock_numbers(text: str, start: int = 0, end: int | None = None) -> set[float]:
+    """The numbers inside clock times in text[start:end], with each hour's other half of the day:
+    "1 p.m." is "13 часов" in a translation, and "14时40分" "2:40 p.m."."""
+    found: set[float] = set()
+    for match in TIME.finditer(text, start, len(text) if end is None else end):
+        parts = regex.findall(r"\d+", match.group(0))
+        for part in parts:
+            value = float(part)
+            found.update({value, value + 12, value - 12} if value <= 24 else {value})
+        if len(parts) == 2:
+            found.add(float(f"{parts[0]}.{parts[1]}"))  # "7.55am" kept as "7.55"
+    return found
 
 
 def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> list[Number]:
@@ -128,22 +184,40 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
     for match in NUMBER.finditer(text, start, stop):
         if any(a <= match.start() < b for a, b in times):
             continue
+        if DOTTED_DATE.fullmatch(match.group(0)):
+            # "12.03.2024" is a day, a month and a year, not twelve million.
+            for part in regex.finditer(r"\d+", match.group(0)):
+                at = match.start() + part.start()
+                found.append(Number(float(part.group(0)), at, at + len(part.group(0)), part.group(0)))
+            continue
         value = parse_number(match.group(0), decimal)
         if value is None:
             continue
         finish = match.end()
+        if (year := YEAR_RANGE_END.match(text, match.start(), stop)) and year.end() == finish:
+            value += float(year.group(1)) * 100  # "1950-53" ends in 1953
         after = SCALE_AFTER.match(text, finish, stop)
-        scale = 1.0
-        if after and after.group(1).casefold() in scales:
-            scale = scales[after.group(1).casefold()]
-        elif han and finish < stop and text[finish] in scales:
-            scale = scales[text[finish]]
-        found.append(Number(value * scale, match.start(), finish, match.group(0), scale=scale))
+        named = scales.of(after.group(1), after.group(2)) if after else None
+        if named is None and han and finish < stop:
+            named = scales.of(text[finish])  # "350万"
+        scale = named or 1.0
+        # Letters written onto a figure: a scale or unit ("£125m"); not Chinese, which writes every
+        # measure word onto its figure ("3人").
+        glued = scale == 1.0 and finish < stop and text[finish].isalpha() and not han
+        found.append(Number(value * scale, match.start(), finish, match.group(0), scale=scale, glued=glued))
+    for match in ROMAN.finditer(text, start, stop):
+        found.append(
+            Number(float(roman_numeral(match.group(0))), match.start(), match.end(), match.group(0), True)
+        )
     if words:
         for match in regex.finditer(r"[\p{L}]+", text[start:stop]):
             value = words.get(match.group(0).casefold())
             if value is not None:
                 found.append(Number(value, start + match.start(), start + match.end(), match.group(0), True))
+        for match in COMPOUND_NUMBER.finditer(text, start, stop):
+            tens, units = words.get(match.group(1).casefold()), words.get(match.group(2).casefold())
+            if tens is not None and units is not None and tens >= 20 and tens % 10 == 0 and units < 10:
+                found.append(Number(tens + units, match.start(), match.end(), match.group(0), True))
     if han:
         for match in CHINESE_NUMERAL.finditer(text, start, stop):
             value = chinese_numeral(match.group(0))
@@ -158,3 +232,11 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
 
 def same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def agree(a: Number, b: Number) -> bool:
+    """One amount in two languages: the same value, or the same figure where one side wrote a
+    scale or unit onto it that no list names ("£125m" and "125 млн")."""
+    if same(a.value, b.value):
+        return True
+    return (a.glued or b.glued) and same(a.value / a.scale, b.value / b.scale)

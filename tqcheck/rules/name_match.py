@@ -16,6 +16,7 @@ NAME_WORD_MAX_ZIPF = 4.6  # "Lewis" (4.5) can be a name word; "Foreign" (5.1) is
 RARE_NAME_ZIPF = 2.0  # rarer than this, a capitalised word is a proper name in any language
 LOOSE_NAME_ZIPF = 3.0  # a word this rare may be a name that a translation misspelt ("Redcar" → "Redcliff")
 NEAR_MISS_RATIO = 65  # "Redcar" → "Redcliff", "Valdoria" → "Valmoria"
+SAME_SOUNDS_RATIO = 85  # "beluchistan"/"baluchistan" (91) are one name; "maria"/"mario" (80) two
 
 
 def name_word(word: str, source_lang: str, target_lang: str) -> bool:
@@ -189,14 +190,19 @@ def contains_name(text: str, name: str) -> bool:
     return all(regex.search(rf"(?<![\p{{L}}]){regex.escape(fold(word))}", folded) for word in name.split())
 
 
-def near_miss(text: str, word: str, source: str, target_lang: str) -> tuple[int, int] | None:
+def near_miss(
+    text: str, word: str, source: str, target_lang: str, spellings: dict[str, str] | None = None
+) -> tuple[int, int] | None:
     """A word of the text that looks like the name word but is not it: rare in the target language,
-    not itself in the source ("Redcliff" for "Redcar", "Mehra" for "Mehta")."""
+    not itself in the source ("Redcliff" for "Redcar", "Mehra" for "Mehta"), nor the name in the
+    target language's own transliteration (`spellings`: German "Chorasan" for "Khorasan")."""
     best: tuple[float, int, int] | None = None
     folded_source = fold(source)
     for match in regex.finditer(r"\p{Lu}[\p{L}'’-]+", text):
         candidate = match.group(0)
         if fold(candidate) in folded_source or zipf(candidate.lower(), target_lang) >= RARE_NAME_ZIPF:
+            continue
+        if spellings is not None and same_sounds(candidate, word, spellings):
             continue
         ratio = fuzz.ratio(fold(candidate), fold(word))
         if fold(candidate)[:4] == fold(word)[:4] and min(len(candidate), len(word)) >= 5:
@@ -204,3 +210,27 @@ def near_miss(text: str, word: str, source: str, target_lang: str) -> tuple[int,
         if NEAR_MISS_RATIO <= ratio < 100 and (best is None or ratio > best[0]):
             best = (ratio, match.start(), match.end())
     return (best[1], best[2]) if best else None
+
+
+@lru_cache(maxsize=16)
+def _spellings_pattern(keys: tuple[str, ...]) -> regex.Pattern[str]:
+    return regex.compile("|".join(regex.escape(k) for k in sorted(keys, key=len, reverse=True)))
+
+
+def same_sounds(target_word: str, source_word: str, spellings: dict[str, str]) -> bool:
+    """One name in two romanisations: the same consonants once the target language's own spellings
+    are read the English way (`spellings`, in one pass, longest first: German "Mudschahed" is
+    "Mujahed") and the common differences are merged (`spelling_key`), hyphens aside
+    ("Jamaatul-Ahrar" and "Jamaat-ul-Ahrar"), with at most a vowel or two between them
+    ("Belutschistan" and "Baluchistan"; "Hussein" is not "Hassan")."""
+    from tqcheck.rules.names import consonants, spelling_key
+
+    plain = fold(target_word).replace("-", "")
+    if spellings:
+        plain = _spellings_pattern(tuple(spellings)).sub(lambda m: spellings[m.group(0)], plain)
+    target_key = spelling_key(plain)
+    source_key = spelling_key(fold(source_word).replace("-", ""))
+    if target_key == source_key:
+        return True
+    same_consonants = bool(consonants(target_key)) and consonants(target_key) == consonants(source_key)
+    return same_consonants and fuzz.ratio(target_key, source_key) >= SAME_SOUNDS_RATIO

@@ -70,7 +70,7 @@ def _same_but_vowels(a: str, b: str, lang: str, article: str = "") -> bool:
     marked for case ("هدافاً"), and a broken plural or an inflected noun is a common word
     ("منازلها"/"منزلها"), so none of them passes."""
     if main_script(a) == "Han":
-        return len(_consonants(spelling_key(a))) >= UNCASED_SKELETON_MIN
+        return len(consonants(spelling_key(a))) >= UNCASED_SKELETON_MIN
     if any(unicodedata.category(char) == "Mn" for char in a + b):
         return False
     if article and a.startswith(article) != b.startswith(article):
@@ -104,13 +104,13 @@ def spelling_key(word: str) -> str:
 
 
 @lru_cache(maxsize=100_000)  # asked for every pair of an article's names: cache per word
-def _consonants(key: str) -> str:
+def consonants(key: str) -> str:
     """A spelling key's consonants, for the scripts whose vowels `transliteration.toml` lists
     (Latin, Cyrillic); "" for the others (Arabic keys are consonants already)."""
-    consonants = _vowels().sub("", key)
-    if consonants == key and not key.isascii():
+    kept = _vowels().sub("", key)
+    if kept == key and not key.isascii():
         return ""  # no listed vowel in it: a script without one
-    return DOUBLED_LETTERS.sub(r"\1", consonants)
+    return DOUBLED_LETTERS.sub(r"\1", kept)
 
 
 @lru_cache(maxsize=100_000)
@@ -480,8 +480,8 @@ class NameVariants(Rule):
                 key, other = spelling_key(major), spelling_key(minor)
                 same = (key == other and (cased or len(key) >= UNCASED_SKELETON_MIN)) or (
                     cased
-                    and len(_consonants(key)) >= 2
-                    and _consonants(key) == _consonants(other)
+                    and len(consonants(key)) >= 2
+                    and consonants(key) == consonants(other)
                     and key[:-1] != other[:-1]  # "Maria"/"Mario", "Paulo"/"Paula": two people
                 )
                 sentences = {t.sentence for t in givens[major]}
@@ -550,18 +550,18 @@ class NameVariants(Rule):
         same_initial = not cased or a[0] == b[0]
         # Vowels alone, in cased scripts only: uncased ones derive many words from one root
         # ("اختتم"/"يختتم"). The ending must agree too: "Atlético" and "Athletic" are two clubs.
-        consonants = _consonants(key)
+        skeleton = consonants(key)
         if (
             cased
             and same_initial
-            and len(consonants) >= 4
-            and consonants == _consonants(other)
+            and len(skeleton) >= 4
+            and skeleton == consonants(other)
             and (key[-1] in "aeiouy") == (other[-1] in "aeiouy")
         ):
             return "transliteration"
         # Without case (Chinese pinyin keys): the same long run of consonants, vowels aside
         # ("古特雷斯"/"古特里斯": gutelei-si/guteli-si).
-        if not cased and len(consonants) >= 4 and consonants == _consonants(other):
+        if not cased and len(skeleton) >= 4 and skeleton == consonants(other):
             return "transliteration"
         if abs(len(a) - len(b)) > 2 or not same_initial:
             return None

@@ -99,6 +99,7 @@ class ForeignScriptWord(Rule):
         good("Министр посетил штаб-квартиру NATO и встретился с CEO компании Apple.", lang="ru"),
         good("The word “سلام” means peace, the teacher explained to the class."),
         good("救助儿童会（Save the Children）周一发布了报告。", lang="zh"),
+        good("Организация Save the Children и певец the Weeknd собрали средства.", lang="ru"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -119,6 +120,10 @@ class ForeignScriptWord(Rule):
             for group in _groups(doc, foreign):
                 if _bracketed(doc, group[0], group[-1]):
                     continue  # an original name or unit glossed in brackets: "救助儿童会（Save the Children）"
+                if main_script(group[0].text) == "Latin" and not _content_phrase(
+                    doc, group, _latin_language_of(group[0].text, 3.0) or "en"
+                ):
+                    continue  # the small words of a name left in Latin letters: "Save the Children", "the Weeknd"
                 if (
                     doc.text[group[0].start - 1 : group[0].start] == "&"
                     and doc.text[group[-1].end : group[-1].end + 1] == ";"

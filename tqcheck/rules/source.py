@@ -15,7 +15,7 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence
 from tqcheck.findings import Category, Finding, FixAvailability, Severity, Suggestion
 from tqcheck.languages import SOURCE_LANGUAGES, SUPPORTED, identify
-from tqcheck.numbers import Number, numbers_in, same
+from tqcheck.numbers import Number, agree, clock_numbers, numbers_in
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules.script import LOCALE_CONVENTIONS
 
@@ -54,8 +54,11 @@ class NumberMismatch(Rule):
     ## What it does
     Reads the numbers of each aligned sentence pair as values, the way each language writes them
     (Arabic-Indic and Persian digits, decimal comma, thousands separators, "3.5 million" against
-    "3,5 millions" or "350万", small numbers written as words), and reports a translation number
-    the source does not have, or a source number the translation lost.
+    "3,5 millions" or "350万", scale words in any case, "37 миллиардам", small numbers written as
+    words, Roman centuries, "XIX века"), and reports a translation number the source does not
+    have, or a source number the translation lost. Clock times may count the hours another way
+    ("1 p.m.", "13 часов"). Figures kept digit for digit but read otherwise under the target's
+    marks ("26,750" is 26.75 in German) are reported with the amount written the target's way.
 
     ## Why is this bad?
     A changed figure is the most damaging error a news translation can make, and the hardest for
@@ -89,6 +92,25 @@ class NumberMismatch(Rule):
             source_lang="fr",
         ),
         good("The toll rose to 1,500.", source="ارتفعت الحصيلة إلى ١٥٠٠.", source_lang="ar"),
+        bad(
+            "Die Diebe erbeuteten am Freitag [[26,750]] Dollar.",
+            source="The thieves took $26,750 on Friday.",
+            source_lang="en",
+            lang="de",
+            fixed="Die Diebe erbeuteten am Freitag 26.750 Dollar.",
+        ),
+        good(
+            "Обязательства лидеров равны 37 миллиардам долларов; до 13 часов жалоб не поступало.",
+            source="The leaders' pledges amount to $37 billion; no complaints were received by 1 p.m.",
+            source_lang="en",
+            lang="ru",
+        ),
+        good(
+            "Le pont date de la fin du XIXe siècle et a été rénové entre 1950 et 1953.",
+            source="The bridge dates from the late 19th century and was renovated in 1950-53.",
+            source_lang="en",
+            lang="fr",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -101,22 +123,44 @@ class NumberMismatch(Rule):
                 n for s in pair.source for n in numbers_in(ctx.source.text, ctx.source.lang, s.start, s.end)
             ]
             target_numbers = numbers_in(doc.text, doc.lang, start, end)
+            # A clock time is written in another way of counting the hours ("1 p.m.", "13 часов"):
+            # a number of one side's clock times is no number the other side lost or added.
+            source_clock = {v for s in pair.source for v in clock_numbers(ctx.source.text, s.start, s.end)}
+            target_clock = clock_numbers(doc.text, start, end)
             # Numbers in words only confirm figures: "one" and "un" are as often pronouns and articles.
             missing = [
                 n
                 for n in source_numbers
-                if not n.spelled and not any(same(n.value, t.value) for t in target_numbers)
+                if not n.spelled
+                and not any(agree(n, t) for t in target_numbers)
+                and n.value not in target_clock
             ]
             extra = [
                 t
                 for t in target_numbers
-                if not t.spelled and not any(same(t.value, n.value) for n in source_numbers)
+                if not t.spelled
+                and not any(agree(t, n) for n in source_numbers)
+                and t.value not in source_clock
             ]
             cited = quote(source_text(ctx, pair))
             for number in extra:
+                wanted = missing[0] if len(missing) == 1 and len(extra) == 1 else None
+                if wanted is not None and wanted.text == number.text:
+                    # The same figures, read with the translation's own marks: "26,750" is 26.75
+                    # in German, where the source's amount is written "26.750".
+                    replacement = _grouped(wanted.value, doc.lang)
+                    yield self.finding(
+                        doc,
+                        number.start,
+                        number.end,
+                        f"“{number.text}” reads as {_plain(number.value)} in {ctx.data.spec.name}, "
+                        f"where the source means {_plain(wanted.value)}: write “{replacement}”. "
+                        f"Source: {cited}",
+                        [suggest_source_form(number.start, number.end, replacement, 0.6)],
+                    )
+                    continue
                 suggestions = []
-                if len(missing) == 1 and len(extra) == 1:
-                    wanted = missing[0]
+                if wanted is not None:
                     replacement = _written_like(wanted.value, number, doc.lang)
                     suggestions.append(suggest_source_form(number.start, number.end, replacement, 0.6))
                 lost = f"; the source has {', '.join(quote(n.text) for n in missing)}" if missing else ""
@@ -132,6 +176,21 @@ class NumberMismatch(Rule):
                 yield self.finding(
                     doc, start, end, f"The source's number {values} is missing here. Source: {cited}"
                 )
+
+
+def _plain(value: float) -> str:
+    """A value as plain figures, without grouping: 26.75, 26750."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _grouped(value: float, lang: str) -> str:
+    """A value written with the language's own thousands and decimal marks ("26.750" in German)."""
+    from tqcheck.resources import language_data
+
+    locale = language_data(lang).locale
+    whole, _, fraction = _plain(value).partition(".")
+    grouped = f"{int(whole):,}".replace(",", str(locale.get("thousands", ",")))
+    return grouped + (str(locale.get("decimal", ".")) + fraction if fraction else "")
 
 
 def _written_like(value: float, original: Number, lang: str) -> str:

@@ -59,7 +59,9 @@ class MissingEntity(Rule):
     URLs, e-mail addresses, hashtags and handles must appear unchanged somewhere in the
     translation. Names written in Latin letters in the source (capitalised, rare per wordfreq,
     not opening the sentence) must appear in the aligned translation sentence, allowing for
-    inflection; a near miss ("Valmoria" for "Valdoria") is reported as a changed name. People named
+    inflection; a near miss ("Valmoria" for "Valdoria") is reported as a changed name, unless it is
+    the name in the target language's own romanisation (`transliteration` in `locale.toml`:
+    German "Belutschistan" for "Baluchistan"). People named
     in a Chinese source must appear in pinyin ("王振宇" → "Wang Zhenyu"), or, when the characters
     transliterate a foreign name, as a Latin name with the same consonant sounds ("韦瑟尔" →
     "Wesel", "罗梅罗" → "Romero": voicing and l/r merged, as Chinese hears them); people an Arabic source
@@ -118,6 +120,12 @@ class MissingEntity(Rule):
             source="The minister Lena Hartmann announced it on Monday in Valdoria.",
             source_lang="en",
         ),
+        good(
+            "Die Armee meldete Kämpfe in der Provinz Belutschistan und im Gebiet von Dschalalabad.",
+            lang="de",
+            source="The army reported fighting in Baluchistan province and around Jalalabad.",
+            source_lang="en",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -174,7 +182,7 @@ class MissingEntity(Rule):
                 for word in dict.fromkeys([*words, *loose]):
                     if contains_name(aligned, word):
                         continue
-                    near = near_miss(aligned, word, source.text, doc.lang)
+                    near = near_miss(aligned, word, source.text, doc.lang, ctx.data.spec.transliteration)
                     if near is not None:
                         changed = True
                         near_start, near_end = start + near[0], start + near[1]

@@ -129,6 +129,12 @@ class SplitEntity(Rule):
             "La visite s’est achevée mardi.",
             lang="fr",
         ),
+        bad(
+            "Rupee forward premiums fell for a third session as traders waited for the Reserve Bank [[of\n"
+            "India]], whose monetary policy committee meets on Thursday.\nAnalysts expect no change.",
+            fixed="Rupee forward premiums fell for a third session as traders waited for the Reserve Bank of "
+            "India, whose monetary policy committee meets on Thursday.\nAnalysts expect no change.",
+        ),
         bad("Die Messe findet im Frühjahr in [[Chem. Nitz]] statt.", lang="de"),
         bad("代表团抵达[[哈尔。滨]]后参观了冰雪大世界。", lang="zh"),
         good("Er wohnt in Berlin. Er arbeitet seit Jahren in Potsdam.", lang="de"),

@@ -1,0 +1,46 @@
+"""Matching a source's names in a translation (tqcheck/rules/name_match.py): what TQ702 takes for
+the same name, and what for a changed one."""
+
+from __future__ import annotations
+
+import pytest
+
+import tqcheck
+from tqcheck.resources import locale_of
+from tqcheck.rules.name_match import same_sounds
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "lang"),
+    [
+        ("Chorasan", "Khorasan", "de"),
+        ("Belutschistan", "Baluchistan", "de"),  # a vowel apart as well
+        ("Mudschahed", "Mujahed", "de"),
+        ("Jamaatul-Ahrar", "Jamaat-ul-Ahrar", "de"),  # hyphens aside
+        ("Choïgou", "Shoigu", "fr"),
+        ("Jamenei", "Khamenei", "es"),
+    ],
+)
+def test_a_language_s_own_romanisation_is_the_same_name(target: str, source: str, lang: str) -> None:
+    assert same_sounds(target, source, locale_of(lang).transliteration)
+
+
+@pytest.mark.parametrize(
+    ("target", "source"),
+    [("Valmoria", "Valdoria"), ("Redcliff", "Redcar"), ("Hussein", "Hassan"), ("Mario", "Maria")],
+)
+def test_another_name_is_not(target: str, source: str) -> None:
+    assert not same_sounds(target, source, locale_of("de").transliteration)
+
+
+def test_a_changed_name_is_still_reported_in_german() -> None:
+    text = "Die Armee meldete Kämpfe in der Provinz Belutschistan und in Valmoria."
+    result = tqcheck.check(
+        text,
+        "de",
+        source="The army reported fighting in Baluchistan province and in Valdoria.",
+        source_lang="en",
+        model=False,
+        select=["TQ702"],
+    )
+    assert [text[f.start : f.end] for f in result.findings] == ["Valmoria"]
