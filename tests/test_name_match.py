@@ -7,7 +7,7 @@ import pytest
 
 import tqcheck
 from tqcheck.resources import locale_of
-from tqcheck.rules.name_match import same_sounds
+from tqcheck.rules.name_match import derived_in, same_sounds
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,22 @@ def test_a_changed_name_is_still_reported_in_german() -> None:
         select=["TQ702"],
     )
     assert [text[f.start : f.end] for f in result.findings] == ["Valmoria"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("der Tod von 6.000 Algeriern", "Algerians"),  # the English endings off: "Alger…"
+        ("verriet die Kommunarden", "Communards"),
+        ("die Bereitschaft des Maharadschas", "Maharaja"),  # German "dsch" for "j"
+    ],
+)
+def test_a_word_the_translation_derives_from_the_source_s_word(text: str, word: str) -> None:
+    suffixes = tuple(locale_of("en").inflection_suffixes)
+    assert derived_in(text, word, locale_of("de").transliteration, suffixes)
+
+
+def test_another_ending_on_a_short_name_is_not_derived() -> None:
+    suffixes = tuple(locale_of("en").inflection_suffixes)
+    assert not derived_in("Trainer Johnsen sagte", "Johnson", locale_of("de").transliteration, suffixes)
+    assert not derived_in("in Valmoria", "Valdoria", locale_of("de").transliteration, suffixes)

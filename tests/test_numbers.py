@@ -348,3 +348,14 @@ def test_a_figure_hyphened_to_a_capital_is_part_of_a_name() -> None:
     # "mid-2020" is a year, and the plain "19 percent" a number.
     text = "COVID-19 cases rose 19 percent in mid-2020, and two F-16 jets landed."
     assert [n.text for n in numbers_in(text, "en") if not n.spelled] == ["19", "2020"]
+
+
+def test_a_scale_word_after_a_number_word() -> None:
+    (five,) = numbers_in("the band sold five million albums", "en")
+    assert five.spelled and five.value == 5e6  # "500万" in a Chinese translation
+
+
+def test_a_figure_after_a_comma_that_follows_a_word() -> None:
+    # Chinese MT often writes an ASCII comma; only a digit before it makes a decimal or a group.
+    assert figures("他以前在这里耕种,1813年死亡", "zh") == [("1813", 1813.0)]
+    assert values("1,5 Millionen", "de") == [1.5e6]

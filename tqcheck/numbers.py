@@ -17,10 +17,12 @@ from tqcheck.resources import language_data, locale_of
 DIGITS = {ord(c): str(i % 10) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
 DIGITS.update({ord(c): str(i) for i, c in enumerate("０１２３４５６７８９")})
 # Not glued to a Latin or Cyrillic word ("G20"), nor hyphened to a capital ("COVID-19", "F-16": a
-# name, which a Chinese or Arabic source may write without the figure); Chinese writes "350万"
-# unspaced.
+# name, which a Chinese or Arabic source may write without the figure), nor the decimals of a
+# figure ("1.5"); after a comma that follows a word it is a number ("耕种,1813年"). Chinese writes
+# "350万" unspaced.
 NUMBER = regex.compile(
-    r"(?<![\p{N}.,\p{Latin}\p{Cyrillic}\p{Greek}])(?<!\p{Lu}-)\p{N}+(?:[.,\u00a0\u202f'’٬٫ ]\p{N}+)*(?![\p{N}])"
+    r"(?<![\p{N}\p{Latin}\p{Cyrillic}\p{Greek}])(?<!\p{N}[.,])(?<!\p{Lu}-)"
+    r"\p{N}+(?:[.,\u00a0\u202f'’٬٫ ]\p{N}+)*(?![\p{N}])"
 )
 
 
@@ -213,7 +215,14 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
         for match in regex.finditer(r"[\p{L}]+", text[start:stop]):
             value = words.get(match.group(0).casefold())
             if value is not None:
-                found.append(Number(value, start + match.start(), start + match.end(), match.group(0), True))
+                # A scale word after it counts as after a figure: "five million" is 5,000,000.
+                after = SCALE_AFTER.match(text, start + match.end(), stop)
+                scale = (scales.of(after.group(1), after.group(2)) if after else None) or 1.0
+                found.append(
+                    Number(
+                        value * scale, start + match.start(), start + match.end(), match.group(0), True, scale
+                    )
+                )
         for match in COMPOUND_NUMBER.finditer(text, start, stop):
             tens, units = words.get(match.group(1).casefold()), words.get(match.group(2).casefold())
             if tens is not None and units is not None and tens >= 20 and tens % 10 == 0 and units < 10:

@@ -212,6 +212,41 @@ def near_miss(
     return (best[1], best[2]) if best else None
 
 
+# The shortest stem of a source's name word that counts when a translation derives from it.
+DERIVED_STEM_MIN = 5
+
+
+def derived_in(text: str, word: str, spellings: dict[str, str], suffixes: tuple[str, ...]) -> bool:
+    """The source's word in the text as the target language writes and inflects it: a word of the
+    text that opens with the source word, or with its stem once one or two of the source
+    language's endings (`suffixes`) are taken off, after the target's own spellings are read the
+    English way ("Algerians" → "Algeriern", "Communards" → "Kommunarden", "Maharaja" →
+    "Maharadschas"). The stem keeps five letters at least."""
+    from tqcheck.rules.names import spelling_key
+
+    stems = {fold(word)}
+    for _ in range(2):
+        stems |= {s[: -len(x)] for s in stems for x in suffixes if s.endswith(x) and len(s) > len(x)}
+    keys = {spelling_key(s) for s in stems if len(s) >= DERIVED_STEM_MIN}
+    keys.discard("")
+    if not keys:
+        return False
+    for match in regex.finditer(r"\p{L}[\p{L}'’-]+", text):
+        candidate = respelled(match.group(0), spellings)
+        key = spelling_key(candidate)
+        if any(key.startswith(stem) for stem in keys):
+            return True
+    return False
+
+
+def respelled(word: str, spellings: dict[str, str]) -> str:
+    """A word folded, without hyphens, with the language's own spellings read the English way."""
+    plain = fold(word).replace("-", "")
+    if spellings:
+        plain = _spellings_pattern(tuple(spellings)).sub(lambda m: spellings[m.group(0)], plain)
+    return plain
+
+
 @lru_cache(maxsize=16)
 def _spellings_pattern(keys: tuple[str, ...]) -> regex.Pattern[str]:
     return regex.compile("|".join(regex.escape(k) for k in sorted(keys, key=len, reverse=True)))
@@ -225,10 +260,7 @@ def same_sounds(target_word: str, source_word: str, spellings: dict[str, str]) -
     ("Belutschistan" and "Baluchistan"; "Hussein" is not "Hassan")."""
     from tqcheck.rules.names import consonants, spelling_key
 
-    plain = fold(target_word).replace("-", "")
-    if spellings:
-        plain = _spellings_pattern(tuple(spellings)).sub(lambda m: spellings[m.group(0)], plain)
-    target_key = spelling_key(plain)
+    target_key = spelling_key(respelled(target_word, spellings))
     source_key = spelling_key(fold(source_word).replace("-", ""))
     if target_key == source_key:
         return True

@@ -508,6 +508,11 @@ class ForeignSentence(Rule):
         bad("The port reopened on Tuesday. [[Министр заявил, что порт откроется в понедельник.]]"),
         good("Pashinyan, Aliyev and Michel met in Brussels on Sunday evening."),
         good("La ministra Ximena Huanca Condori llegó a Cochabamba el lunes por la tarde.", lang="es"),
+        good(
+            "Le ministre a cité un livre.\nPollock, Griselda, Generations and Geographies in the Visual "
+            "Arts, Routledge, London, 1996.",
+            lang="fr",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -525,10 +530,31 @@ class ForeignSentence(Rule):
                 )
 
 
+# Share of capitalised words above which a line is names and titles rather than prose.
+TITLE_LINE_SHARE = 0.6
+
+
+def reference_line(text: str, words: list[str]) -> bool:
+    """A reference or a listing rather than prose: a figure (a year, a page, a street number) and,
+    the first word aside, mostly capitalised words of two letters or more ("Pollock, Griselda,
+    Generations and Geographies in the Visual Arts, Routledge, London, 1996."). A headline has
+    no figure as often as not, and a headline left in English is an error."""
+    letters = [w for w in words[1:] if len(w) > 1 and w[0].isalpha()]
+    return (
+        bool(letters)
+        and any(c.isdigit() for c in text)
+        and sum(w[0].isupper() for w in letters) / len(letters) >= TITLE_LINE_SHARE
+    )
+
+
 def foreign_language_of(doc: Document, ctx: CheckContext, sentence: Sentence) -> tuple[str, float] | None:
-    """The other language a sentence is written in, or None when it reads as the target language."""
+    """The other language a sentence is written in, or None when it reads as the target language.
+    In a cased language, a reference in the body keeps its names and titles in any language: it is
+    not reported."""
     words = [t.text for t in doc.sentence_tokens(sentence) if t.is_word]
     text = doc.sentence_text(sentence)
+    if ctx.data.cased and not doc.blocks[sentence.block].is_heading and reference_line(text, words):
+        return None
     if not ctx.data.spaced or any(main_script(w) == "Han" for w in words):
         if len(text) < 12:
             return None

@@ -17,7 +17,7 @@ from tqcheck.findings import Category, Finding, FixAvailability, Severity, Sugge
 from tqcheck.languages import SOURCE_LANGUAGES, SUPPORTED, identify
 from tqcheck.numbers import Number, agree, clock_numbers, numbers_in
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules.script import LOCALE_CONVENTIONS
+from tqcheck.rules.script import LOCALE_CONVENTIONS, reference_line
 
 QUOTE_LIMIT = 140  # characters of the source quoted in a message
 
@@ -244,7 +244,10 @@ class UntranslatedSentence(Rule):
 
     ## What it does
     A translated sentence that equals its aligned source sentence, or that the language
-    identifier places confidently in the source language, was left untranslated.
+    identifier places confidently in the source language, was left untranslated. In a cased
+    language, a reference in the body (a figure and mostly capitalised words: "Pollock,
+    Griselda, Generations and Geographies in the Visual Arts, Routledge, London, 1996.") keeps
+    its names and titles in any language and is left alone; a headline is not.
 
     ## Why is this bad?
     MT passes through segments it fails on; the reader of the translation cannot read them.
@@ -273,6 +276,14 @@ class UntranslatedSentence(Rule):
             source="The port reopened on Tuesday. The union will meet again next week.",
             source_lang="en",
         ),
+        good(
+            "Sources : Pollock, Griselda, Generations and Geographies in the Visual Arts, Routledge, "
+            "London, 1996.",
+            lang="fr",
+            source="Sources: Pollock, Griselda, Generations and Geographies in the Visual Arts, Routledge, "
+            "London, 1996.",
+            source_lang="en",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -284,8 +295,11 @@ class UntranslatedSentence(Rule):
                 text = doc.sentence_text(sentence)
                 words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
                 # Datelines and name-only lines ("Berlin – dpa") read the same in every language.
-                if doc.blocks[sentence.block].kind == "dateline" or (len(words) < 4 and len(text) < 20):
+                block = doc.blocks[sentence.block]
+                if block.kind == "dateline" or (len(words) < 4 and len(text) < 20):
                     continue
+                if ctx.data.cased and not block.is_heading and reference_line(text, [w.text for w in words]):
+                    continue  # a reference keeps its names and titles
                 copied = _key(text) in sources
                 if not copied and source_lang != doc.lang:
                     lang, probability = identify(text, tuple({source_lang, doc.lang}))

@@ -12,6 +12,8 @@ from tqcheck.align import Alignment, Pair
 from tqcheck.context import CheckContext
 from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
+from tqcheck.languages import SUPPORTED
+from tqcheck.resources import locale_of
 from tqcheck.rule import Rule, bad, good
 from tqcheck.rules._text import fold, main_script, zipf
 from tqcheck.rules.name_match import (
@@ -21,6 +23,7 @@ from tqcheck.rules.name_match import (
     arabic_skeleton,
     chinese_people,
     contains_name,
+    derived_in,
     latin_skeleton,
     name_word,
     near_miss,
@@ -171,6 +174,9 @@ class MissingEntity(Rule):
             yield from self._chinese_names(doc, ctx, alignment)
         if source.lang == "ar":
             yield from self._arabic_names(doc, ctx, alignment)
+        spellings = ctx.data.spec.transliteration
+        # The source language's endings: a translation derives its own word from "Algerians".
+        suffixes = tuple(locale_of(source.lang).inflection_suffixes) if source.lang in SUPPORTED else ()
         for index, pair, (start, end) in _translated_pairs(doc, alignment):
             window = nearby_text(doc, alignment, index)
             cited = quote(source_text(ctx, pair))
@@ -180,9 +186,9 @@ class MissingEntity(Rule):
                 # A near miss in the aligned sentence ("Valmoria" for "Valdoria", "Redcliff" for
                 # "Redcar") is a changed name; the right spelling elsewhere does not excuse it.
                 for word in dict.fromkeys([*words, *loose]):
-                    if contains_name(aligned, word):
+                    if contains_name(aligned, word) or derived_in(aligned, word, spellings, suffixes):
                         continue
-                    near = near_miss(aligned, word, source.text, doc.lang, ctx.data.spec.transliteration)
+                    near = near_miss(aligned, word, source.text, doc.lang, spellings)
                     if near is not None:
                         changed = True
                         near_start, near_end = start + near[0], start + near[1]
@@ -194,7 +200,14 @@ class MissingEntity(Rule):
                             f"“{doc.text[near_start:near_end]}”. Source: {cited}",
                             [suggest_source_form(near_start, near_end, word)],
                         )
-                if not changed and words and not any(contains_name(window, word) for word in words):
+                if (
+                    not changed
+                    and words
+                    and not any(
+                        contains_name(window, word) or derived_in(window, word, spellings, suffixes)
+                        for word in words
+                    )
+                ):
                     yield self.finding(
                         doc, start, end, f"The source's name “{name}” is missing here. Source: {cited}"
                     )
