@@ -329,7 +329,9 @@ class UntranslatedWord(Rule):
     (Zipf 3.5 or more, and at least 1.8 above the target's). Capitalised words (names) and quoted
     words are left alone; consecutive words form one span. Two or more words in a row that are
     each only somewhat commoner in one other language (1.0 above the target) are a phrase left in
-    it ("fish stocks", "trade war": German writes "war" too, but only English both words).
+    it ("fish stocks", "trade war": German writes "war" too, but only English both words). With a
+    source, words of a third language that the source has too were kept on purpose ("sul tasto"
+    in a translation from English) and are left alone.
 
     ## Why is this bad?
     MT leaves words it could not translate in the source language; when the source is written
@@ -368,6 +370,18 @@ class UntranslatedWord(Rule):
         good("Le groupe Florence and the Machine a joué à Paris.", lang="fr"),
         good("Der Karneval in Rio de Janeiro und der Black Friday locken Touristen an.", lang="de"),
         good("Theresa May traf am Montag Präsident Macron; die Sitzung am Freitag fiel aus.", lang="de"),
+        good(
+            "Die Geiger spielen sul tasto und sul ponticello.",
+            lang="de",
+            source="The violinists play sul tasto and sul ponticello.",
+            source_lang="en",
+        ),
+        bad(
+            "Die Regierung hat die [[workers]] um Geduld gebeten.",
+            lang="de",
+            source="The government asked the workers to be patient.",
+            source_lang="en",
+        ),
         good("O festival de cinema teve um show de abertura e marketing online.", lang="pt"),
     )
 
@@ -448,8 +462,20 @@ class UntranslatedWord(Rule):
         )
         for group in _groups(doc, found):
             start, end = leads.get(group[0].start, group[0].start), group[-1].end
-            name = SOURCE_LANGUAGES.get(languages[group[0].start], languages[group[0].start])
+            lang = languages[group[0].start]
+            if (
+                ctx.source is not None
+                and lang != ctx.source.lang
+                and _in_text(ctx.source.text, doc.text[start:end])
+            ):
+                continue  # foreign in the source too, and kept: "sul tasto", "Le Journal des savants"
+            name = SOURCE_LANGUAGES.get(lang, lang)
             yield self.finding(doc, start, end, f"“{doc.text[start:end]}” is {name}, left untranslated.")
+
+
+def _in_text(text: str, phrase: str) -> bool:
+    """The phrase as whole words of the text, case aside."""
+    return regex.search(rf"(?<!\w){regex.escape(phrase)}(?!\w)", text, flags=regex.IGNORECASE) is not None
 
 
 def _untranslated_openers(doc: Document, ctx: CheckContext, languages: dict[int, str]) -> list[Token]:
