@@ -7,7 +7,7 @@ import pytest
 
 import tqcheck
 from tqcheck.resources import locale_of
-from tqcheck.rules.name_match import derived_in, same_sounds
+from tqcheck.rules.name_match import chinese_people, derived_in, same_sounds
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,8 @@ def test_another_ending_on_a_short_name_is_not_derived() -> None:
     suffixes = tuple(locale_of("en").inflection_suffixes)
     assert not derived_in("Trainer Johnsen sagte", "Johnson", locale_of("de").transliteration, suffixes)
     assert not derived_in("in Valmoria", "Valdoria", locale_of("de").transliteration, suffixes)
+
+
+def test_a_chinese_name_before_a_figure_is_a_numeral_s_prefix() -> None:
+    text = "国际米兰与热那亚的比赛是蓝黑军团队史第3000场比赛。代表团团长王振宇表示，谈判进展顺利。"
+    assert [name for name, _, _ in chinese_people(text)] == ["王振宇"]

@@ -47,8 +47,11 @@ def chinese_people(text: str) -> Iterator[tuple[str, str, str]]:
     from pypinyin import lazy_pinyin
 
     jieba.setLogLevel(logging.WARNING)
-    for word, flag in jieba.posseg.cut(text):
+    tagged = list(jieba.posseg.cut(text))
+    for (word, flag), (after, _) in zip(tagged, [*tagged[1:], ("", "")], strict=True):
         if flag == "nr" and 2 <= len(word) <= 3 and word[0] in _surnames():
+            if after[:1].isdigit():
+                continue  # a numeral's prefix, not a given name: "队史第3000场" (the team's 3000th)
             syllables = lazy_pinyin(word)
             yield word, syllables[0], "".join(syllables[1:])
 
