@@ -425,6 +425,28 @@ def test_a_boundary_between_capitalised_words_is_reported_when_the_model_joins_t
         assert judged == []
 
 
+REORDERED = "Floods in Asia\n\nHeavy rain flooded the Tsuri region Kalo villages on Monday.\n"
+
+
+def test_a_name_reordered_around_a_noun_mid_sentence_is_not_reported_without_a_model() -> None:
+    _, findings = split_entity(REORDERED, None)
+    assert findings == []
+
+
+@pytest.mark.parametrize(("gain", "reported"), [(5.0, True), (1.0, False)])
+def test_a_name_reordered_around_a_noun_mid_sentence_is_put_to_the_model(gain: float, reported: bool) -> None:
+    scorer = FakeScorer({"Tsuri-Kalo region": gain, "Tsuri Kalo region": gain - 1})
+    doc, findings = split_entity(REORDERED, scorer)
+    (candidate,) = findings
+    assert candidate.text == "Tsuri region Kalo" and candidate.evidence.model_only
+    judged = ranked(doc, findings, scorer)
+    if reported:
+        (finding,) = judged
+        assert finding.verdict == Verdict.CONFIRMED and replacements(finding)[0] == "Tsuri-Kalo region"
+    else:
+        assert judged == []
+
+
 def test_function_words_and_sentence_openers_are_not_put_to_the_model() -> None:
     scorer = FakeScorer()
     _, findings = split_entity("Talks\n\nThey met Obama. The minister flew to Paris. Yes, he said.\n", scorer)
