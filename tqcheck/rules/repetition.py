@@ -9,7 +9,7 @@ from functools import cache
 import regex
 
 from tqcheck.context import CheckContext
-from tqcheck.document import Document, Token
+from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, delete_line, good, replace
 from tqcheck.rules.punctuation import _quotations, _quote_pairs
@@ -106,6 +106,8 @@ class RepeatedWord(Rule):
                 next_char = doc.text[right.end : right.end + 1]
                 if next_char and next_char in "-‐‑":  # "что что-то": the second starts a compound
                     continue
+                if source_repeats(ctx, left.start):
+                    continue
                 yield self.finding(
                     doc,
                     left.start,
@@ -113,6 +115,30 @@ class RepeatedWord(Rule):
                     f"“{left.text}” is repeated.",
                     [replace(left.start, right.end, left.text, 0.95, safe=True)],
                 )
+
+
+def source_repeats(ctx: CheckContext, position: int) -> bool:
+    """The source sentence aligned with the text at `position` repeats a word or a phrase back to
+    back itself ("бла-бла-бла", "Take, take, take", a name written twice): the translation keeps
+    a repetition the writer made, and the fix would drop what the source says."""
+    if ctx.source is None:
+        return False
+    from tqcheck.rules.source import aligned_pairs
+
+    source = ctx.source
+    for pair in aligned_pairs(ctx).pairs:
+        if any(s.start <= position < s.end for s in pair.target):
+            return any(_repeats_itself(source, sentence) for sentence in pair.source)
+    return False
+
+
+def _repeats_itself(doc: Document, sentence: Sentence) -> bool:
+    folded = [t.text.casefold() for t in doc.sentence_tokens(sentence) if t.is_word]
+    return any(
+        folded[i : i + size] == folded[i + size : i + 2 * size]
+        for size in range(1, MAX_LOOP_WORDS + 1)
+        for i in range(len(folded) - 2 * size + 1)
+    )
 
 
 CLAUSE_LOOKBACK = regex.compile(r"(?:[\p{L}\p{M}]+\s*)?$")
@@ -151,7 +177,8 @@ class LoopingPhrase(Rule):
     separated only by spaces, commas or dashes. A pair of words written twice with only spaces
     between ("of the of the") is a minor finding, unless a word that joins copies on purpose
     stands in it (`coordinators` in `locale.toml`: "and more and more") or the language
-    reduplicates such short pairs (Chinese "一米一米").
+    reduplicates such short pairs (Chinese "一米一米"). With a source, a repetition its aligned
+    source sentence makes too ("Encore, encore, encore!") is the writer's, kept on purpose.
 
     ## Why is this bad?
     Neural MT degenerates into loops on long or noisy input; the loop is obvious to readers and
@@ -184,6 +211,18 @@ class LoopingPhrase(Rule):
         good("And more and more families left the valley after the floods."),
         good("救援人员一米一米地向前推进。", lang="zh"),
         good("Le score était de 2 2 à la mi-temps, puis 3 3.", lang="fr"),
+        good(
+            "Die Menge rief: „Zugabe, Zugabe, Zugabe!“",
+            lang="de",
+            source="The crowd chanted: “Encore, encore, encore!”",
+            source_lang="en",
+        ),
+        bad(
+            "Die Regierung will [[die Gespräche, die Gespräche, die Gespräche]] fortsetzen.",
+            lang="de",
+            source="The government wants to continue the talks.",
+            source_lang="en",
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -203,6 +242,9 @@ class LoopingPhrase(Rule):
                 size, copies = found
                 start, end = words[i].start, words[i + size * copies - 1].end
                 first_copy = doc.text[start : words[i + size - 1].end]
+                i += size * copies
+                if source_repeats(ctx, start):
+                    continue
                 yield self.finding(
                     doc,
                     start,
@@ -212,7 +254,6 @@ class LoopingPhrase(Rule):
                     # A doubled pair is a slip of one joint, like a doubled word (TQ202): minor.
                     severity=Severity.MINOR if (size, copies) == (2, 2) else None,
                 )
-                i += size * copies
 
     @staticmethod
     def _doubled_pair(
