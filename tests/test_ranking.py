@@ -394,6 +394,13 @@ def test_judge_model_only() -> None:
 # ---- split names put to the model (TQ201) --------------------------------------------------------
 
 SPLIT = "Storm hits Borneo\n\nThe storm hit the port of Kota. Kinabalu on Friday, officials said.\n"
+# A name reordered around its noun while the sentence goes on: the order is the model's to judge.
+REORDERED = "Floods in Asia\n\nHeavy rain flooded the Tsuri region Kalo villages on Monday.\n"
+# (text, the span put to the model, its best candidate and the runner-up)
+MODEL_JUDGED = [
+    (SPLIT, "Kota. Kinabalu", "Kota Kinabalu", "Kota-Kinabalu"),
+    (REORDERED, "Tsuri region Kalo", "Tsuri-Kalo region", "Tsuri Kalo region"),
+]
 
 
 def split_entity(text: str, scorer: FakeScorer | None) -> tuple[Document, list[Finding]]:
@@ -403,46 +410,26 @@ def split_entity(text: str, scorer: FakeScorer | None) -> tuple[Document, list[F
     return doc, list(SplitEntity().check(doc, CheckContext.for_document(doc, scorer=scorer)))
 
 
-def test_a_boundary_no_heuristic_explains_is_not_reported_without_a_model() -> None:
-    _, findings = split_entity(SPLIT, None)
+@pytest.mark.parametrize("text", [SPLIT, REORDERED])
+def test_what_no_heuristic_explains_is_not_reported_without_a_model(text: str) -> None:
+    _, findings = split_entity(text, None)
     assert findings == []
 
 
+@pytest.mark.parametrize(("text", "span", "best", "second"), MODEL_JUDGED)
 @pytest.mark.parametrize(("gain", "reported"), [(6.0, True), (1.5, False), (-3.0, False)])
-def test_a_boundary_between_capitalised_words_is_reported_when_the_model_joins_them(
-    gain: float, reported: bool
+def test_a_split_or_reordered_name_is_reported_when_the_model_joins_it(
+    text: str, span: str, best: str, second: str, gain: float, reported: bool
 ) -> None:
-    scorer = FakeScorer({"Kota Kinabalu": gain, "Kota-Kinabalu": gain - 2})
-    doc, findings = split_entity(SPLIT, scorer)
+    scorer = FakeScorer({best: gain, second: gain - 2})
+    doc, findings = split_entity(text, scorer)
     (candidate,) = findings
-    assert candidate.text == "Kota. Kinabalu" and candidate.evidence.model_only
+    assert candidate.text == span and candidate.evidence.model_only
     judged = ranked(doc, findings, scorer)
     if reported:
         (finding,) = judged
         assert finding.verdict == Verdict.CONFIRMED and finding.severity == Severity.MAJOR
-        assert replacements(finding)[0] == "Kota Kinabalu"
-    else:
-        assert judged == []
-
-
-REORDERED = "Floods in Asia\n\nHeavy rain flooded the Tsuri region Kalo villages on Monday.\n"
-
-
-def test_a_name_reordered_around_a_noun_mid_sentence_is_not_reported_without_a_model() -> None:
-    _, findings = split_entity(REORDERED, None)
-    assert findings == []
-
-
-@pytest.mark.parametrize(("gain", "reported"), [(5.0, True), (1.0, False)])
-def test_a_name_reordered_around_a_noun_mid_sentence_is_put_to_the_model(gain: float, reported: bool) -> None:
-    scorer = FakeScorer({"Tsuri-Kalo region": gain, "Tsuri Kalo region": gain - 1})
-    doc, findings = split_entity(REORDERED, scorer)
-    (candidate,) = findings
-    assert candidate.text == "Tsuri region Kalo" and candidate.evidence.model_only
-    judged = ranked(doc, findings, scorer)
-    if reported:
-        (finding,) = judged
-        assert finding.verdict == Verdict.CONFIRMED and replacements(finding)[0] == "Tsuri-Kalo region"
+        assert replacements(finding)[0] == best
     else:
         assert judged == []
 
