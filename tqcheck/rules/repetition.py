@@ -121,12 +121,10 @@ def source_repeats(ctx: CheckContext, position: int) -> bool:
     """The source sentence aligned with the text at `position` repeats a word or a phrase back to
     back itself ("бла-бла-бла", "Take, take, take", a name written twice): the translation keeps
     a repetition the writer made, and the fix would drop what the source says."""
-    if ctx.source is None:
+    source, alignment = ctx.source, ctx.alignment
+    if source is None or alignment is None:
         return False
-    from tqcheck.rules.source import aligned_pairs
-
-    source = ctx.source
-    for pair in aligned_pairs(ctx).pairs:
+    for pair in alignment.pairs:
         if any(s.start <= position < s.end for s in pair.target):
             return any(_repeats_itself(source, sentence) for sentence in pair.source)
     return False
