@@ -31,6 +31,9 @@ FOREIGN_SENTENCE_SHARE = 0.6
 FOREIGN_SENTENCE_MIN_WORDS = 5
 # Sentences of the target language have at least this share of its most frequent words.
 FUNCTION_WORD_SHARE = 0.25
+# How much commoner (Zipf, mean per word) words must be in another language than in the
+# source's for a translation to have kept them from the source on purpose.
+KEPT_FOREIGN_MARGIN = 1.0
 # Scripts that, among the languages tqcheck knows, one language alone writes.
 SCRIPT_LANGUAGES = {
     "Han": "zh",
@@ -74,7 +77,9 @@ class ForeignScriptWord(Rule):
     Compares the script of every word with the scripts of the target language (`locale.toml`).
     In Cyrillic, Arabic and Chinese articles, Latin words are flagged only when they are common
     lowercase English words: names, brands and acronyms in Latin letters are normal there.
-    Consecutive foreign words are reported as one span.
+    Consecutive foreign words are reported as one span. With a source, words of another script
+    or another language than the source's that the source has too were kept on purpose (a quoted
+    motto, a term of art) and are left alone.
 
     ## Why is this bad?
     MT leaves words untranslated when it does not recognise them; readers of the target
@@ -95,6 +100,18 @@ class ForeignScriptWord(Rule):
         bad("Министр заявил, что [[government]] примет решение.", lang="ru"),
         bad("政府表示，[[government]]将在周一作出决定。", lang="zh"),
         bad("Заседание назначено на [[Friday]] в Брюсселе.", lang="ru"),
+        good(
+            "Министр ответил по-французски, что nous sommes prêts к переговорам.",
+            lang="ru",
+            source="The minister answered in French that nous sommes prêts for talks.",
+            source_lang="en",
+        ),
+        bad(
+            "Министр заявил, что [[government]] примет решение.",
+            lang="ru",
+            source="The minister said the government would decide.",
+            source_lang="en",
+        ),
         good("Продажи в Black Friday выросли на треть.", lang="ru"),
         good("Министр посетил штаб-квартиру NATO и встретился с CEO компании Apple.", lang="ru"),
         good("The word “سلام” means peace, the teacher explained to the class."),
@@ -131,6 +148,11 @@ class ForeignScriptWord(Rule):
                     continue  # a character reference ("&nbsp;"): TQ207 reports it
                 start, end = group[0].start, group[-1].end
                 script = main_script(doc.text[start:end])
+                # Another script than the source's is kept as it stands; Latin words only when
+                # they are another language's than the source's.
+                language = _latin_language_of(group[0].text, 3.0) if script == "Latin" else None
+                if kept_from_source(ctx, doc.text[start:end], language):
+                    continue
                 yield self.finding(
                     doc, start, end, f"Untranslated text in {script} script: “{doc.text[start:end]}”."
                 )
@@ -463,19 +485,33 @@ class UntranslatedWord(Rule):
         for group in _groups(doc, found):
             start, end = leads.get(group[0].start, group[0].start), group[-1].end
             lang = languages[group[0].start]
-            if (
-                ctx.source is not None
-                and lang != ctx.source.lang
-                and _in_text(ctx.source.text, doc.text[start:end])
-            ):
-                continue  # foreign in the source too, and kept: "sul tasto", "Le Journal des savants"
+            if kept_from_source(ctx, doc.text[start:end], lang):
+                continue  # "sul tasto", "Le Journal des savants" in a translation from English
             name = SOURCE_LANGUAGES.get(lang, lang)
             yield self.finding(doc, start, end, f"“{doc.text[start:end]}” is {name}, left untranslated.")
 
 
-def _in_text(text: str, phrase: str) -> bool:
-    """The phrase as whole words of the text, case aside."""
-    return regex.search(rf"(?<!\w){regex.escape(phrase)}(?!\w)", text, flags=regex.IGNORECASE) is not None
+def kept_from_source(ctx: CheckContext, phrase: str, lang: str | None) -> bool:
+    """With a source, words of a third language that the source has too (a quotation, a motto, a
+    term of art: "Il faut bien le faire" in an English article) were kept on purpose: the
+    translation is faithful. Words of the source's own language are still untranslated. `lang`:
+    the language the words are in, None where only their script is known."""
+    source = ctx.source
+    if source is None or not phrase.strip():
+        return False
+    if lang is None:
+        if source.lang not in supported_languages():
+            return False  # no locale data to say which scripts the source's language writes
+        script = main_script(phrase)
+        foreign = script is not None and script not in locale_of(source.lang).scripts
+    else:
+        # Words shared with the source's language ("possible", "spoiler" in English and French;
+        # "censure motion") are the source's own, whichever language uses them a little more.
+        words = [w.lower() for w in regex.findall(r"\p{L}+", phrase)]
+        margin = sum(zipf(w, lang) - zipf(w, source.lang) for w in words) / max(1, len(words))
+        foreign = lang != source.lang and margin >= KEPT_FOREIGN_MARGIN
+    pattern = rf"(?<!\w){regex.escape(phrase.strip())}(?!\w)"
+    return foreign and regex.search(pattern, source.text, flags=regex.IGNORECASE) is not None
 
 
 def _untranslated_openers(doc: Document, ctx: CheckContext, languages: dict[int, str]) -> list[Token]:
@@ -506,7 +542,8 @@ class ForeignSentence(Rule):
     For sentences of five words or more whose words are not mostly common in the target
     language (wordfreq), asks a language identifier (py3langid, offline) which language they
     are in; a confident other language whose words are also more frequent in that language
-    than in the target is reported.
+    than in the target is reported. With a source, a sentence of a third language that the source
+    has too ("Il faut bien le faire." quoted in an English article) is left alone.
 
     ## Why is this bad?
     MT systems pass through sentences they fail to translate, and post-editors miss them.
@@ -535,6 +572,12 @@ class ForeignSentence(Rule):
         good("Pashinyan, Aliyev and Michel met in Brussels on Sunday evening."),
         good("La ministra Ximena Huanca Condori llegó a Cochabamba el lunes por la tarde.", lang="es"),
         good(
+            "Der Rektor zitierte das Motto der Schule. Il faut bien le faire. Dann sprach er über Geld.",
+            lang="de",
+            source="The rector quoted the school's motto. Il faut bien le faire. Then he spoke about money.",
+            source_lang="en",
+        ),
+        good(
             "Le ministre a cité un livre.\nPollock, Griselda, Generations and Geographies in the Visual "
             "Arts, Routledge, London, 1996.",
             lang="fr",
@@ -544,7 +587,7 @@ class ForeignSentence(Rule):
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         for sentence in doc.sentences:
             verdict = foreign_language_of(doc, ctx, sentence)
-            if verdict is not None:
+            if verdict is not None and not kept_from_source(ctx, doc.sentence_text(sentence), verdict[0]):
                 lang, probability = verdict
                 name = SOURCE_LANGUAGES.get(lang, lang)
                 yield self.finding(
