@@ -55,6 +55,11 @@ class ScaleWords:
             return value
         return next((value for stem, value in self.stems if first.startswith(stem)), None)
 
+    def after(self, text: str, position: int, stop: int) -> float | None:
+        """The scale the word(s) at text[position:stop] name, past any spaces ("3,5 millions")."""
+        words = SCALE_AFTER.match(text, position, stop)
+        return self.of(words.group(1), words.group(2)) if words else None
+
 
 @lru_cache(maxsize=32)
 def _words(lang: str) -> tuple[dict[str, float], ScaleWords, str]:
@@ -198,8 +203,7 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
         finish = match.end()
         if (year := YEAR_RANGE_END.match(text, match.start(), stop)) and year.end() == finish:
             value += float(year.group(1)) * 100  # "1950-53" ends in 1953
-        after = SCALE_AFTER.match(text, finish, stop)
-        named = scales.of(after.group(1), after.group(2)) if after else None
+        named = scales.after(text, finish, stop)
         if named is None and han and finish < stop:
             named = scales.of(text[finish])  # "350万"
         scale = named or 1.0
@@ -216,8 +220,7 @@ def numbers_in(text: str, lang: str, start: int = 0, end: int | None = None) -> 
             value = words.get(match.group(0).casefold())
             if value is not None:
                 # A scale word after it counts as after a figure: "five million" is 5,000,000.
-                after = SCALE_AFTER.match(text, start + match.end(), stop)
-                scale = (scales.of(after.group(1), after.group(2)) if after else None) or 1.0
+                scale = scales.after(text, start + match.end(), stop) or 1.0
                 found.append(
                     Number(
                         value * scale, start + match.start(), start + match.end(), match.group(0), True, scale

@@ -137,9 +137,9 @@ class ForeignScriptWord(Rule):
             for group in _groups(doc, foreign):
                 if _bracketed(doc, group[0], group[-1]):
                     continue  # an original name or unit glossed in brackets: "救助儿童会（Save the Children）"
-                if main_script(group[0].text) == "Latin" and not _content_phrase(
-                    doc, group, _latin_language_of(group[0].text, 3.0) or "en"
-                ):
+                latin = main_script(group[0].text) == "Latin"
+                language = _latin_language_of(group[0].text, 3.0) if latin else None
+                if latin and not _content_phrase(doc, group, language or "en"):
                     continue  # the small words of a name left in Latin letters: "Save the Children", "the Weeknd"
                 if (
                     doc.text[group[0].start - 1 : group[0].start] == "&"
@@ -150,8 +150,7 @@ class ForeignScriptWord(Rule):
                 script = main_script(doc.text[start:end])
                 # Another script than the source's is kept as it stands; Latin words only when
                 # they are another language's than the source's.
-                language = _latin_language_of(group[0].text, 3.0) if script == "Latin" else None
-                if kept_from_source(ctx, doc.text[start:end], language):
+                if kept_from_source(ctx, doc.text[start:end], language if script == "Latin" else None):
                     continue
                 yield self.finding(
                     doc, start, end, f"Untranslated text in {script} script: “{doc.text[start:end]}”."

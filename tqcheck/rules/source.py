@@ -205,7 +205,7 @@ def _written_like(value: float, original: Number, lang: str) -> str:
     grouping = next((c for c in marks if c != decimal), None)
     if grouping is None and not marks:
         grouping = None if len(digits) >= 4 else str(language_data(lang).locale.get("thousands", ","))
-    whole, _, fraction = f"{value:.6f}".rstrip("0").rstrip(".").partition(".")
+    whole, _, fraction = _plain(value).partition(".")
     if (grouping and len(whole) > 4) or (grouping and len(whole) == 4 and any(c == grouping for c in digits)):
         whole = f"{int(whole):,}".replace(",", grouping)
     return whole + (decimal + fraction if fraction else "")
