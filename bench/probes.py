@@ -1,9 +1,10 @@
 """Probe snippets: recall per artifact kind and false alarms on clean snippets (rules only).
 
-    python bench/probes.py [--misses KIND,...] [--clean]
+    python bench/probes.py [--dir corpora/probes2] [--frame] [--misses KIND,...] [--clean]
 
-Reads corpora/probes/*.tsv (lang, kind, text with [[artifact]] marks and "\\n" for line breaks,
-note) and checks every snippet as `tqcheck check --no-lm` would. The probes were written by people
+Reads corpora/probes/*.tsv (or --dir's; lang, kind, text with [[artifact]] marks and "\\n" for
+line breaks, note) and checks every snippet as `tqcheck check --no-lm` would; with --frame, as a
+paragraph of a short article. The probes were written by people
 who had not read the rules, but the rules were then developed on them: the figures are in-sample,
 a development aid beside corpora/dev/, never a substitute for bench/heldout.py.
 """
@@ -35,10 +36,66 @@ def snippet(raw: str) -> tuple[str, list[tuple[int, int]]]:
     return text + raw[position:], spans
 
 
+# A neutral article around a snippet (--frame): a title, a paragraph before it and one after.
+FRAMES = {
+    "en": (
+        "Council approves new budget",
+        "The city council approved the new budget on Tuesday after a long debate.",
+        "The mayor said the money would go to schools and roads.",
+    ),
+    "fr": (
+        "Le conseil adopte le budget",
+        "Le conseil municipal a adopté mardi le nouveau budget après un long débat.",
+        "Le maire a indiqué que l'argent irait aux écoles et aux routes.",
+    ),
+    "de": (
+        "Stadtrat beschließt Haushalt",
+        "Der Stadtrat hat am Dienstag nach langer Debatte den neuen Haushalt beschlossen.",
+        "Der Bürgermeister sagte, das Geld fließe in Schulen und Straßen.",
+    ),
+    "es": (
+        "El ayuntamiento aprueba el presupuesto",
+        "El ayuntamiento aprobó el martes el nuevo presupuesto tras un largo debate.",
+        "El alcalde dijo que el dinero irá a escuelas y carreteras.",
+    ),
+    "pt": (
+        "Câmara aprova orçamento",
+        "A câmara municipal aprovou na terça-feira o novo orçamento após um longo debate.",
+        "O prefeito disse que o dinheiro irá para escolas e estradas.",
+    ),
+    "ru": (
+        "Горсовет утвердил бюджет",
+        "Городской совет во вторник после долгих дебатов утвердил новый бюджет.",
+        "Мэр сказал, что деньги пойдут на школы и дороги.",
+    ),
+    "ar": (
+        "المجلس البلدي يقر الميزانية",
+        "وافق المجلس البلدي يوم الثلاثاء على الميزانية الجديدة بعد نقاش طويل.",
+        "وقال رئيس البلدية إن الأموال ستذهب إلى المدارس والطرق.",
+    ),
+    "zh": (
+        "市议会批准新预算",
+        "市议会周二经过长时间辩论后批准了新预算。",
+        "市长表示，这笔资金将用于学校和道路建设。",
+    ),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", default="", help="print the missed spans of these kinds (or 'all')")
     parser.add_argument("--clean", action="store_true", help="print the findings on clean snippets")
+    parser.add_argument(
+        "--dir",
+        default=str(ROOT / "corpora" / "probes"),
+        help="the folder of probe files (default: corpora/probes)",
+    )
+    parser.add_argument(
+        "--frame",
+        action="store_true",
+        help="check each snippet as a paragraph inside a short article (a title, a paragraph before "
+        "and after), as an article would carry it; only findings on the snippet count",
+    )
     args = parser.parse_args()
     from tqcheck.config import settings_for
     from tqcheck.document import RawDocument, analyse
@@ -48,15 +105,23 @@ def main() -> None:
     show = set(args.misses.split(",")) if args.misses else set()
     settings = settings_for(None)
     found, total, clean, clean_major = Counter(), Counter(), Counter(), Counter()
-    for path in sorted((ROOT / "corpora" / "probes").glob("*.tsv")):
+    for path in sorted(Path(args.dir).glob("*.tsv")):
         for line in path.read_text(encoding="utf-8").splitlines():
             fields = line.split("\t")
             if len(fields) < 3:
                 continue
             lang, kind = fields[0], fields[1]
             text, spans = snippet(fields[2].replace("\\n", "\n"))
+            low, high = 0, len(text)
+            if args.frame:
+                title, before, after = FRAMES[lang]
+                prefix = f"{title}\n\n{before}\n\n"
+                text = f"{prefix}{text}\n\n{after}\n"
+                spans = [(start + len(prefix), end + len(prefix)) for start, end in spans]
+                low, high = len(prefix), len(prefix) + high
             doc = analyse(RawDocument(path.name, text, "txt", Decoded(text, "utf-8")), lang)
             findings = check_document(doc, replace(settings, lang=lang), scorer=None, source=None).findings
+            findings = [f for f in findings if f.start < high and low < f.end]  # the frame's own aside
             if kind == "clean":
                 clean[lang] += len(findings)
                 clean_major[lang] += sum(str(f.severity) == "major" for f in findings)

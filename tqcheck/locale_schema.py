@@ -70,6 +70,10 @@ class Locale:
     inflection_suffixes: list[str] = field(default_factory=list)
     inflection_prefixes: list[str] = field(default_factory=list)
     entity_nouns: list[str] = field(default_factory=list)
+    # Nouns that head the names of public bodies and offices ("ministry", "court", "bank"): a
+    # capitalised phrase of this language's everyday words holding one, left in a text of another
+    # language, is an institution or a title left untranslated ("State Department"; TQ302, TQ305).
+    institution_nouns: list[str] = field(default_factory=list)
     name_joiners: list[str] = field(default_factory=lambda: ["-", " "])
     standalone_words: list[str] = field(default_factory=list)
     # Small words inside names ("Frankfurt am Main") that never end a sentence: a boundary after one cuts a name.

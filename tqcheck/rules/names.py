@@ -18,7 +18,7 @@ from tqcheck.findings import Category, Finding, FixAvailability, Origin, Severit
 from tqcheck.resources import _load_toml
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import fold, is_capitalised, main_script, zipf
-from tqcheck.rules.name_match import arabic_skeleton
+from tqcheck.rules.name_match import arabic_skeleton, respelled
 
 # Names are rarer than this per wordfreq (Zipf); common surnames reach about 4.
 NAME_MAX_ZIPF = 4.5
@@ -159,6 +159,10 @@ class NameVariants(Rule):
     confuses (`final_letter_variants`) is one name.
     A foreign name written in dotted parts (`foreign_name_separators`) with one part spelled two
     alike ways beside the same other part is one person's ("拉斯洛·纳吉"/"拉斯洛·纳奇").
+    A name in the target's own romanisation and in the English one is one name (`transliteration`
+    in `locale.toml`: Spanish "Jamenei"/"Khamenei"), and so is a name with and without its
+    diacritics ("Erdoğan"/"Erdogan") unless the bare form stands beside other names than the
+    article's form or in a sentence with quotation marks, where another language may spell it so.
 
     ## Why is this bad?
     Transliteration varies between MT segments; readers wonder whether two people are meant,
@@ -262,6 +266,20 @@ class NameVariants(Rule):
             "Energy minister Hamad al-Harthi arrived on Monday. Later, Hamad Al [[Harthy]] signed the deal.",
             fixed="Energy minister Hamad al-Harthi arrived on Monday. Later, Hamad Al Harthi signed the deal.",
         ),
+        bad(
+            "El líder supremo iraní, Alí Jamenei, recibió al presidente. [[Khamenei]] pidió más cooperación.",
+            lang="es",
+            fixed="El líder supremo iraní, Alí Jamenei, recibió al presidente. Jamenei pidió más cooperación.",
+        ),
+        bad(
+            "Recep Tayyip Erdoğan wird im Herbst in Berlin erwartet. [[Erdogan]] war zuletzt 2023 hier.",
+            lang="de",
+        ),
+        good(
+            "O presidente da Bolívia chegou a Brasília. „Bolivia no se rinde“, disse o ministro.",
+            lang="pt",
+        ),
+        good("A Virgínia Ocidental votou. A West Virginia Metro News deu a notícia.", lang="pt"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -282,6 +300,10 @@ class NameVariants(Rule):
         # a single form: Chinese keys import pypinyin).
         paired = forms if len(forms) > 1 else []
         keys = {form: spelling_key(form) for form in paired}
+        spellings = ctx.data.spec.transliteration
+        respelled_keys = (
+            {form: spelling_key(respelled(form, spellings)) for form in paired} if spellings else {}
+        )
         stem_keys = {form: _stem_keys(form, suffixes, prefixes) for form in paired} if ctx.data.cased else {}
         neighbours = {form: _neighbours(doc.text, occurrences[form], ctx.lang) for form in paired}
         flagged: set[str] = set()
@@ -292,6 +314,15 @@ class NameVariants(Rule):
                 if first in flagged or second in flagged:
                     continue
                 kinship = self._kinship(first, second, keys[first], keys[second], ctx.data.cased)
+                if (
+                    kinship is None
+                    and spellings
+                    and len(respelled_keys[first]) >= 4
+                    and respelled_keys[first] == respelled_keys[second]
+                ):
+                    # One name in the target's own romanisation and in the English one ("Jamenei"
+                    # and "Khamenei" in Spanish, `transliteration` in locale.toml).
+                    kinship = "transliteration"
                 if (
                     kinship != "transliteration"
                     and ctx.data.cased  # uncased scripts derive words by affixes: stems say little
@@ -362,6 +393,8 @@ class NameVariants(Rule):
                         [replace(token.start, token.end, major, confidence, safe=dominant)],
                     )
         yield from self._given_names(doc, ctx, flagged)
+        if ctx.data.cased:
+            yield from self._accent_variants(doc, ctx, occurrences, flagged)
         if not ctx.data.cased and ctx.data.spec.definite_article:
             yield from self._article_dropped(doc, ctx, flagged)
         if ctx.data.spec.foreign_name_separators:
@@ -434,6 +467,44 @@ class NameVariants(Rule):
                         f"“{given} {minor}” is written “{given} {major}” elsewhere in the article: one "
                         "person's surname with and without the article.",
                         [replace(token.start, token.end, major, 0.5, safe=False)],
+                    )
+
+    def _accent_variants(
+        self, doc: Document, ctx: CheckContext, occurrences: dict[str, list[Token]], flagged: set[str]
+    ) -> Iterator[Finding]:
+        """One name with and without its diacritics ("Erdoğan"/"Erdogan", "Zürich"/"Zurich"):
+        the form used more often, or first, is the article's. Another language's name may keep
+        its own spelling, so a form beside other capitalised words than the article's form has
+        ("West Virginia Metro News" beside "Virgínia") or in a sentence with quotation marks (a
+        quotation in Spanish: "Bolivia" beside "Bolívia") is left alone."""
+        by_fold: dict[str, list[str]] = {}
+        for form in occurrences:
+            by_fold.setdefault(fold(form), []).append(form)
+        text = doc.text
+        for forms in by_fold.values():
+            if len(forms) < 2:
+                continue
+            forms.sort(key=lambda f: (-len(occurrences[f]), occurrences[f][0].start))
+            major = forms[0]
+            around_major = _neighbours(text, occurrences[major], ctx.lang)
+            for minor in forms[1:]:
+                if minor in flagged or major in flagged or minor.casefold() == major.casefold():
+                    continue  # case alone ("MacPherson"/"Macpherson") is no diacritic
+                tokens = occurrences[minor]
+                if not _neighbours(text, tokens, ctx.lang) <= around_major or any(
+                    QUOTATION_MARKS.search(doc.sentence_text(doc.sentences[t.sentence])) for t in tokens
+                ):
+                    continue
+                flagged.add(minor)
+                dominant = len(occurrences[major]) >= 2 * len(tokens)
+                for token in tokens:
+                    yield self.finding(
+                        doc,
+                        token.start,
+                        token.end,
+                        f"“{minor}” is written “{major}” elsewhere in the article: one name with and "
+                        "without its diacritics.",
+                        [replace(token.start, token.end, major, 0.6 if dominant else 0.4, safe=dominant)],
                     )
 
     def _given_names(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
@@ -610,6 +681,7 @@ class NameVariants(Rule):
 # A lowercase particle written onto a name: the Arabic article romanised ("al-", "el-", "ad-")
 # or an elided preposition ("d’").
 PARTICLE_PREFIX = regex.compile(r"\p{Ll}{1,3}[-‐‑'’](?=\p{Lu})")
+QUOTATION_MARKS = regex.compile(r"[\"“”„«»‹›]")
 WORD_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’-]*) $")
 WORD_AFTER = regex.compile(r" (\p{Lu}[\p{L}\p{M}'’-]*)")
 

@@ -14,6 +14,7 @@ from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, delete_line, good, replace
 from tqcheck.rules._text import is_capitalised, zipf
+from tqcheck.wordlists import top_words
 
 WIDGET_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*")
 COUNTER = regex.compile(r"[\s\-–—|:]*[(\[]?\d{1,4}[)\]]?\s*$")
@@ -31,6 +32,8 @@ SENTENCE_END = ("。", "！", "？", ".", "!", "?", "؟")
 SENTENCE_OPENER_ZIPF = 5.0
 # The longest stretch of words read as furniture at the start of a sentence.
 FURNITURE_MAX_WORDS = 12
+# The shortest page marker looked for inside a sentence: "Print", "Share" are words there too.
+INLINE_MARKER_MIN_CHARS = 6
 
 
 def _normalise(text: str) -> str:
@@ -108,13 +111,62 @@ class PageResidue(Rule):
             "will appear before a judge."
         ),
         good("Users can share posts on Facebook and X, the company said. Share prices rose."),
+        bad(
+            "The council will vote next week.\n\n[[Do you support the new parking fees? Yes 62% No 31% Vote]]\n",
+            fixed="The council will vote next week.\n\n",
+        ),
+        bad(
+            "Обсуждение продолжится осенью.\n\n[[Опрос: Вы за перевод часов? Да Нет Проголосовать]]\n",
+            lang="ru",
+        ),
+        bad("Exports rose 4 percent in the first two months.\n\n[[Source: Xinhua | Editor: Li Wei]]\n"),
+        good(
+            "Exports rose 4 percent in the first two months.\n\nUpdated: 14:07, 12.03.2024 | Published: 09:15\n"
+        ),
+        bad(
+            "ستبدأ الامتحانات في منتصف يونيو.\n\n[[ارتفاع أسعار الوقود في الأردن للمرة الثالثة 1542]]\n",
+            lang="ar",
+        ),
+        good("Death toll from Indonesia tsunami rises to 832\n\nRescuers are still searching the coast.\n"),
+        bad(
+            "[[Al-Masry Al-Youm Monday 03-06-2024 11:20]]Suez Canal revenues fell by a quarter in May.\n",
+            fixed="Suez Canal revenues fell by a quarter in May.\n",
+        ),
+        bad(
+            "[[كتب: محمد العليصحيفة الرياض10 مارس 2024 11:45 ص]]\n\nوافق مجلس الوزراء على النظام.\n",
+            lang="ar",
+        ),
+        good("Baku, 12.03.2024, 11:20 (AFP)\n\nThe ceasefire held overnight.\n"),
+        bad(
+            "O IPMA prevê calor no Alentejo [[Publicidade]] até ao final da semana.",
+            lang="pt",
+            fixed="O IPMA prevê calor no Alentejo até ao final da semana.",
+        ),
+        good("Die Polizei hat die Anzeige aufgenommen und ermittelt.", lang="de"),
+        bad("The committee approved the plan.\n\n[[Photo: John Smith / AFP]]\n"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         flagged: list[tuple[int, int]] = []  # what is reported is not reported again inside a line
         for block in doc.blocks:
-            reason = residue_reason(doc.block_text(block), ctx)
+            line = doc.block_text(block)
+            reason = residue_reason(line, ctx)
             if reason is None:
+                glued = _glued_stamp(line)
+                if glued is not None:
+                    end = block.start + glued
+                    flagged.append((block.start, end))
+                    yield self.finding(
+                        doc,
+                        block.start,
+                        end,
+                        "Page residue: a byline or publication stamp glued to the text, not part of the article.",
+                        [
+                            replace(block.start, end, "", 0.6, safe=False)
+                            if end < block.end
+                            else delete_line(doc, block.start, block.end)
+                        ],
+                    )
                 continue
             flagged.append((block.start, block.end))
             yield self.finding(
@@ -179,6 +231,42 @@ class PageResidue(Rule):
                         break
                     start = rest[0].start
         yield from self._inline_widgets(doc, ctx, flagged)
+        yield from self._inline_markers(doc, ctx, patterns, flagged)
+
+    def _inline_markers(
+        self,
+        doc: Document,
+        ctx: CheckContext,
+        patterns: list[regex.Pattern[str]],
+        flagged: list[tuple[int, int]],
+    ) -> Iterator[Finding]:
+        """A one-word marker of the page ("Publicidade", "Реклама") dropped inside a sentence: a
+        capitalised word between two words of the sentence, the next one lowercase, that is a line
+        of furniture by itself. Only where a capital mid-sentence says something (not German, whose
+        nouns are capitalised: "die Anzeige wurde erstattet")."""
+        if not ctx.data.cased or ctx.data.spec.capitalised_nouns:
+            return
+        text = doc.text
+        for sentence in doc.sentences:
+            words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
+            for before, word, after in zip(words, words[1:], words[2:], strict=False):
+                if (
+                    len(word.text) < INLINE_MARKER_MIN_CHARS
+                    or not is_capitalised(word.text)
+                    or not after.text[:1].islower()
+                    or text[before.end : word.start] != " "
+                    or text[word.end : after.start] != " "
+                    or any(word.start < b and a < word.end for a, b in flagged)
+                    or not _matches_any(word.text, patterns)
+                ):
+                    continue
+                yield self.finding(
+                    doc,
+                    word.start,
+                    word.end,
+                    "Page residue: an advertisement or page marker inside the sentence, not part of the article.",
+                    [replace(word.start, word.end + 1, "", 0.6, safe=False)],
+                )
 
     @staticmethod
     def _furniture_end(
@@ -322,6 +410,83 @@ class PageResidue(Rule):
         return False
 
 
+# A clock time ("11:20", "07h32") or a numeric date ("12.03.2024", "03-06-2024").
+STAMP = regex.compile(r"(?<!\d)(?:\d{1,2}[:h]\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})(?!\d)")
+# Where a scraper glued a byline or a stamp to what follows: a figure or a closing bracket right
+# before a capitalised word ("11:20Suez", "(aktualisiert: 15:01)Der"), or letters run into a
+# figure or into a capitalised word ("Pernambuco15/04", "СмирноваГазета", "الرياض10").
+GLUED_OPENING = regex.compile(r"(?<=[\d)])(?=\p{Lu}\p{Ll})")
+GLUED_INSIDE = regex.compile(r"\p{L}{2}(?=\d)|\p{Ll}{3}(?=\p{Lu}\p{Ll})")
+GLUED_MAX_CHARS = 120
+# A poll left in the text: a question, then its answers with their shares ("Yes 62% No 31%") or,
+# in cased scripts, as capitalised words alone ("Да Нет Проголосовать").
+POLL_SHARES = regex.compile(
+    r"(?:[\p{L}\p{M}][\p{L}\p{M}'’ -]{0,30}?\s*\(?\d{1,3}(?:[.,]\d+)?\s*[%٪]\)?[\s,;|/•·]*){2,}\s*\p{L}*"
+)
+POLL_WORDS = regex.compile(r"(?:\p{Lu}[\p{Ll}\p{M}'’-]*\s+){1,5}\p{Lu}[\p{Ll}\p{M}'’-]*")
+# Fields of the page's metadata on one line, "Label: value" joined by a bar or a bullet
+# ("Source: Xinhua | Editor: Li Wei"), where not every value is a date or a time (a publication
+# stamp, which clean articles carry).
+FIELD_SEPARATOR = regex.compile(r"\s+[|•·]\s+")
+LABELLED_FIELD = regex.compile(r"[\p{L}][\p{L}\p{M} .]{0,25}?\s?[:：]\s*(\S.*)")
+# A related article's headline with its counter of views: four words or more, no final stop, a
+# bare figure of two digits or more at the end that is not a year ("… للمرة الثالثة 1542").
+COUNTED_HEADLINE = regex.compile(r"(?:\S+\s+){3,}\S*\p{L}\s+(\d{1,3}(?:[  ]\d{3})+|\d{2,})")
+YEARS = range(1900, 2101)
+
+
+def _is_poll(line: str, cased: bool) -> bool:
+    """A question followed by its answers with shares, or by capitalised answer words alone."""
+    question = max(line.rfind(mark) for mark in "?？؟")
+    if question < 0:
+        return False
+    answers = line[question + 1 :].strip()
+    if not answers or answers.endswith(SENTENCE_END):
+        return False
+    return POLL_SHARES.fullmatch(answers) is not None or (cased and POLL_WORDS.fullmatch(answers) is not None)
+
+
+def _is_labelled_fields(line: str) -> bool:
+    """Two or more "Label: value" fields joined by a bar or a bullet, not all dates or times."""
+    parts = FIELD_SEPARATOR.split(line)
+    values = [m.group(1) for part in parts if (m := LABELLED_FIELD.fullmatch(part))]
+    return len(parts) >= 2 and len(values) == len(parts) and not all(regex.search(r"\d", v) for v in values)
+
+
+def _is_counted_headline(line: str, lang: str) -> bool:
+    """A headline line that ends on a counter (views, comments): not on a year, and not on a figure
+    the headline's own small word leads to ("… rises to 832", "… steigt auf 832")."""
+    if line.endswith(SENTENCE_END) or line.endswith((":", "،", ",")):
+        return False
+    match = COUNTED_HEADLINE.fullmatch(line)
+    if match is None or int(regex.sub(r"\D", "", match.group(1))) in YEARS:
+        return False
+    before = line[: match.start(1)].split()
+    return not before or before[-1].casefold() not in top_words(lang, 100)
+
+
+def _glued_stamp(line: str) -> int | None:
+    """Where a byline or a publication stamp glued to the text ends: the length of the line's
+    opening that holds a date or a clock time and runs into a capitalised word without a space
+    ("Al-Masry Al-Youm Monday 03-06-2024 11:20Suez Canal revenues …"), the whole line where a
+    short line with a stamp has words glued inside it ("كتب: محمد العليصحيفة الرياض10 مارس 2024"),
+    or None."""
+    head = line[:GLUED_MAX_CHARS]
+    for glue in GLUED_OPENING.finditer(head):
+        opening = head[: glue.start()]
+        if STAMP.search(opening) and not any(mark in opening for mark in SENTENCE_END[:3]):
+            return glue.start()
+    stripped = line.strip()
+    if (
+        len(stripped) <= GLUED_MAX_CHARS
+        and not stripped.endswith(SENTENCE_END)
+        and STAMP.search(stripped)
+        and GLUED_INSIDE.search(stripped)
+    ):
+        return len(line.rstrip())
+    return None
+
+
 def residue_reason(line: str, ctx: CheckContext) -> str | None:
     """What kind of page furniture a whole line is (a widget, a breadcrumb trail, a line matching
     the residue patterns), or None for a line of the article. A dateline or publication stamp (a
@@ -335,6 +500,12 @@ def residue_reason(line: str, ctx: CheckContext) -> str | None:
         return "a share/follow widget"
     if _is_breadcrumb(stripped):
         return "the site's breadcrumb trail"
+    if _is_poll(stripped, data.cased):
+        return "a reader poll"
+    if _is_labelled_fields(stripped):
+        return "the page's metadata fields"
+    if _is_counted_headline(stripped, ctx.lang):
+        return "a related article's headline with its counter"
     if not _matches_any(stripped, [*data.residue_patterns, *_extra_patterns(tuple(ctx.extra_residue))]):
         return None
     if any(t.casefold() in data.brands for t in WIDGET_TOKEN.findall(stripped)):

@@ -79,7 +79,10 @@ class ForeignScriptWord(Rule):
     lowercase English words: names, brands and acronyms in Latin letters are normal there.
     Consecutive foreign words are reported as one span. With a source, words of another script
     or another language than the source's that the source has too were kept on purpose (a quoted
-    motto, a term of art) and are left alone.
+    motto, a term of art) and are left alone. A public body's or an office's name left in English
+    ("Представитель State Department", "Prime Minister Армении") is reported as a minor finding,
+    as TQ305 does in Latin-script languages; a gloss in brackets ("Госдепартамент (State
+    Department)") is not.
 
     ## Why is this bad?
     MT leaves words untranslated when it does not recognise them; readers of the target
@@ -117,10 +120,19 @@ class ForeignScriptWord(Rule):
         good("The word “سلام” means peace, the teacher explained to the class."),
         good("救助儿童会（Save the Children）周一发布了报告。", lang="zh"),
         good("Организация Save the Children и певец the Weeknd собрали средства.", lang="ru"),
+        bad("Представитель [[State Department]] заявил, что переговоры продолжатся.", lang="ru"),
+        bad("وافق [[International Monetary Fund]] على صرف شريحة جديدة لمصر.", lang="ar"),
+        bad("[[Federal Reserve]]主席表示，通胀回落速度低于预期。", lang="zh"),
+        good(
+            "Госдепартамент (State Department) опубликовал доклад, а газета Financial Times его процитировала.",
+            lang="ru",
+        ),
+        good("Кредит выдал Bank of America Merrill Lynch.", lang="ru"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         calendar = calendar_words(doc, ctx)
+        reported: list[tuple[int, int]] = []
         for sentence in doc.sentences:
             tokens = doc.sentence_tokens(sentence)
             foreign = _foreign_words(doc, ctx, tokens, calendar)
@@ -152,9 +164,12 @@ class ForeignScriptWord(Rule):
                 # they are another language's than the source's.
                 if kept_from_source(ctx, doc.text[start:end], language if script == "Latin" else None):
                     continue
+                reported.append((start, end))
                 yield self.finding(
                     doc, start, end, f"Untranslated text in {script} script: “{doc.text[start:end]}”."
                 )
+        if "Latin" not in ctx.data.scripts:
+            yield from _institution_findings(self, doc, ctx, reported)
 
 
 def _content_phrase(doc: Document, group: list[Token], lang: str) -> bool:
@@ -354,6 +369,15 @@ class UntranslatedWord(Rule):
     source, words of a third language that the source has too were kept on purpose ("sul tasto"
     in a translation from English) and are left alone.
 
+    A public body's or an office's name left in another language ("La Federal Reserve", "A Supreme
+    Court dos Estados Unidos", "the Ayuntamiento de Valencia") is reported as a minor finding: two
+    or three capitalised everyday words of that language, "of" or another small word between
+    them, holding one of the nouns that head such names there (`institution_nouns` in its
+    `locale.toml`), commoner there than in the target. Names with a rare word ("Goldman Sachs
+    Bank"), longer names, which translators keep for bodies readers may not know, and names in
+    brackets or quotes are left alone; so is a short quotation of words the target hardly knows
+    (a motto: “Liberté, égalité, fraternité”).
+
     ## Why is this bad?
     MT leaves words it could not translate in the source language; when the source is written
     in the same script, script checks cannot see them.
@@ -404,6 +428,13 @@ class UntranslatedWord(Rule):
             source_lang="en",
         ),
         good("O festival de cinema teve um show de abertura e marketing online.", lang="pt"),
+        bad("La [[Federal Reserve]] a relevé ses taux d'un quart de point.", lang="fr"),
+        bad("A [[Supreme Court]] dos Estados Unidos decidiu manter a proibição.", lang="pt"),
+        bad("El [[State Department]] emitió una alerta de viaje.", lang="es"),
+        good("O Banco Central do Brasil manteve a taxa Selic.", lang="pt"),
+        good("Le rapport de Human Rights Watch cite le Financial Times.", lang="fr"),
+        bad("The [[Ayuntamiento de Valencia]] will plant 5,000 trees along the river."),
+        good("The republican motto “Liberté, égalité, fraternité” was carved above the door."),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -481,13 +512,163 @@ class UntranslatedWord(Rule):
             {t.start: t for t in [*found, *(t for g in phrases for t in g), *days]}.values(),
             key=lambda t: t.start,
         )
+        reported: list[tuple[int, int]] = []
         for group in _groups(doc, found):
             start, end = leads.get(group[0].start, group[0].start), group[-1].end
             lang = languages[group[0].start]
             if kept_from_source(ctx, doc.text[start:end], lang):
                 continue  # "sul tasto", "Le Journal des savants" in a translation from English
+            if _foreign_quotation(doc, ctx, start, end):
+                continue  # a motto or a title quoted in its language: “Liberté, égalité, fraternité”
             name = SOURCE_LANGUAGES.get(lang, lang)
+            reported.append((start, end))
             yield self.finding(doc, start, end, f"“{doc.text[start:end]}” is {name}, left untranslated.")
+        yield from _institution_findings(self, doc, ctx, reported)
+
+
+# Words of an institution's name: capitalised everyday words of its language (Zipf 3 or more
+# there: "Monetary", "Constitutional"). The names other languages translate are short and generic
+# ("State Department", "Ministry of Health"); a longer one names a body readers may not know, which
+# translators keep as it stands ("Scottish Council of Independent Schools"), or is a book's title.
+INSTITUTION_WORD_ZIPF = 3.0
+INSTITUTION_MAX_WORDS = 3
+INSTITUTION_MAX_CONNECTORS = 1
+CAPITALISED_LATIN = regex.compile(r"\p{Lu}[\p{Ll}\p{M}'’-]*")
+
+
+def untranslated_institutions(doc: Document, ctx: CheckContext) -> list[tuple[int, int, str]]:
+    """Names of public bodies and offices left in another Latin-script language: two or three
+    capitalised everyday words of that language, a small word of it allowed between them, holding
+    one of its `institution_nouns` ("the State Department", "Prime Minister Армении", "美国Federal
+    Reserve宣布"). In a Latin-script target the words must also be commoner in that language than
+    in the target by PHRASE_MARGIN a word ("Banco Central" is Portuguese in a Portuguese text), and
+    the target's own small words end the name ("Supreme Court dos Estados Unidos"). A name with a
+    rare word is a brand's or a person's ("Bank of America Merrill Lynch"), and one in brackets or
+    quotes is a gloss ("Госдепартамент (State Department)"). Returns (start, end, language) spans."""
+    target = ctx.lang
+    nouns = {
+        lang: frozenset(n.lower() for n in locale_of(lang).institution_nouns)
+        for lang in LATIN_LANGUAGES
+        if lang != target
+    }
+    nouns = {lang: words for lang, words in nouns.items() if words}
+    if not nouns:
+        return []
+    latin_target = "Latin" in ctx.data.scripts
+    own_small = top_words(target, 100) if latin_target else frozenset()
+    found = []
+    for sentence in doc.sentences:
+        words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
+        for run in _capitalised_runs(doc, words, own_small):
+            capitalised = [t.text.lower() for t in run if is_capitalised(t.text)]
+            if (
+                len(capitalised) > INSTITUTION_MAX_WORDS
+                or len(run) - len(capitalised) > INSTITUTION_MAX_CONNECTORS
+            ):
+                continue
+            language = _institution_language(capitalised, nouns, target if latin_target else None)
+            if language is None or _quoted(doc, run[0], run[-1]) or _in_brackets(doc, run[0], run[-1]):
+                continue
+            if not kept_from_source(ctx, doc.text[run[0].start : run[-1].end], language):
+                found.append((run[0].start, run[-1].end, language))
+    return found
+
+
+def _institution_findings(
+    rule: Rule, doc: Document, ctx: CheckContext, reported: list[tuple[int, int]]
+) -> Iterator[Finding]:
+    """An untranslated institution's name, where the rule has not reported its words already:
+    minor, for a name is still readable to many where a common word left untranslated is not."""
+    for start, end, lang in untranslated_institutions(doc, ctx):
+        if any(start < b and a < end for a, b in reported):
+            continue
+        name = SOURCE_LANGUAGES.get(lang, lang)
+        yield rule.finding(
+            doc,
+            start,
+            end,
+            f"“{doc.text[start:end]}” is {name}, left untranslated: the name of an institution or office.",
+            severity=Severity.MINOR,
+        )
+
+
+def _capitalised_runs(doc: Document, words: list[Token], own_small: frozenset[str]) -> Iterator[list[Token]]:
+    """Maximal runs of capitalised Latin words with single spaces between them, a lowercase word of
+    up to three letters allowed inside ("Ministry of Health") unless it is one of the target's
+    `own_small` words, which also do not open a run ("El State Department"); two capitalised words
+    or more."""
+    run: list[Token] = []
+    for token in [*words, None]:
+        text = token.text if token is not None else ""
+        latin = token is not None and main_script(text) == "Latin"
+        opens = latin and CAPITALISED_LATIN.fullmatch(text) is not None and text.lower() not in own_small
+        capital = latin and CAPITALISED_LATIN.fullmatch(text) is not None and (bool(run) or opens)
+        small = latin and text.islower() and len(text) <= 3 and text.isalpha() and text not in own_small
+        joins = token is not None and (not run or doc.text[run[-1].end : token.start] == " ")
+        if joins and (capital or (run and small)):
+            run.append(token)
+            continue
+        while run and not is_capitalised(run[-1].text):
+            run.pop()
+        if sum(is_capitalised(t.text) for t in run) >= 2:
+            yield run
+        run = [token] if opens else []
+
+
+def _institution_language(
+    words: list[str], nouns: dict[str, frozenset[str]], target: str | None
+) -> str | None:
+    """The language whose institution nouns and everyday words make up `words` (lowercased
+    capitalised words of a run); with a Latin-script `target`, only where they are commoner there."""
+    best: tuple[float, str] | None = None
+    for lang, institution in nouns.items():
+        if not any(w in institution for w in words):
+            continue
+        frequencies = [common_zipf(w, lang) for w in words]
+        if min(frequencies) < INSTITUTION_WORD_ZIPF:
+            continue
+        if target is not None:
+            # The words beside the institution noun say whose name it is: the target may borrow the
+            # noun itself ("Bank" is German too).
+            pairs = list(zip(frequencies, words, strict=True))
+            telling = [(f, w) for f, w in pairs if w not in institution] or pairs
+            margins = [sum(f - zipf(w, target) for f, w in part) / len(part) for part in (telling, pairs)]
+            if max(margins) < PHRASE_MARGIN:
+                continue
+        if best is None or sum(frequencies) > best[0]:
+            best = (sum(frequencies), lang)
+    return best[1] if best else None
+
+
+def _in_brackets(doc: Document, first: Token, last: Token) -> bool:
+    """The words stand inside round brackets: a gloss of the original name."""
+    text = doc.text
+    low, high = max(0, first.start - BRACKET_REACH), min(len(text), last.end + BRACKET_REACH)
+    opening = max(text.rfind("(", low, first.start), text.rfind("（", low, first.start))
+    if opening < 0 or any(mark in text[opening + 1 : first.start] for mark in ")）"):
+        return False
+    closes = [i for i in (text.find(")", last.end, high), text.find("）", last.end, high)) if i >= 0]
+    return bool(closes) and not any(mark in text[last.end : min(closes)] for mark in "(（")
+
+
+OPENING_QUOTES = '“«„"‘‹'
+CLOSING_QUOTES = '”»“"’›'
+QUOTATION_REACH = 80  # characters: a motto or a title, not a paragraph
+
+
+def _foreign_quotation(doc: Document, ctx: CheckContext, start: int, end: int) -> bool:
+    """The words stand in a short quotation whose every word the target language hardly knows:
+    a motto or a title quoted as it is written (“Liberté, égalité, fraternité” in English)."""
+    text = doc.text
+    low = max(0, start - QUOTATION_REACH)
+    opening = max(text.rfind(mark, low, start) for mark in OPENING_QUOTES)
+    if opening < 0 or any(mark in text[opening + 1 : start] for mark in "”»›\n"):
+        return False
+    closes = [i for mark in CLOSING_QUOTES if (i := text.find(mark, end, end + QUOTATION_REACH)) >= 0]
+    if not closes or "\n" in text[end : min(closes)]:
+        return False
+    words = regex.findall(r"\p{L}+", text[opening + 1 : min(closes)])
+    return bool(words) and all(zipf(w.lower(), ctx.lang) < RARE_IN_TARGET_ZIPF for w in words)
 
 
 def kept_from_source(ctx: CheckContext, phrase: str, lang: str | None) -> bool:

@@ -33,6 +33,19 @@ LAST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*-?$")
 FIRST_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
 # Words a line needs to be read as a sentence cut by a line break, not a label or a title.
 SHORTEST_BROKEN_LINE = 6
+# Words across a line break this rare (Zipf; given names and surnames reach about 4) are name parts
+# even where the line before is short.
+BROKEN_NAME_MAX_ZIPF = 4.5
+TITLE_CASE_MIN_WORDS = 4
+BREAK_CONTEXT = 8  # characters on each side of a line break that the segmenter reads together
+# A transliterated name's pieces as the segmenter cuts them are rarer than this ("克里斯蒂": 3.15;
+# "球星", star, 3.72).
+NAME_PIECE_MAX_ZIPF = 3.5
+# A dateline's place is followed by a dash or the agency in brackets: "Brüssel – Die …", "Paris (AFP)".
+DATELINE_AFTER = regex.compile(r"\s*(?:[–—]|-\s|\()")
+# ... and the word after the break, a name's last part, is rarer than an everyday word
+# ("Ramaphosa"; not "Astronomers" after a byline's "… Science Correspondent").
+BROKEN_SURNAME_MAX_ZIPF = 2.8
 # A line that ends like this ends its sentence (or is a label): no name runs on past it.
 LINE_END = (".", "!", "?", ":", ";", ",", "。", "！", "？", "：", "؟", "»", "”", '"', ")", "）", "…")
 
@@ -57,8 +70,12 @@ class SplitEntity(Rule):
 
     It also finds a name cut by a line break in a text that puts a paragraph on a line ("… the
     pianist Lucía" / "Echeverría will play …"; a shorter line too where it ends on a hyphen or
-    a name particle, "… coopération du" / "Golfe …"; not after a line of page residue, a related
-    article's headline that ends on its own), and a boundary inside one word that wordfreq knows
+    a name particle, "… coopération du" / "Golfe …", or where two rare capitalised words meet
+    across the break, "President Cyril" / "Ramaphosa said …"; not after a line of page residue,
+    a related article's headline, a title-case headline or byline, nor before a paragraph that
+    opens on a common word or a dateline: "… envoyée spéciale à Odessa" / "Le port …"; in
+    unspaced text, where the segmenter reads a word across the break, "塞格" / "德的大学", or the
+    line ends on a foreign name's separator, "克里斯蒂亚诺·"), and a boundary inside one word that wordfreq knows
     whole ("Khar. Kiv", "哈尔。滨"), when the joined word is commoner than the second part alone
     or one part is too rare to be a word of its own ("Chen. Nai"); a stop after a particle that
     opens or joins names (`name_particles`: "Rio de. Janeiro", "عبد. الله"), after a hyphen
@@ -210,6 +227,25 @@ class SplitEntity(Rule):
         good("Он встретился с Зеленским. Затем делегация уехала.", lang="ru"),
         good("Договор подписан в Москве. Стороны обсудили поставки.", lang="ru"),
         good("وقال إنه ابن. وأضاف أن العائلة تعيش في عمان.", lang="ar"),
+        bad(
+            "Talks ended on Monday.\nPresident [[Cyril\nRamaphosa]] said the country would not take sides.",
+            fixed="Talks ended on Monday.\nPresident Cyril Ramaphosa said the country would not take sides.",
+        ),
+        good(
+            "Talks ended on Monday.\nPar Claire Dubois, envoyée spéciale à Odessa\nLe port a repris ses exportations.",
+            lang="fr",
+        ),
+        good(
+            "Markets\nChina Posts Slowest Growth in Decades\nChina's economy grew 3% last year, data showed."
+        ),
+        good("Von Anna Schmidt und Lukas Weber\nBrüssel – Die Kommission will die Zölle erhöhen.", lang="de"),
+        bad(
+            "工厂明年投产。\n公司正在与匈牙利南部城市[[塞格\n德]]的大学合作，培养工程师。",
+            lang="zh",
+            fixed="工厂明年投产。\n公司正在与匈牙利南部城市塞格德的大学合作，培养工程师。",
+        ),
+        bad("比赛昨晚结束。\n葡萄牙球星[[克里斯蒂亚诺·\n罗纳尔多]]在联赛中完成帽子戏法。", lang="zh"),
+        good("长江流域迎来新一轮强降雨\n国家气候中心预计，未来三天将有大到暴雨。", lang="zh"),
         good("أطلقت الشركة منتجات ماركات مثل ريفلون ودي آر. بوبو لأول مرة.", lang="ar"),
     )
 
@@ -473,11 +509,14 @@ class SplitEntity(Rule):
             [replace(left.start, right.end, joined, 0.7, safe=False)],
         )
 
-    def _joined_characters(self, doc: Document, ctx: CheckContext, stop: int, after: int) -> Finding | None:
+    def _joined_characters(
+        self, doc: Document, ctx: CheckContext, stop: int, after: int, line_break: bool = False
+    ) -> Finding | None:
         """Unspaced text: a stop inside a word that wordfreq knows whole ("阿布。扎比" → "阿布扎比"),
         read from the characters on both sides (the segmenter cuts an unknown word anywhere:
         "里|约|热。内卢"). Two sides that are each a word join by chance ("说。好" → "说好"), so the
-        joined word must then be the commoner."""
+        joined word must then be the commoner, except across a `line_break` that no punctuation
+        ends, which already says the line runs on ("塞格" / "德的大学": "塞格德")."""
         text = doc.text
         best = None
         for left_size in range(1, JOINED_MAX_CHARS + 1):
@@ -495,7 +534,11 @@ class SplitEntity(Rule):
                 sides_are_words = all(
                     _one_token(side, ctx.lang) and zipf(side, ctx.lang) >= RARE_ZIPF for side in (head, tail)
                 )
-                if sides_are_words and joined_zipf < max(zipf(head, ctx.lang), zipf(tail, ctx.lang)):
+                if (
+                    sides_are_words
+                    and not line_break
+                    and joined_zipf < max(zipf(head, ctx.lang), zipf(tail, ctx.lang))
+                ):
                     continue
                 if best is None or len(joined) > len(best[2]):
                     best = (stop - left_size, after + right_size, joined)
@@ -506,7 +549,7 @@ class SplitEntity(Rule):
             doc,
             start,
             end,
-            f"“{joined}” is one word, split by a sentence boundary.",
+            f"“{joined}” is one word, split by a {'line break' if line_break else 'sentence boundary'}.",
             [replace(start, end, joined, 0.7, safe=False)],
         )
 
@@ -740,13 +783,44 @@ class SplitEntity(Rule):
             ):
                 continue
             line = text[block.start : block.end]
+            separators = tuple(ctx.data.spec.foreign_name_separators)
+            if separators and line.endswith(separators) and FIRST_WORD.match(text, after.start):
+                # A foreign name's parts joined by its separator cannot end a line: "克里斯蒂亚诺·" / "罗纳尔多".
+                yield self._separator_break(doc, ctx, block.end, after.start, after.end)
+                continue
             left = LAST_WORD.search(line)
             right = FIRST_WORD.match(text, after.start)
             if line.endswith(LINE_END) or left is None or right is None:
                 continue  # a sentence's end or a label: no sentence runs on
+            if not ctx.data.spaced:
+                # Without spaces a headline ends on a word like any line: only a word that the
+                # break cuts in two ("约翰内斯" / "堡") says the line runs on.
+                joined = self._word_across_break(doc, ctx, block.start, block.end, after.start, after.end)
+                if joined is not None and residue_reason(line, ctx) is None:
+                    yield joined
+                continue
             hyphen = left.group(0).endswith("-")
             particle = cased and left.group(0) in particles and is_capitalised(right.group(0))
             shortest = SHORTEST_BROKEN_LINE if not (hyphen or particle) else SHORTEST_BROKEN_LINE // 2
+            # Two name-like words across the break (rare, capitalised) may end a short line too
+            # ("President Cyril" / "Ramaphosa said …"); a line that ends on a place before a
+            # paragraph that opens on a common word is a byline ("… correspondent in Odessa" / "The …").
+            if (
+                cased
+                and len(line.split()) >= 2
+                and all(is_capitalised(w) for w in (left.group(0), right.group(0)))
+                and zipf(left.group(0).lower(), ctx.lang) < BROKEN_NAME_MAX_ZIPF
+                and zipf(right.group(0).lower(), ctx.lang) < BROKEN_SURNAME_MAX_ZIPF
+            ):
+                shortest = min(shortest, 2)
+            if cased and (
+                right.group(0).lower() in top_words(ctx.lang, 100)
+                or right.group(0).isupper()
+                or DATELINE_AFTER.match(text, right.end())
+            ):
+                continue  # the paragraph opens on an article ("Le port …") or a dateline ("AMMAN, …", "Brüssel – …")
+            if cased and not ctx.data.spec.capitalised_nouns and _title_case(line):
+                continue  # a headline or a byline of names: "China Posts Slowest Growth in Decades"
             if len(line.split()) < shortest if ctx.data.spaced else len(line) < 10:
                 continue  # a short line is a label as often as a broken sentence
             if residue_reason(line, ctx) or residue_reason(text[after.start : after.end], ctx):
@@ -767,6 +841,64 @@ class SplitEntity(Rule):
                 f"The name “{joined}” is split by a line break in the middle of a sentence.",
                 [replace(start, end, joined, 0.8, safe=True)],
             )
+
+    def _word_across_break(
+        self, doc: Document, ctx: CheckContext, low: int, stop: int, after: int, high: int
+    ) -> Finding | None:
+        """Unspaced text: a word that a line break cuts in two, as the language's segmenter reads the
+        characters on both sides together ("塞格" / "德的大学" → "塞格德"); without a segmenter of its
+        own, a word wordfreq knows whole."""
+        if ctx.data.spec.segmenter != "jieba":
+            return self._joined_characters(doc, ctx, stop, after, line_break=True)
+        from tqcheck.document.segment import import_jieba
+
+        text = doc.text
+        head, tail = (
+            text[max(low, stop - BREAK_CONTEXT) : stop],
+            text[after : min(high, after + BREAK_CONTEXT)],
+        )
+        for word, start, end in import_jieba().tokenize(head + tail):
+            if start < len(head) < end and word.isalpha():
+                first, last = stop - (len(head) - start), after + (end - len(head))
+                return self.finding(
+                    doc,
+                    first,
+                    last,
+                    f"“{word}” is one word, split by a line break.",
+                    [replace(first, last, word, 0.7, safe=False)],
+                )
+        return None
+
+    def _separator_break(self, doc: Document, ctx: CheckContext, stop: int, after: int, high: int) -> Finding:
+        """A line break right after a foreign name's separator (`stop` is the line's end, just after
+        the separator): the name part before it and the one after the break, joined."""
+        text = doc.text
+        head, tail = (
+            text[max(0, stop - 1 - BREAK_CONTEXT) : stop - 1],
+            text[after : min(high, after + BREAK_CONTEXT)],
+        )
+        if ctx.data.spec.segmenter == "jieba":
+            from tqcheck.document.segment import import_jieba
+
+            jieba = import_jieba()
+            # The segmenter cuts a foreign name into pieces ("克里斯蒂|亚诺"): rare pieces in a row.
+            left_words = [w for w, _, _ in jieba.tokenize(head)]
+            right_words = [w for w, _, _ in jieba.tokenize(tail)]
+            left_part = "".join(_rare_run(reversed(left_words), ctx.lang)[::-1])
+            right_part = "".join(_rare_run(right_words, ctx.lang))
+        else:
+            left_match, right_match = LAST_WORD.search(head), FIRST_WORD.match(tail)
+            left_part = left_match.group(0) if left_match else ""
+            right_part = right_match.group(0) if right_match else ""
+        first, last = stop - 1 - len(left_part), after + len(right_part)
+        joined = f"{left_part}{text[stop - 1]}{right_part}"
+        return self.finding(
+            doc,
+            first,
+            last,
+            f"The name “{joined}” is split by a line break after its separator.",
+            [replace(first, last, joined, 0.8, safe=True)],
+        )
 
     def _reordered(self, doc: Document, ctx: CheckContext, joiners: list[str]) -> Iterator[Finding]:
         nouns = {n.lower() for n in ctx.data.locale.get("entity_nouns", [])}
@@ -805,6 +937,23 @@ class SplitEntity(Rule):
                     Evidence(threshold=MODEL_JOIN_GAIN, model_only=True) if for_the_model else NO_EVIDENCE
                 )
                 yield self.finding(doc, left.start, right.end, message, suggestions, evidence=evidence)
+
+
+def _rare_run(words: Iterable[str], lang: str) -> list[str]:
+    """The words from the first on while they are rare (a transliterated name's pieces), at least one."""
+    run: list[str] = []
+    for word in words:
+        if run and (not word.isalpha() or zipf(word, lang) >= NAME_PIECE_MAX_ZIPF):
+            break
+        run.append(word)
+    return run
+
+
+def _title_case(line: str) -> bool:
+    """Every word of four letters or more capitalised, four of them at least: a headline in title
+    case, not a sentence broken off ("Президент Кении Уильям" has three)."""
+    long_words = [w for w in regex.findall(r"[\p{L}\p{M}'’-]+", line) if len(w) >= 4]
+    return len(long_words) >= TITLE_CASE_MIN_WORDS and all(is_capitalised(w) for w in long_words)
 
 
 def _one_word(doc: Document, sentence: Sentence) -> bool:
