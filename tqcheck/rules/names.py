@@ -39,6 +39,8 @@ RARE_SURNAME_ZIPF = 3.0
 TRANSLITERATION_ZIPF_ALLOWANCE = 1.0
 # A word wordfreq does not know at all: a misspelt name, even where it opens a sentence.
 UNKNOWN_ZIPF = 1.0
+# A name word lists know (surnames in the news reach 2: "Шольц" 2.03 in Russian).
+KNOWN_NAME_ZIPF = 1.5
 
 
 @cache
@@ -159,6 +161,9 @@ class NameVariants(Rule):
     confuses (`final_letter_variants`) is one name.
     A foreign name written in dotted parts (`foreign_name_separators`) with one part spelled two
     alike ways beside the same other part is one person's ("拉斯洛·纳吉"/"拉斯洛·纳奇").
+    A name written in more parts in one place than in another is one name ("Xi Jinping"/"Xi Jin
+    Ping"), and a form no word list knows beside a known one a letter or two apart is that name
+    spelled another way, as often as each occurs ("Шольц", then "Шольтц").
     A name in the target's own romanisation and in the English one is one name (`transliteration`
     in `locale.toml`: Spanish "Jamenei"/"Khamenei"), and so is a name with and without its
     diacritics ("Erdoğan"/"Erdogan") unless the bare form stands beside other names than the
@@ -280,6 +285,13 @@ class NameVariants(Rule):
             lang="pt",
         ),
         good("A Virgínia Ocidental votou. A West Virginia Metro News deu a notícia.", lang="pt"),
+        bad(
+            "Xi Jinping arrivera à Paris en mai. Ce sera la première visite de [[Xi Jin Ping]] en Europe.",
+            lang="fr",
+            fixed="Xi Jinping arrivera à Paris en mai. Ce sera la première visite de Xi Jinping en Europe.",
+        ),
+        good("Die Gold-Medaillen wurden verteilt. Zwei Goldmedaillen gingen nach Norwegen.", lang="de"),
+        bad("Канцлер Олаф Шольц посетил завод. [[Шольтц]] пообещал поддержку.", lang="ru"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -347,11 +359,21 @@ class NameVariants(Rule):
                 long_skeleton = kinship == "transliteration" and _same_but_vowels(
                     first, second, ctx.lang, ctx.data.spec.definite_article
                 )
+                # A form no word list knows beside one it knows, a letter or two apart, is one name
+                # spelled two ways ("Шольц", then "Шольтц"), however often each occurs; the first
+                # mention still sets the spelling.
+                unknown = [
+                    form
+                    for form in (first, second)
+                    if zipf(form.lower(), ctx.lang) < UNKNOWN_ZIPF
+                    and zipf((second if form == first else first).lower(), ctx.lang) >= KNOWN_NAME_ZIPF
+                ]
                 if (
                     counts[first] == counts[second]
                     and (kinship != "transliteration" or not (ctx.data.cased or long_skeleton))
                     and not same_person
                     and not _final_letter_variants(first, second, ctx)
+                    and not (ctx.data.cased and unknown)
                 ):
                     # Two forms as frequent as each other are one name only on strong evidence:
                     # "Torben"/"Toren" are two names, and uncased scripts derive forms by the dozen.
@@ -395,6 +417,7 @@ class NameVariants(Rule):
         yield from self._given_names(doc, ctx, flagged)
         if ctx.data.cased:
             yield from self._accent_variants(doc, ctx, occurrences, flagged)
+            yield from self._spacing_variants(doc, ctx)
         if not ctx.data.cased and ctx.data.spec.definite_article:
             yield from self._article_dropped(doc, ctx, flagged)
         if ctx.data.spec.foreign_name_separators:
@@ -505,6 +528,52 @@ class NameVariants(Rule):
                         f"“{minor}” is written “{major}” elsewhere in the article: one name with and "
                         "without its diacritics.",
                         [replace(token.start, token.end, major, 0.6 if dominant else 0.4, safe=dominant)],
+                    )
+
+    def _spacing_variants(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        """One name written in more parts in one place than in another ("Xi Jinping"/"Xi Jin Ping",
+        "Nagorno-Karabakh"/"Nagorno Kara Bakh"): the same letters once spaces and hyphens are
+        removed, in a different number of capitalised parts. The form used more often, or first,
+        is the article's; a hyphen where the other has a space is a house style, and a compound of
+        everyday words written open and closed ("Gold-Medaillen"/"Goldmedaillen") is no name."""
+        spans: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for run in CAPITALISED_RUN.finditer(doc.text):
+            parts = list(NAME_PART.finditer(run.group(0)))
+            for i in range(len(parts)):
+                for j in range(i, min(i + SPACING_MAX_PARTS, len(parts))):
+                    start, end = run.start() + parts[i].start(), run.start() + parts[j].end()
+                    surface = doc.text[start:end]
+                    key = fold(SEPARATORS.sub("", surface))
+                    if len(key) >= SPACING_MIN_LETTERS:
+                        spans.setdefault(key, {}).setdefault(surface, []).append((start, end))
+        reported: list[tuple[int, int]] = []
+        for key in sorted(spans, key=len, reverse=True):  # the longest name first, not its pieces
+            forms = spans[key]
+            counted = {f: len(SEPARATORS.findall(f)) for f in forms}
+            if len(set(counted.values())) < 2:
+                continue  # as many parts in every form: the same name, or only its hyphens differ
+            if any("-" in form for form in forms) and any(
+                zipf(part.lower(), ctx.lang) >= NAME_MAX_ZIPF
+                for form in forms
+                for part in NAME_PART.findall(form)
+            ):
+                continue  # a compound of everyday words, hyphened and closed ("Gold-Medaillen"): no name
+            order = sorted(forms, key=lambda f: (-len(forms[f]), forms[f][0][0]))
+            major = order[0]
+            for minor in order[1:]:
+                if counted[minor] == counted[major]:
+                    continue
+                for start, end in forms[minor]:
+                    if any(start < b and a < end for a, b in reported):
+                        continue
+                    reported.append((start, end))
+                    yield self.finding(
+                        doc,
+                        start,
+                        end,
+                        f"“{minor}” is written “{major}” elsewhere in the article: one name in "
+                        f"{counted[minor] + 1} parts and in {counted[major] + 1}.",
+                        [replace(start, end, major, 0.6, safe=False)],
                     )
 
     def _given_names(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
@@ -681,6 +750,12 @@ class NameVariants(Rule):
 # A lowercase particle written onto a name: the Arabic article romanised ("al-", "el-", "ad-")
 # or an elided preposition ("d’").
 PARTICLE_PREFIX = regex.compile(r"\p{Ll}{1,3}[-‐‑'’](?=\p{Lu})")
+# Capitalised words joined by single spaces or hyphens ("Xi Jin Ping", "Nagorno-Karabakh").
+CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}'’]+(?:[ \-‐‑]\p{Lu}[\p{Ll}\p{M}'’]+)*")
+NAME_PART = regex.compile(r"\p{Lu}[\p{Ll}\p{M}'’]+")
+SEPARATORS = regex.compile(r"[ \-‐‑]")
+SPACING_MAX_PARTS = 4
+SPACING_MIN_LETTERS = 6
 QUOTATION_MARKS = regex.compile(r"[\"“”„«»‹›]")
 WORD_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’-]*) $")
 WORD_AFTER = regex.compile(r" (\p{Lu}[\p{L}\p{M}'’-]*)")
