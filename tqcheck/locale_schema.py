@@ -61,6 +61,10 @@ class Locale:
     # The order of a numeric date's figures: "dmy" (day first: a month-first date is flagged,
     # TQ512), "mdy", "ymd", or "" where both orders are in use (English).
     date_order: Literal["", "dmy", "mdy", "ymd"] = ""
+    # How the language writes clock times: "24" ("20:00"), "ampm" ("8:00 PM"), "h" ("20h00"),
+    # "dot" ("20.00 Uhr"); a time in the "ampm" or "h" style where it is not listed is flagged
+    # (TQ514); [] = unchecked.
+    clock_styles: list[Literal["24", "ampm", "h", "dot"]] = field(default_factory=list)
     # The dash a hyphen between spaces stands for ("—" in Russian; TQ513); "" = unchecked.
     dash: str = ""
     heading_cases: list[str] = field(default_factory=lambda: ["sentence"])

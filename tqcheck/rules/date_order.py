@@ -67,3 +67,81 @@ class DateOrder(Rule):
                 f"“{match.group(0)}” is written month first; {ctx.data.locale.get('name', ctx.lang)} writes the day first: “{fixed}”.",
                 [replace(match.start(), match.end(), fixed, 0.9, safe=True)],
             )
+
+
+# A clock time with a Latin meridiem ("8:00 PM", "7.30 a.m.", "9pm"), and one with an "h" between
+# hours and minutes ("20h00", "20 h 30"), the two conventions a language may not write; not
+# inside a Latin word or a figure (Chinese writes a figure right after a character: "于9 a.m.").
+MERIDIEM_TIME = regex.compile(
+    r"(?<![\p{Latin}\p{N}.:])(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))?\s?(?P<ap>[AaPp])\.?\s?[Mm]\.?(?![\p{Latin}\p{N}])"
+)
+H_TIME = regex.compile(
+    r"(?<![\p{Latin}\p{N}.:])(?P<h>[01]?\d|2[0-3])\s?h\s?(?P<m>[0-5]\d)(?![\p{Latin}\p{N}])"
+)
+
+
+class ClockFormat(Rule):
+    """Flags a clock time written the way another language writes it ("8:00 PM" in Spanish,
+    "20h00" in English).
+
+    ## What it does
+    Reads the styles of clock time the language writes from `clock_styles` in `locale.toml`
+    ("24": "20:00", "ampm": "8:00 PM", "h": "20h00"), and flags times of the two styles that can
+    be told apart from other figures, a Latin meridiem ("8:00 PM", "9 p.m.") and an "h" between
+    hours and minutes ("20h00"), where the language does not list them. It proposes the time
+    on the 24-hour clock. A language without `clock_styles` is not checked.
+
+    ## Why is this bad?
+    MT keeps the source's clock: a Spanish reader of "8:00 PM" meets an English convention, an
+    English reader of "20h00" a French one.
+
+    ## Fix safety
+    Unsafe: the 24-hour form is one of the language's ways to write the time; house style may
+    prefer another ("20 h", "20 Uhr").
+    """
+
+    code = "TQ514"
+    name = "clock-format"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
+    examples = (
+        bad(
+            "El partido empezará a las [[8:00 PM]] en el estadio.",
+            lang="es",
+            fixed="El partido empezará a las 20:00 en el estadio.",
+        ),
+        bad("A final começa às [[7:30 PM]] no Jamor.", lang="pt"),
+        bad(
+            "The ceremony starts at [[20h00]] in the town hall.",
+            fixed="The ceremony starts at 20:00 in the town hall.",
+        ),
+        bad("发布会将于[[9 a.m.]]开始。", lang="zh"),
+        good("The ceremony starts at 8 p.m. and ends at 22:00.", lang="en"),
+        good("La cérémonie commence à 20h00, le 3 mai à 20 h 30.", lang="fr"),
+        good("El partido empezará a las 20:00; PM2.5 y 5 km.", lang="es"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        styles = ctx.data.spec.clock_styles
+        if not styles:
+            return
+        checks = [
+            (style, pattern)
+            for style, pattern in (("ampm", MERIDIEM_TIME), ("h", H_TIME))
+            if style not in styles
+        ]
+        for style, pattern in checks:
+            for match in pattern.finditer(doc.text):
+                hour, minute = int(match.group("h")), int(match.group("m") or 0)
+                if style == "ampm":
+                    hour = hour % 12 + (12 if match.group("ap").lower() == "p" else 0)
+                fixed = f"{hour:02d}:{minute:02d}"
+                yield self.finding(
+                    doc,
+                    match.start(),
+                    match.end(),
+                    f"“{match.group(0)}” is another language's way to write the time; "
+                    f"{ctx.data.locale.get('name', ctx.lang)} writes “{fixed}”.",
+                    [replace(match.start(), match.end(), fixed, 0.6, safe=False)],
+                )

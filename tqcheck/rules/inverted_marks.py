@@ -11,6 +11,7 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, good, replace
+from tqcheck.rules._text import zipf
 
 # Where a question or exclamation may open inside a sentence: after a comma, colon, semicolon or
 # dash ("Si llueve, ¿vendrás?"). The fix is safe only when no such place exists.
@@ -27,7 +28,9 @@ class InvertedMarks(Rule):
     For each closing mark listed in the locale's `inverted_marks` pairs (Spanish: "¿" "?" and
     "¡" "!"), looks back in its sentence, to the previous closing mark, for the opening one. A
     question with none is flagged from where it starts to its closing mark. A mark that is not
-    punctuation ("?id=7" in an address, the editorial "(?)") is left alone.
+    punctuation ("?id=7" in an address, the editorial "(?)") is left alone. In a language
+    without such pairs, an opening "¿" or "¡" before one of its everyday words is Spanish
+    punctuation carried over ("¿Quem vai pagar?" in Portuguese).
 
     ## Why is this bad?
     Machine translation from English drops the opening mark, which Spanish orthography requires
@@ -60,11 +63,18 @@ class InvertedMarks(Rule):
         good("Si el acuerdo fracasa, ¿quién pagará la factura?", lang="es"),
         good("La duda (?) persiste. Véase https://ejemplo.es/busqueda?q=paro para más datos.", lang="es"),
         good("What do we gain by waiting another year?"),
+        bad(
+            "[[¿]]Quem vai pagar a conta da reconstrução?",
+            lang="pt",
+            fixed="Quem vai pagar a conta da reconstrução?",
+        ),
+        good("The banner read “¿Dónde están?” in large letters."),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         pairs = ctx.data.locale.get("inverted_marks", [])
         if not pairs:
+            yield from self._foreign_openers(doc, ctx)
             return
         opening_for = {closing: opening for opening, closing in pairs}
         text = doc.text
@@ -99,6 +109,28 @@ class InvertedMarks(Rule):
                 yield self.finding(
                     doc, first, index + 1, f"The {kind} has no opening “{opening}”.", suggestions
                 )
+
+    def _foreign_openers(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        """An opening "¿" or "¡" in a language that writes none, before a word of that language
+        ("¿Quem vai pagar?" in Portuguese): Spanish punctuation carried over. Before a word
+        commoner in Spanish, it opens a quotation in Spanish and stays."""
+        for match in FOREIGN_OPENER.finditer(doc.text):
+            word = match.group("word").lower()
+            if zipf(word, ctx.lang) < FOREIGN_OPENER_WORD_ZIPF or zipf(word, "es") > zipf(word, ctx.lang):
+                continue
+            yield self.finding(
+                doc,
+                match.start(),
+                match.start() + 1,
+                f"“{match.group(0)[0]}” opens questions and exclamations in Spanish only.",
+                [replace(match.start(), match.start() + 1, "", 0.8, safe=True)],
+            )
+
+
+# An opening mark before a word, and the word, where the language writes none.
+FOREIGN_OPENER = regex.compile(r"[¿¡](?P<word>\p{L}+)")
+# The word after it is the target language's everyday word (the question is in that language).
+FOREIGN_OPENER_WORD_ZIPF = 3.0
 
 
 def _punctuation(text: str, index: int) -> bool:

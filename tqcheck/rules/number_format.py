@@ -18,6 +18,12 @@ FIGURE = regex.compile(
     r"(?<![\p{L}\p{N}.,:/\-])(?P<int>\p{Nd}{1,3})(?P<sep>[.,])(?P<frac>\p{Nd}+)"
     r"(?P<more>(?:(?P=sep)\p{Nd}{3})*)(?![\p{Nd}]|[.,]\p{Nd})(?=[\s\u00a0\u202f]*(?:\p{L}|[%‰\p{Sc}]))"
 )
+# A figure with both marks: thousands groups, then the decimal part ("1,450.90", "1.450,90"): whose
+# convention it follows is never in doubt.
+BOTH_MARKS = regex.compile(
+    r"(?<![\p{L}\p{N}.,:/\-])\p{Nd}{1,3}(?P<group>[.,])\p{Nd}{3}(?:(?P=group)\p{Nd}{3})*"
+    r"(?P<dec>(?!(?P=group))[.,])\p{Nd}+(?![\p{Nd}]|[.,]\p{Nd})"
+)
 # "10.30 Uhr", "18.05": a clock time written with a dot is not a decimal.
 CLOCK = regex.compile(r"(?:[01]?\d|2[0-3])\.[0-5]\d")
 
@@ -33,8 +39,10 @@ class NumberFormat(Rule):
     where the decimal mark is a point, "4,2" before a word is a continental decimal comma, and
     "12.000" (three places ending in "00", or several groups: "1.234.567") continental thousands. Only
     figures followed by a word or a unit sign are judged (a unit, a scale word, a noun, "%", "‰",
-    a currency sign), so dates, versions, scores and lists are left alone. Languages whose
-    decimal mark is neither (Arabic's "٫") are not checked.
+    a currency sign), so dates, versions, scores and lists are left alone. A figure with both
+    marks ("1,450.90" in Portuguese, "2.300.000,50" in English) follows another language's
+    convention wherever it stands. Languages whose decimal mark is neither (Arabic's "٫") are not
+    checked.
 
     ## Why is this bad?
     MT and copy-pasted data carry the source's number format over; a German reader takes "15,000"
@@ -81,6 +89,13 @@ class NumberFormat(Rule):
         ),
         good("The bond pays 3.125 percent, and the index rose 2.500%."),
         good("Le score était de 2,5 points, et 30 000 euros ont été versés.", lang="fr"),
+        bad(
+            "A cesta básica chegou a R$ [[1,450.90]] em maio.",
+            lang="pt",
+            fixed="A cesta básica chegou a R$ 1.450,90 em maio.",
+        ),
+        bad("The deal was worth €[[2.300.000,50]] in cash."),
+        good("A cesta básica chegou a R$ 1.450,90 em maio, e o dólar a 5,12.", lang="pt"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -89,6 +104,19 @@ class NumberFormat(Rule):
         if decimal not in ".,":
             return
         foreign_decimal = "." if decimal == "," else ","
+        for match in BOTH_MARKS.finditer(doc.text):
+            if match.group("dec") != foreign_decimal:
+                continue
+            figure = match.group(0)
+            whole, fraction = figure.rsplit(foreign_decimal, 1)
+            fixed = whole.replace(match.group("group"), thousands) + decimal + fraction
+            yield self.finding(
+                doc,
+                match.start(),
+                match.end(),
+                f"“{figure}” is written with another language's marks; this language writes “{fixed}”.",
+                [replace(match.start(), match.end(), fixed, 0.9, safe=not thousands.isspace())],
+            )
         for match in FIGURE.finditer(doc.text):
             figure, separator = match.group(0), match.group("sep")
             grouped = len(match.group("frac")) == 3 or bool(match.group("more"))

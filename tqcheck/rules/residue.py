@@ -201,8 +201,10 @@ class PageResidue(Rule):
             piece = piece.strip()
             if not piece or len(piece) > 200:
                 return False
-            return _matches_any(piece, patterns) or self._is_widget(
-                piece, data.widget_words, data.widget_connectors, data.brands
+            return (
+                _matches_any(piece, patterns)
+                or self._is_widget(piece, data.widget_words, data.widget_connectors, data.brands)
+                or _is_labelled_fields(piece)
             )
 
         for block in doc.blocks:
@@ -431,7 +433,7 @@ FIELD_SEPARATOR = regex.compile(r"\s+[|•·]\s+")
 LABELLED_FIELD = regex.compile(r"[\p{L}][\p{L}\p{M} .]{0,25}?\s?[:：]\s*(\S.*)")
 # A related article's headline with its counter of views: four words or more, no final stop, a
 # bare figure of two digits or more at the end that is not a year ("… للمرة الثالثة 1542").
-COUNTED_HEADLINE = regex.compile(r"(?:\S+\s+){3,}\S*\p{L}\s+(\d{1,3}(?:[  ]\d{3})+|\d{2,})")
+COUNTED_HEADLINE = regex.compile(r"(?:\S+\s+){3,}\S*\p{L}\s+(\d{1,3}(?:[  ,.]\d{3})+|\d{2,})")
 YEARS = range(1900, 2101)
 
 
