@@ -27,6 +27,8 @@ class CurrencyPosition(Rule):
     other side of an amount is flagged, with the amount and the sign in the language's order
     (after the amount with the locale's `currency_space`). A scale word of the locale's
     `number_scales` may stand between the amount and a sign written after it ("450 million $").
+    A sign written after the amount without the space the language sets there is flagged too
+    ("5€" in French).
 
     ## Why is this bad?
     Machine translation keeps the source's order: an English "€12 million" becomes "€12 millions"
@@ -60,6 +62,12 @@ class CurrencyPosition(Rule):
         good("El boleto cuesta $12 en Bogotá y 12 € en Madrid.", lang="es"),
         bad("O bilhete custa [[€12]] em Lisboa.", lang="pt"),
         good("O bilhete custa R$ 12 em São Paulo.", lang="pt"),
+        bad(
+            "Le billet coûte [[5€]] à l'entrée.",
+            lang="fr",
+            fixed="Le billet coûte 5\u00a0€ à l'entrée.",
+        ),
+        good("Le billet coûte 5\u00a0€, ou 7\u00a0$ au guichet.", lang="fr"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -80,6 +88,19 @@ class CurrencyPosition(Rule):
                     match.end(),
                     f"{ctx.data.locale.get('name', ctx.lang)} writes “{sign}” after the amount: “{fixed}”.",
                     [replace(match.start(), match.end(), fixed, 0.8, safe=not followed_by_word)],
+                )
+        if after and space.strip() == "" and space:
+            # The sign glued to the amount where the language sets a space between ("5€" in French).
+            glued = rf"(?<![\p{{L}}\p{{N}}.,])({AMOUNT})([{regex.escape(after)}])(?![\p{{L}}\p{{N}}])"
+            for match in regex.finditer(glued, text):
+                amount, sign = match.group(1), match.group(2)
+                fixed = f"{amount}{space}{sign}"
+                yield self.finding(
+                    doc,
+                    match.start(),
+                    match.end(),
+                    f"{ctx.data.locale.get('name', ctx.lang)} sets a space between the amount and “{sign}”: “{fixed}”.",
+                    [replace(match.start(), match.end(), fixed, 0.8, safe=True)],
                 )
         if before:
             # A scale word may stand between ("450 million $" for "$450 million").

@@ -95,6 +95,7 @@ class NumberFormat(Rule):
             fixed="A cesta básica chegou a R$ 1.450,90 em maio.",
         ),
         bad("The deal was worth €[[2.300.000,50]] in cash."),
+        bad("Près de [[10.000]] personnes ont manifesté samedi.", lang="fr"),
         good("A cesta básica chegou a R$ 1.450,90 em maio, e o dólar a 5,12.", lang="pt"),
     )
 
@@ -137,6 +138,21 @@ class NumberFormat(Rule):
                 # "12.000 people" where the point is the decimal mark: continental thousands. A
                 # decimal with three places ending in "00" is not written in running text, and two
                 # groups ("1.234.567") are never a decimal; "3.125 %" is.
+                fixed = figure.replace(separator, thousands)
+                safe = False
+                message = f"“{figure}” groups thousands with “{separator}”; this language writes “{fixed}”."
+            elif (
+                separator == "."
+                and decimal == ","
+                and thousands.isspace()
+                and match.group("int") != "0"
+                and (
+                    match.group("more")
+                    or (len(match.group("frac")) == 3 and match.group("frac").endswith("00"))
+                )
+            ):
+                # "10.000 personnes" where thousands are spaced and the comma is the decimal mark: a
+                # point between groups is another language's thousands separator.
                 fixed = figure.replace(separator, thousands)
                 safe = False
                 message = f"“{figure}” groups thousands with “{separator}”; this language writes “{fixed}”."

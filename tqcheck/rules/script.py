@@ -238,6 +238,17 @@ KNOWN_ELSEWHERE_ZIPF = 3.0
 UNKNOWN_MARGIN = 1.3
 # A capitalised sentence opener is judged by its lowercase form when that is this common elsewhere.
 OPENER_ELSEWHERE_ZIPF = 5.0
+# ... or this common, where a comma follows it and the target hardly knows it ("Meanwhile,").
+OPENER_COMMA_ELSEWHERE_ZIPF = 4.0
+OPENER_COMMA_TARGET_ZIPF = 2.5
+# A capitalised word the target's word list has never seen, everyday in another language, is that
+# language's word left untranslated ("the Bundesregierung", "a Landgericht"); names the target
+# writes about are in its list, if rarely ("Gonçalves": 1.8 in English).
+UNSEEN_IN_TARGET_ZIPF = 0.5
+WORD_BEFORE_CAPITAL = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’-]*) $")
+WORD_AFTER_CAPITAL = regex.compile(r" \p{Lu}")
+SEEN_ELSEWHERE_ZIPF = 3.9
+UNSEEN_MIN_LETTERS = 8  # a compound ("Landgericht"), not a short name
 
 
 # Zipf: a day or month name is this much commoner in its own language than in the target.
@@ -376,7 +387,10 @@ class UntranslatedWord(Rule):
     `locale.toml`), commoner there than in the target. Names with a rare word ("Goldman Sachs
     Bank"), longer names, which translators keep for bodies readers may not know, and names in
     brackets or quotes are left alone; so is a short quotation of words the target hardly knows
-    (a motto: “Liberté, égalité, fraternité”).
+    (a motto: “Liberté, égalité, fraternité”). A capitalised word the target's word list has
+    never seen and another language uses every day is that language's noun ("the
+    Bundesregierung"), and a connective of another language set off by a comma opens a sentence
+    left untranslated ("Meanwhile, les négociations …").
 
     ## Why is this bad?
     MT leaves words it could not translate in the source language; when the source is written
@@ -434,6 +448,9 @@ class UntranslatedWord(Rule):
         good("O Banco Central do Brasil manteve a taxa Selic.", lang="pt"),
         good("Le rapport de Human Rights Watch cite le Financial Times.", lang="fr"),
         bad("The [[Ayuntamiento de Valencia]] will plant 5,000 trees along the river."),
+        bad("The [[Bundesregierung]] announced new measures on Monday."),
+        bad("[[Meanwhile]], les négociations continuent à Genève.", lang="fr"),
+        good("Wilson, who chaired the talks, thanked João Gonçalves and the Bundestag.", lang="en"),
         good("The republican motto “Liberté, égalité, fraternité” was carved above the door."),
     )
 
@@ -488,6 +505,7 @@ class UntranslatedWord(Rule):
                 leaning.append(token)
                 leaning_in[token.start] = elsewhere
         found += _untranslated_openers(doc, ctx, languages)
+        found += _unseen_capitalised(doc, ctx, languages)
         phrases = []
         for group in _groups(doc, leaning, adjacent=True):
             # One language the whole phrase leans to: "trade war" is English, though German
@@ -694,6 +712,32 @@ def kept_from_source(ctx: CheckContext, phrase: str, lang: str | None) -> bool:
     return foreign and regex.search(pattern, source.text, flags=regex.IGNORECASE) is not None
 
 
+def _unseen_capitalised(doc: Document, ctx: CheckContext, languages: dict[int, str]) -> list[Token]:
+    """Capitalised words the target's word list has never seen and another Latin-script language
+    uses every day: its nouns left untranslated ("Bundesregierung" in English)."""
+    found = []
+    small = top_words(ctx.lang, 100)
+    for token in doc.tokens:
+        word = token.text
+        if (
+            not token.is_word
+            or len(word) < UNSEEN_MIN_LETTERS
+            or not word.isalpha()
+            or not word.istitle()
+            or main_script(word) != "Latin"
+            or zipf(word.lower(), ctx.lang) >= UNSEEN_IN_TARGET_ZIPF
+        ):
+            continue
+        before = WORD_BEFORE_CAPITAL.search(doc.text, max(0, token.start - 40), token.start)
+        if (before and before.group(1).lower() not in small) or WORD_AFTER_CAPITAL.match(doc.text, token.end):
+            continue  # beside another capitalised word: part of a name ("Jean Termes"; not "The …")
+        language = _latin_language_of(word, SEEN_ELSEWHERE_ZIPF, ctx.lang)
+        if language is not None and not _quoted(doc, token, token):
+            found.append(token)
+            languages[token.start] = language
+    return found
+
+
 def _untranslated_openers(doc: Document, ctx: CheckContext, languages: dict[int, str]) -> list[Token]:
     """Sentence openers capitalised only by their place: an everyday word of another language
     (Zipf OPENER_ELSEWHERE_ZIPF or more there, rare in the target: "According to le ministère").
@@ -706,8 +750,15 @@ def _untranslated_openers(doc: Document, ctx: CheckContext, languages: dict[int,
         word = opener.text.lower()
         if main_script(word) != "Latin" or (in_target := zipf(word, ctx.lang)) >= RARE_IN_TARGET_ZIPF:
             continue
+        # A connective set off by a comma ("Meanwhile, les négociations …") needs less: a name
+        # opening a sentence is followed by its verb or clause, rarely by a comma alone.
+        comma = doc.text[opener.end : opener.end + 1] == "," and in_target < OPENER_COMMA_TARGET_ZIPF
         language = _latin_language_of(
-            word, max(OPENER_ELSEWHERE_ZIPF, in_target + FREQUENCY_MARGIN), ctx.lang
+            word,
+            max(
+                OPENER_COMMA_ELSEWHERE_ZIPF if comma else OPENER_ELSEWHERE_ZIPF, in_target + FREQUENCY_MARGIN
+            ),
+            ctx.lang,
         )
         if language is not None and not _quoted(doc, opener, opener):
             found.append(opener)
