@@ -78,6 +78,10 @@ class Locale:
     # capitalised phrase of this language's everyday words holding one, left in a text of another
     # language, is an institution or a title left untranslated ("State Department"; TQ302, TQ305).
     institution_nouns: list[str] = field(default_factory=list)
+    # Whether this language's news translates the names of foreign public bodies. German keeps
+    # many as they stand ("die Labour Party", "der National Weather Service"): no such name left
+    # in another language is reported there (TQ305).
+    translates_institution_names: bool = True
     name_joiners: list[str] = field(default_factory=lambda: ["-", " "])
     standalone_words: list[str] = field(default_factory=list)
     # Small words inside names ("Frankfurt am Main") that never end a sentence: a boundary after one cuts a name.

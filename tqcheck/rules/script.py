@@ -384,7 +384,8 @@ class UntranslatedWord(Rule):
     Court dos Estados Unidos", "the Ayuntamiento de Valencia") is reported as a minor finding: two
     or three capitalised everyday words of that language, "of" or another small word between
     them, holding one of the nouns that head such names there (`institution_nouns` in its
-    `locale.toml`), commoner there than in the target. Names with a rare word ("Goldman Sachs
+    `locale.toml`), commoner there than in the target, unless the target's news keeps such names
+    (`translates_institution_names = false`: German "die Labour Party"). Names with a rare word ("Goldman Sachs
     Bank"), longer names, which translators keep for bodies readers may not know, and names in
     brackets or quotes are left alone; so is a short quotation of words the target hardly knows
     (a motto: “Liberté, égalité, fraternité”). A capitalised word the target's word list has
@@ -449,6 +450,7 @@ class UntranslatedWord(Rule):
         good("Le rapport de Human Rights Watch cite le Financial Times.", lang="fr"),
         bad("The [[Ayuntamiento de Valencia]] will plant 5,000 trees along the river."),
         bad("The [[Bundesregierung]] announced new measures on Monday."),
+        good("Ein Sprecher der Labour Party sagte, der Supreme Court habe entschieden.", lang="de"),
         bad("[[Meanwhile]], les négociations continuent à Genève.", lang="fr"),
         good("Wilson, who chaired the talks, thanked João Gonçalves and the Bundestag.", lang="en"),
         good("The republican motto “Liberté, égalité, fraternité” was carved above the door."),
@@ -564,6 +566,8 @@ def untranslated_institutions(doc: Document, ctx: CheckContext) -> list[tuple[in
     rare word is a brand's or a person's ("Bank of America Merrill Lynch"), and one in brackets or
     quotes is a gloss ("Госдепартамент (State Department)"). Returns (start, end, language) spans."""
     target = ctx.lang
+    if not ctx.data.spec.translates_institution_names:
+        return []
     nouns = {
         lang: frozenset(n.lower() for n in locale_of(lang).institution_nouns)
         for lang in LATIN_LANGUAGES
