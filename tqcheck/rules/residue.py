@@ -151,6 +151,8 @@ class PageResidue(Rule):
         for block in doc.blocks:
             line = doc.block_text(block)
             reason = residue_reason(line, ctx)
+            if reason == COUNTED_REASON and doc.is_segment:
+                reason = None  # a segment's one line is its text, whatever it ends on
             if reason is None:
                 glued = _glued_stamp(line)
                 if glued is not None:
@@ -251,6 +253,9 @@ class PageResidue(Rule):
         text = doc.text
         for sentence in doc.sentences:
             words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
+            long_words = [w for w in words if len(w.text) >= 4]
+            if sum(is_capitalised(w.text) for w in long_words) * 2 >= len(long_words):
+                continue  # a headline in title case: "Lilia Shevtsova's Comments on President Putin's Message"
             for before, word, after in zip(words, words[1:], words[2:], strict=False):
                 if (
                     len(word.text) < INLINE_MARKER_MIN_CHARS
@@ -435,6 +440,7 @@ LABELLED_FIELD = regex.compile(r"[\p{L}][\p{L}\p{M} .]{0,25}?\s?[:：]\s*(\S.*)"
 # bare figure of two digits or more at the end that is not a year ("… للمرة الثالثة 1542").
 COUNTED_HEADLINE = regex.compile(r"(?:\S+\s+){3,}\S*\p{L}\s+(\d{1,3}(?:[  ,.]\d{3})+|\d{2,})")
 YEARS = range(1900, 2101)
+COUNTED_REASON = "a related article's headline with its counter"
 
 
 def _is_poll(line: str, cased: bool) -> bool:
@@ -455,16 +461,21 @@ def _is_labelled_fields(line: str) -> bool:
     return len(parts) >= 2 and len(values) == len(parts) and not all(regex.search(r"\d", v) for v in values)
 
 
-def _is_counted_headline(line: str, lang: str) -> bool:
-    """A headline line that ends on a counter (views, comments): not on a year, and not on a figure
-    the headline's own small word leads to ("… rises to 832", "… steigt auf 832")."""
+def _is_counted_headline(line: str, ctx: CheckContext) -> bool:
+    """A headline line that ends on a counter (views, comments): not on a year, not on a figure
+    the headline's own small word leads to ("… rises to 832", "… steigt auf 832") nor on a day
+    after its month ("… on May 27"), and not a title-case line, where a figure ends a name
+    ("What Do You Think of Cicada 3301")."""
     if line.endswith(SENTENCE_END) or line.endswith((":", "،", ",")):
         return False
     match = COUNTED_HEADLINE.fullmatch(line)
     if match is None or int(regex.sub(r"\D", "", match.group(1))) in YEARS:
         return False
     before = line[: match.start(1)].split()
-    return not before or before[-1].casefold() not in top_words(lang, 100)
+    if not before:
+        return True
+    last = before[-1].casefold()
+    return last not in top_words(ctx.lang, 100) and last not in ctx.data.spec.calendar_words
 
 
 def _glued_stamp(line: str) -> int | None:
@@ -506,8 +517,8 @@ def residue_reason(line: str, ctx: CheckContext) -> str | None:
         return "a reader poll"
     if _is_labelled_fields(stripped):
         return "the page's metadata fields"
-    if _is_counted_headline(stripped, ctx.lang):
-        return "a related article's headline with its counter"
+    if _is_counted_headline(stripped, ctx):
+        return COUNTED_REASON
     if not _matches_any(stripped, [*data.residue_patterns, *_extra_patterns(tuple(ctx.extra_residue))]):
         return None
     if any(t.casefold() in data.brands for t in WIDGET_TOKEN.findall(stripped)):
