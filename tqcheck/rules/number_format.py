@@ -127,7 +127,8 @@ class NumberFormat(Rule):
                 safe = not thousands.isspace()
                 message = f"“{figure}” groups thousands with “{separator}”; this language writes “{fixed}”."
             elif (
-                separator == "." == decimal
+                separator == "."
+                and (decimal == "." or thousands.isspace())
                 and match.group("int") != "0"
                 and (
                     match.group("more")
@@ -135,24 +136,10 @@ class NumberFormat(Rule):
                 )
                 and not regex.match(r"[\s\u00a0\u202f]*[%‰]", doc.text[match.end() :])
             ):
-                # "12.000 people" where the point is the decimal mark: continental thousands. A
-                # decimal with three places ending in "00" is not written in running text, and two
-                # groups ("1.234.567") are never a decimal; "3.125 %" is.
-                fixed = figure.replace(separator, thousands)
-                safe = False
-                message = f"“{figure}” groups thousands with “{separator}”; this language writes “{fixed}”."
-            elif (
-                separator == "."
-                and decimal == ","
-                and thousands.isspace()
-                and match.group("int") != "0"
-                and (
-                    match.group("more")
-                    or (len(match.group("frac")) == 3 and match.group("frac").endswith("00"))
-                )
-            ):
-                # "10.000 personnes" where thousands are spaced and the comma is the decimal mark: a
-                # point between groups is another language's thousands separator.
+                # "12.000 people" where the point is the decimal mark, "10.000 personnes" where
+                # thousands are spaced: continental thousands. A decimal with three places ending
+                # in "00" is not written in running text, and two groups ("1.234.567") are never a
+                # decimal; "3.125 %" is.
                 fixed = figure.replace(separator, thousands)
                 safe = False
                 message = f"“{figure}” groups thousands with “{separator}”; this language writes “{fixed}”."

@@ -425,6 +425,8 @@ STAMP = regex.compile(r"(?<!\d)(?:\d{1,2}[:h]\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,
 GLUED_OPENING = regex.compile(r"(?<=[\d)])(?=\p{Lu}\p{Ll})")
 GLUED_INSIDE = regex.compile(r"\p{L}{2}(?=\d)|\p{Ll}{3}(?=\p{Lu}\p{Ll})")
 GLUED_MAX_CHARS = 120
+# A sentence's end inside a line's opening (a point only before a space: dates hold points).
+SENTENCE_INSIDE = regex.compile(r"[。！？!?؟]|\.\s")
 # A poll left in the text: a question, then its answers with their shares ("Yes 62% No 31%") or,
 # in cased scripts, as capitalised words alone ("Да Нет Проголосовать").
 POLL_SHARES = regex.compile(
@@ -464,8 +466,7 @@ def _is_labelled_fields(line: str) -> bool:
 def _is_counted_headline(line: str, ctx: CheckContext) -> bool:
     """A headline line that ends on a counter (views, comments): not on a year, not on a figure
     the headline's own small word leads to ("… rises to 832", "… steigt auf 832") nor on a day
-    after its month ("… on May 27"), and not a title-case line, where a figure ends a name
-    ("What Do You Think of Cicada 3301")."""
+    after its month ("… on May 27")."""
     if line.endswith(SENTENCE_END) or line.endswith((":", "،", ",")):
         return False
     match = COUNTED_HEADLINE.fullmatch(line)
@@ -487,7 +488,7 @@ def _glued_stamp(line: str) -> int | None:
     head = line[:GLUED_MAX_CHARS]
     for glue in GLUED_OPENING.finditer(head):
         opening = head[: glue.start()]
-        if STAMP.search(opening) and not any(mark in opening for mark in SENTENCE_END[:3]):
+        if STAMP.search(opening) and not SENTENCE_INSIDE.search(opening):
             return glue.start()
     stripped = line.strip()
     if (

@@ -22,6 +22,7 @@ from tqcheck.rules._text import (
     scripts_in,
     zipf,
 )
+from tqcheck.rules.names import WORD_AFTER, WORD_BEFORE
 from tqcheck.text import frequent_words
 from tqcheck.wordlists import top_words
 
@@ -199,20 +200,26 @@ def _groups(doc: Document, tokens: list[Token], adjacent: bool = False) -> Itera
 BRACKET_REACH = 80  # characters: a gloss is a name or a unit, not a paragraph
 
 
-def _bracketed(doc: Document, first: Token, last: Token) -> bool:
-    """The words stand in brackets that hold only text of their own script: a gloss of an original
-    name or unit ("救助儿童会（Save the Children）", "800 公里（497 mph）")."""
+def _brackets_around(doc: Document, first: Token, last: Token) -> tuple[int, int] | None:
+    """The nearest round brackets (ASCII or full-width) around the words within BRACKET_REACH,
+    with no closing bracket between the opening one and the words: their offsets, or None."""
     text = doc.text
     low, high = max(0, first.start - BRACKET_REACH), min(len(text), last.end + BRACKET_REACH)
     opening = max(text.rfind("(", low, first.start), text.rfind("（", low, first.start))
     closes = [i for i in (text.find(")", last.end, high), text.find("）", last.end, high)) if i >= 0]
-    if opening < 0 or not closes:
+    if opening < 0 or not closes or any(mark in text[opening + 1 : first.start] for mark in ")）"):
+        return None
+    return opening, min(closes)
+
+
+def _bracketed(doc: Document, first: Token, last: Token) -> bool:
+    """The words stand in brackets that hold only text of their own script: a gloss of an original
+    name or unit ("救助儿童会（Save the Children）", "800 公里（497 mph）")."""
+    around = _brackets_around(doc, first, last)
+    if around is None:
         return False
-    inner = text[opening + 1 : min(closes)]
-    if any(mark in text[opening + 1 : first.start] for mark in ")）"):
-        return False
-    letters = scripts_in(inner)
-    return set(letters) <= {main_script(text[first.start : last.end])}
+    letters = scripts_in(doc.text[around[0] + 1 : around[1]])
+    return set(letters) <= {main_script(doc.text[first.start : last.end])}
 
 
 def _quoted(doc: Document, first: Token, last: Token) -> bool:
@@ -245,8 +252,6 @@ OPENER_COMMA_TARGET_ZIPF = 2.5
 # language's word left untranslated ("the Bundesregierung", "a Landgericht"); names the target
 # writes about are in its list, if rarely ("Gonçalves": 1.8 in English).
 UNSEEN_IN_TARGET_ZIPF = 0.5
-WORD_BEFORE_CAPITAL = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’-]*) $")
-WORD_AFTER_CAPITAL = regex.compile(r" \p{Lu}")
 SEEN_ELSEWHERE_ZIPF = 3.9
 UNSEEN_MIN_LETTERS = 8  # a compound ("Landgericht"), not a short name
 
@@ -556,7 +561,7 @@ INSTITUTION_MAX_CONNECTORS = 1
 CAPITALISED_LATIN = regex.compile(r"\p{Lu}[\p{Ll}\p{M}'’-]*")
 
 
-def untranslated_institutions(doc: Document, ctx: CheckContext) -> list[tuple[int, int, str]]:
+def _untranslated_institutions(doc: Document, ctx: CheckContext) -> list[tuple[int, int, str]]:
     """Names of public bodies and offices left in another Latin-script language: two or three
     capitalised everyday words of that language, a small word of it allowed between them, holding
     one of its `institution_nouns` ("the State Department", "Prime Minister Армении", "美国Federal
@@ -601,7 +606,7 @@ def _institution_findings(
 ) -> Iterator[Finding]:
     """An untranslated institution's name, where the rule has not reported its words already:
     minor, for a name is still readable to many where a common word left untranslated is not."""
-    for start, end, lang in untranslated_institutions(doc, ctx):
+    for start, end, lang in _untranslated_institutions(doc, ctx):
         if any(start < b and a < end for a, b in reported):
             continue
         name = SOURCE_LANGUAGES.get(lang, lang)
@@ -663,14 +668,10 @@ def _institution_language(
 
 
 def _in_brackets(doc: Document, first: Token, last: Token) -> bool:
-    """The words stand inside round brackets: a gloss of the original name."""
-    text = doc.text
-    low, high = max(0, first.start - BRACKET_REACH), min(len(text), last.end + BRACKET_REACH)
-    opening = max(text.rfind("(", low, first.start), text.rfind("（", low, first.start))
-    if opening < 0 or any(mark in text[opening + 1 : first.start] for mark in ")）"):
-        return False
-    closes = [i for i in (text.find(")", last.end, high), text.find("）", last.end, high)) if i >= 0]
-    return bool(closes) and not any(mark in text[last.end : min(closes)] for mark in "(（")
+    """The words stand inside round brackets, whatever else the brackets hold: a gloss of the
+    original name ("Госдепартамент (State Department)")."""
+    around = _brackets_around(doc, first, last)
+    return around is not None and not any(mark in doc.text[last.end : around[1]] for mark in "(（")
 
 
 OPENING_QUOTES = '“«„"‘‹'
@@ -732,8 +733,8 @@ def _unseen_capitalised(doc: Document, ctx: CheckContext, languages: dict[int, s
             or zipf(word.lower(), ctx.lang) >= UNSEEN_IN_TARGET_ZIPF
         ):
             continue
-        before = WORD_BEFORE_CAPITAL.search(doc.text, max(0, token.start - 40), token.start)
-        if (before and before.group(1).lower() not in small) or WORD_AFTER_CAPITAL.match(doc.text, token.end):
+        before = WORD_BEFORE.search(doc.text, max(0, token.start - 40), token.start)
+        if (before and before.group(1).lower() not in small) or WORD_AFTER.match(doc.text, token.end):
             continue  # beside another capitalised word: part of a name ("Jean Termes"; not "The …")
         language = _latin_language_of(word, SEEN_ELSEWHERE_ZIPF, ctx.lang)
         if language is not None and not _quoted(doc, token, token):
