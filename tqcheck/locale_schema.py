@@ -97,6 +97,9 @@ class Locale:
     # Names of the days and months, lowercase: another language's left in a text is untranslated
     # (TQ305, TQ302: "on Friday" in a German article).
     calendar_words: list[str] = field(default_factory=list)
+    # The language writes those names in lowercase inside a sentence ("en janvier"): a capital
+    # there is English orthography carried over (TQ515).
+    calendar_lowercase: bool = False
     # Languages that share this one's rare words (Spanish and Portuguese): a word rare here and
     # common there is untranslated only on the stronger evidence (TQ305).
     close_languages: list[str] = field(default_factory=list)

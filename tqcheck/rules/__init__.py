@@ -6,7 +6,7 @@ from tqcheck.errors import ConfigError
 from tqcheck.rule import Rule
 from tqcheck.rules.currency import CurrencyPosition
 from tqcheck.rules.dash import SpacedHyphen
-from tqcheck.rules.date_order import ClockFormat, DateOrder
+from tqcheck.rules.date_order import CalendarCase, ClockFormat, DateOrder
 from tqcheck.rules.encoding import Homoglyph, HtmlEntity, Mojibake
 from tqcheck.rules.headings import HeadingCase, HeadingLowercase, HeadingPeriod
 from tqcheck.rules.inverted_marks import InvertedMarks
@@ -75,6 +75,7 @@ ALL: tuple[type[Rule], ...] = (
     DateOrder,  # TQ512
     SpacedHyphen,  # TQ513
     ClockFormat,  # TQ514
+    CalendarCase,  # TQ515
     NameVariants,  # TQ601
     GlossaryTerm,  # TQ602
     NumberMismatch,  # TQ701

@@ -145,3 +145,92 @@ class ClockFormat(Rule):
                     f"{ctx.data.locale.get('name', ctx.lang)} writes “{fixed}”.",
                     [replace(match.start(), match.end(), fixed, 0.6, safe=False)],
                 )
+
+
+# A day of the month, or its ordinal ("1er", "1º"), before a month's name.
+DAY_FIGURE = regex.compile(r"\d{1,2}(?:er|e|º|ª|-?го|-?е)?")
+YEAR_FIGURE = regex.compile(r"\d{4}")
+OPENING_MARKS = '«“„"‘‹(['
+
+
+class CalendarCase(Rule):
+    """Flags a day or month name capitalised inside a sentence in a language that writes them in
+    lowercase ("en Janvier", "el Lunes", "в Понедельник").
+
+    ## What it does
+    Where the locale gives `calendar_lowercase = true`, checks the words of its `calendar_words`
+    that stand capitalised after a sentence's first word. Names that hold them are left alone:
+    after a capitalised word, past particles and figures ("Plaza de Mayo", "Avenida 9 de Julio",
+    "Rua 25 de Março"), before a capitalised word ("Viernes Santo"), and a holiday named by its
+    date ("le 14 Juillet", a day and a month with no year); so are headings and a title or a
+    quotation that opens with one («Воскресенье утро»).
+
+    ## Why is this bad?
+    English capitalises days and months; machine translation carries the capital over into
+    languages whose orthography writes them in lowercase.
+
+    ## Fix safety
+    Safe: the first letter becomes lowercase, nothing else changes.
+    """
+
+    code = "TQ515"
+    name = "calendar-case"
+    category = Category.LOCALE
+    severity = Severity.MINOR
+    fix_availability = FixAvailability.ALWAYS
+    examples = (
+        bad(
+            "La réunion a eu lieu en [[Janvier]] dernier à Genève.",
+            lang="fr",
+            fixed="La réunion a eu lieu en janvier dernier à Genève.",
+        ),
+        bad("La reunión será el [[Lunes]] en Madrid.", lang="es"),
+        bad("Встреча состоится в [[Понедельник]] в Москве.", lang="ru"),
+        bad("El acuerdo se firmó el 5 de [[Enero]] de 2024.", lang="es"),
+        good("O acordo foi assinado em 5 de Janeiro de 2024, em Lisboa.", lang="pt"),
+        good("Le défilé du 14 Juillet a attiré la foule. Janvier fut froid.", lang="fr"),
+        good(
+            "Miles de personas marcharon a la Plaza de Mayo y a la Avenida 9 de Julio el Viernes Santo.",
+            lang="es",
+        ),
+        good("The meeting took place on Monday in January.", lang="en"),
+        good("Страница из нашего альманаха «Воскресенье утро» вышла 30 сентября.", lang="ru"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        spec = ctx.data.spec
+        if not spec.calendar_lowercase:
+            return
+        names = set(spec.calendar_words)
+        particles = {p.lower() for p in spec.name_particles}
+        headings = [(b.start, b.end) for b in doc.blocks if b.is_heading]
+        for sentence in doc.sentences:
+            if any(a <= sentence.start < b for a, b in headings):
+                continue
+            words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
+            for i, word in enumerate(words[1:], start=1):
+                text = word.text
+                if not text[:1].isupper() or text.isupper() or text.lower() not in names:
+                    continue
+                if doc.text[word.start - 1 : word.start] in OPENING_MARKS:
+                    continue  # a title or a quotation opens with it: «Воскресенье утро»
+                after = words[i + 1] if i + 1 < len(words) else None
+                if after is not None and after.text[:1].isupper():
+                    continue  # a name it opens: "Viernes Santo"
+                j = i - 1
+                while j >= 0 and (words[j].text.lower() in particles or DAY_FIGURE.fullmatch(words[j].text)):
+                    j -= 1
+                if j < 0 or (j < i - 1 and words[j].text[:1].isupper()):
+                    continue  # a name it closes: "Plaza de Mayo", "Rua 25 de Março"
+                if DAY_FIGURE.fullmatch(words[i - 1].text) and not (
+                    after is not None and YEAR_FIGURE.fullmatch(after.text)
+                ):
+                    continue  # a holiday named by its date: "le 14 Juillet"
+                fixed = text[0].lower() + text[1:]
+                yield self.finding(
+                    doc,
+                    word.start,
+                    word.end,
+                    f"{ctx.data.locale.get('name', ctx.lang)} writes days and months in lowercase: “{fixed}”.",
+                    [replace(word.start, word.end, fixed, 0.9, safe=True)],
+                )
