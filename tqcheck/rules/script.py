@@ -55,20 +55,58 @@ def _foreign_words(
 ) -> list[Token]:
     own = set(ctx.data.scripts)
     foreign = []
-    for token in tokens:
+    phrase_until = -1  # the last index of a phrase an everyday capitalised word opened
+    for index, token in enumerate(tokens):
         if not token.is_word:
             continue
         script = main_script(token.text)
         if script is None or script in own:
             continue
-        if script == "Latin" and token.start not in calendar:
+        if script == "Latin" and token.start not in calendar and index > phrase_until:
             # Latin names, brands and acronyms are normal in Cyrillic, Arabic and Chinese news;
-            # a lowercase common word of a Latin-script language is not, nor a day or a month.
+            # a lowercase common word of a Latin-script language is not, nor a day or a month,
+            # nor an everyday word capitalised to open a phrase that goes on in lowercase.
             word = token.text
-            if not (word.islower() and len(word) >= 3 and _latin_language_of(word, 3.0) is not None):
+            phrase = _latin_phrase_after(doc, tokens, index)
+            if phrase:
+                phrase_until = index + phrase
+            elif not (word.islower() and len(word) >= 3 and _latin_language_of(word, 3.0) is not None):
                 continue
         foreign.append(token)
     return foreign
+
+
+# An everyday word this common (Zipf, in its language) capitalised only to open a phrase.
+PHRASE_OPENER_ZIPF = 5.0
+
+
+def _latin_phrase_after(doc: Document, tokens: list[Token], index: int) -> int:
+    """How many lowercase words of a Latin-script language follow a capitalised everyday word of
+    it that opens them as a phrase, in a text of another script ("According to官方数据": 1); 0
+    where the word is no such opener, or opens a name, which goes on in capitals ("Save the
+    Children")."""
+    word = tokens[index].text
+    if not word.istitle() or not word.isalpha():
+        return 0
+    language = _latin_language_of(word, PHRASE_OPENER_ZIPF)
+    if language is None:
+        return 0
+    following = []
+    for token in tokens[index + 1 :]:
+        if (
+            not token.is_word
+            or doc.text[(following[-1] if following else tokens[index]).end : token.start] != " "
+        ):
+            break
+        if main_script(token.text) != "Latin":
+            break
+        following.append(token)
+    if not following or not all(t.text.islower() for t in following):
+        return 0  # alone, or a name that goes on in capitals
+    small = top_words(language, 100)
+    if not all(t.text in small or common_zipf(t.text, language) >= 3.0 for t in following):
+        return 0
+    return len(following)
 
 
 class ForeignScriptWord(Rule):
@@ -80,7 +118,9 @@ class ForeignScriptWord(Rule):
     lowercase English words: names, brands and acronyms in Latin letters are normal there.
     Consecutive foreign words are reported as one span. With a source, words of another script
     or another language than the source's that the source has too were kept on purpose (a quoted
-    motto, a term of art) and are left alone. A public body's or an office's name left in English
+    motto, a term of art) and are left alone. An everyday word capitalised to open a phrase that
+    goes on in lowercase words of its language is flagged with them ("According to官方数据"),
+    unless the phrase is a title quoted as it is written («I Love it»). A public body's or an office's name left in English
     ("Представитель State Department", "Prime Minister Армении") is reported as a minor finding,
     as TQ305 does in Latin-script languages; a gloss in brackets ("Госдепартамент (State
     Department)") is not.
@@ -124,6 +164,9 @@ class ForeignScriptWord(Rule):
         bad("Представитель [[State Department]] заявил, что переговоры продолжатся.", lang="ru"),
         bad("وافق [[International Monetary Fund]] على صرف شريحة جديدة لمصر.", lang="ar"),
         bad("[[Federal Reserve]]主席表示，通胀回落速度低于预期。", lang="zh"),
+        bad("[[According to]]官方数据，今年一季度进出口总值同比增长5%。", lang="zh"),
+        good("Продажи Apple и акции Black Friday выросли; группа Save the Children помогла.", lang="ru"),
+        good("Многих озадачило исполнение песни «I Love it» в костюме.", lang="ru"),
         good(
             "Госдепартамент (State Department) опубликовал доклад, а газета Financial Times его процитировала.",
             lang="ru",
@@ -150,6 +193,8 @@ class ForeignScriptWord(Rule):
             for group in _groups(doc, foreign):
                 if _bracketed(doc, group[0], group[-1]):
                     continue  # an original name or unit glossed in brackets: "救助儿童会（Save the Children）"
+                if group[0].text.istitle() and _quoted_in_own_script(doc, ctx, group[0].start, group[-1].end):
+                    continue  # a capitalised phrase quoted as it is written: a title, «I Love it»
                 latin = main_script(group[0].text) == "Latin"
                 language = _latin_language_of(group[0].text, 3.0) if latin else None
                 if latin and not _content_phrase(doc, group, language or "en"):
@@ -679,19 +724,33 @@ CLOSING_QUOTES = '”»“"’›'
 QUOTATION_REACH = 80  # characters: a motto or a title, not a paragraph
 
 
-def _foreign_quotation(doc: Document, ctx: CheckContext, start: int, end: int) -> bool:
-    """The words stand in a short quotation whose every word the target language hardly knows:
-    a motto or a title quoted as it is written (“Liberté, égalité, fraternité” in English)."""
+def _quotation_around(doc: Document, start: int, end: int) -> str | None:
+    """The text of a short quotation the span stands in (quotation marks within QUOTATION_REACH on
+    both sides, no line break or closing mark between), or None."""
     text = doc.text
     low = max(0, start - QUOTATION_REACH)
     opening = max(text.rfind(mark, low, start) for mark in OPENING_QUOTES)
     if opening < 0 or any(mark in text[opening + 1 : start] for mark in "”»›\n"):
-        return False
+        return None
     closes = [i for mark in CLOSING_QUOTES if (i := text.find(mark, end, end + QUOTATION_REACH)) >= 0]
     if not closes or "\n" in text[end : min(closes)]:
-        return False
-    words = regex.findall(r"\p{L}+", text[opening + 1 : min(closes)])
+        return None
+    return text[opening + 1 : min(closes)]
+
+
+def _foreign_quotation(doc: Document, ctx: CheckContext, start: int, end: int) -> bool:
+    """The words stand in a short quotation whose every word the target language hardly knows:
+    a motto or a title quoted as it is written (“Liberté, égalité, fraternité” in English)."""
+    quoted = _quotation_around(doc, start, end)
+    words = regex.findall(r"\p{L}+", quoted or "")
     return bool(words) and all(zipf(w.lower(), ctx.lang) < RARE_IN_TARGET_ZIPF for w in words)
+
+
+def _quoted_in_own_script(doc: Document, ctx: CheckContext, start: int, end: int) -> bool:
+    """The words stand in a short quotation that holds no letter of the target's scripts: a title
+    quoted in the script it is written in («I Love it» in Russian)."""
+    quoted = _quotation_around(doc, start, end)
+    return quoted is not None and not set(scripts_in(quoted)) & set(ctx.data.scripts)
 
 
 def kept_from_source(ctx: CheckContext, phrase: str, lang: str | None) -> bool:
