@@ -416,7 +416,7 @@ class NameVariants(Rule):
                     )
         yield from self._given_names(doc, ctx, flagged)
         if ctx.data.cased:
-            yield from self._accent_variants(doc, ctx, occurrences, flagged)
+            yield from self._accent_variants(doc, occurrences, neighbours, flagged)
             yield from self._spacing_variants(doc, ctx)
         if not ctx.data.cased and ctx.data.spec.definite_article:
             yield from self._article_dropped(doc, ctx, flagged)
@@ -493,7 +493,11 @@ class NameVariants(Rule):
                     )
 
     def _accent_variants(
-        self, doc: Document, ctx: CheckContext, occurrences: dict[str, list[Token]], flagged: set[str]
+        self,
+        doc: Document,
+        occurrences: dict[str, list[Token]],
+        neighbours: dict[str, frozenset[str]],
+        flagged: set[str],
     ) -> Iterator[Finding]:
         """One name with and without its diacritics ("Erdoğan"/"Erdogan", "Zürich"/"Zurich"):
         the form used more often, or first, is the article's. Another language's name may keep
@@ -503,18 +507,16 @@ class NameVariants(Rule):
         by_fold: dict[str, list[str]] = {}
         for form in occurrences:
             by_fold.setdefault(fold(form), []).append(form)
-        text = doc.text
         for forms in by_fold.values():
             if len(forms) < 2:
                 continue
             forms.sort(key=lambda f: (-len(occurrences[f]), occurrences[f][0].start))
             major = forms[0]
-            around_major = _neighbours(text, occurrences[major], ctx.lang)
             for minor in forms[1:]:
                 if minor in flagged or major in flagged or minor.casefold() == major.casefold():
                     continue  # case alone ("MacPherson"/"Macpherson") is no diacritic
                 tokens = occurrences[minor]
-                if not _neighbours(text, tokens, ctx.lang) <= around_major or any(
+                if not neighbours[minor] <= neighbours[major] or any(
                     QUOTATION_MARKS.search(doc.sentence_text(doc.sentences[t.sentence])) for t in tokens
                 ):
                     continue
