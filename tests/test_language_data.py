@@ -266,3 +266,56 @@ def test_lexicon_precision_refuses_the_held_out_corpus(tmp_path: Path) -> None:
     env = {"TQCHECK_DATA_PATH": str(tmp_path / "data")}
     result = run_cli("eval", str(gold), "--no-lm", "--lexicon-precision", env=env)
     assert result.returncode == 2 and "never on corpora/test" in result.stderr, result.stderr
+
+
+PLACES = "# Italian place names, for the tests.\nplace\tforms\nmoscow\tMosca\nmunich\tMonaco di Baviera\n"
+
+
+def test_a_new_languages_place_names_meet_the_other_languages_forms(tmp_path: Path) -> None:
+    folder = make_language(tmp_path / "data")
+    (folder / "places.tsv").write_text(PLACES, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "La delegazione è arrivata a Mosca martedì. Da Moscow partirà per Minsk. "
+        "A Monaco di Baviera il sindaco ha parlato ai giornalisti.\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "check",
+        str(tmp_path / "a.txt"),
+        "--no-lm",
+        "--format",
+        "json",
+        "--lang",
+        "it",
+        env={"TQCHECK_DATA_PATH": str(tmp_path / "data")},
+    )
+    # The English form comes from en/places.tsv: no Italian file lists "Moscow".
+    assert findings(result).get("TQ603") == ["Moscow"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("moscow\tMosca\nmoscow\tMosca\n", "it/places.tsv: line 4: place 'moscow' is listed twice"),
+        ("moscow\tMosca\nrome\tMosca\n", "it/places.tsv: line 4: 'Mosca' is also a form of 'moscow'"),
+        ("moscow\tMosca | \n", "it/places.tsv: line 3 has an empty place or form"),
+    ],
+)
+def test_a_bad_place_table_is_a_one_line_error(tmp_path: Path, rows: str, message: str) -> None:
+    folder = make_language(tmp_path / "data")
+    (folder / "places.tsv").write_text("# test\nplace\tforms\n" + rows, encoding="utf-8")
+    result = check_article_in_italian(tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["places", "bodies"])
+def test_every_shipped_language_lists_the_same_places_and_bodies(kind: str) -> None:
+    """The ids tie one language's name to another's: an id missing from one file would leave that
+    language's articles unchecked for it, and an id only one file has ties nothing."""
+    from tqcheck.resources import language_folders, name_table
+
+    ids = {lang: set(name_table(lang, kind)) for lang in language_folders()}
+    assert all(ids.values()), ids.keys()
+    first = next(iter(ids.values()))
+    assert {lang: len(found ^ first) for lang, found in ids.items()} == dict.fromkeys(ids, 0)

@@ -393,12 +393,13 @@ def test_judge_model_only() -> None:
 
 # ---- split names put to the model (TQ201) --------------------------------------------------------
 
-SPLIT = "Storm hits Borneo\n\nThe storm hit the port of Kota. Kinabalu on Friday, officials said.\n"
+# A split place name the language data does not list (places.tsv), so only the model can join it.
+SPLIT = "Storm hits Perak\n\nThe storm hit the town of Teluk. Intan on Friday, officials said.\n"
 # A name reordered around its noun while the sentence goes on: the order is the model's to judge.
 REORDERED = "Floods in Asia\n\nHeavy rain flooded the Tsuri region Kalo villages on Monday.\n"
 # (text, the span put to the model, its best candidate and the runner-up)
 MODEL_JUDGED = [
-    (SPLIT, "Kota. Kinabalu", "Kota Kinabalu", "Kota-Kinabalu"),
+    (SPLIT, "Teluk. Intan", "Teluk Intan", "Teluk-Intan"),
     (REORDERED, "Tsuri region Kalo", "Tsuri-Kalo region", "Tsuri Kalo region"),
 ]
 

@@ -118,6 +118,10 @@ def _node(*parts: str) -> Traversable | None:
     return node if node.is_file() else None
 
 
+# The tables of named things TQ603 and TQ201 read: file name -> the name of its id column.
+NAME_TABLES = {"places": "place", "bodies": "body"}
+
+
 def data_digest(languages: Iterable[str], extra: Iterable[Path] = ()) -> str:
     """A digest of the data files a run over these target languages reads (their folders, the
     shared data, the language pairs into them) and of `extra` files (a glossary): the run
@@ -136,6 +140,12 @@ def data_digest(languages: Iterable[str], extra: Iterable[Path] = ()) -> str:
     folders = {"common": DATA / "common", **language_folders()}
     for name in sorted(wanted & set(folders) | {"common"}):
         walk(folders[name], name)
+    # TQ603 reads every language's names of places and bodies, not only the target's.
+    for name in sorted(set(folders) - wanted - {"common"}):
+        for kind in NAME_TABLES:
+            node = folders[name] / f"{kind}.tsv"
+            if node.is_file():
+                digest.update(f"{name}/{kind}.tsv".encode() + b"\0" + node.read_bytes())
     for root in data_roots():
         pairs = root / "pairs"
         if not pairs.is_dir():
@@ -474,6 +484,37 @@ def _language_data(lang: str, setting: str) -> LanguageData:
     )
 
 
+def name_table(lang: str, kind: str) -> dict[str, tuple[str, ...]]:
+    """{id: the forms the language's news writes the thing in, most usual first} from
+    <lang>/<kind>.tsv (`places`: towns, countries, seas; `bodies`: organisations and public
+    bodies), forms separated by `|`; {} without the file. An id or a form given twice is a
+    ConfigError naming the file and line."""
+    return _name_table(lang, kind, data_path_setting())
+
+
+@cache
+def _name_table(lang: str, kind: str, setting: str) -> dict[str, tuple[str, ...]]:
+    key = NAME_TABLES[kind]
+    where = _where_of(lang, f"{kind}.tsv")
+    table: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, str] = {}
+    for row in _tsv_rows(_read(lang, f"{kind}.tsv"), where):
+        line = row["#line"]
+        if set(row) != {key, "forms", "#line"}:
+            raise ConfigError(f"{where}: the columns must be `{key}` and `forms`")
+        name, forms = row[key], tuple(form.strip() for form in row["forms"].split("|"))
+        if not name or not all(forms):
+            raise ConfigError(f"{where}: line {line} has an empty {key} or form")
+        if name in table:
+            raise ConfigError(f"{where}: line {line}: {key} {name!r} is listed twice")
+        for form in forms:
+            if form in seen:
+                raise ConfigError(f"{where}: line {line}: {form!r} is also a form of {seen[form]!r}")
+            seen[form] = name
+        table[name] = forms
+    return table
+
+
 def pair_confusions(source_lang: str, target_lang: str) -> list[Confusion]:
     """The confusion lexicon of a language pair (data/pairs/<src>-<tgt>/confusions.tsv).
 
@@ -510,7 +551,7 @@ def available_pairs() -> list[tuple[str, str]]:
 
 def clear_caches() -> None:
     """Forget every loaded language (after the data files were rewritten)."""
-    for function in (_roots, _languages, _locale, _language_data, _pair_confusions, homoglyphs):
+    for function in (_roots, _languages, _locale, _language_data, _pair_confusions, _name_table, homoglyphs):
         function.cache_clear()
 
 

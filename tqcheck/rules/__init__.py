@@ -14,6 +14,7 @@ from tqcheck.rules.lexicon import LiteralSense
 from tqcheck.rules.model import SurprisingWording
 from tqcheck.rules.names import GlossaryTerm, NameVariants
 from tqcheck.rules.number_format import NumberFormat
+from tqcheck.rules.places import ExonymVariants
 from tqcheck.rules.punctuation import (
     DoubledSpace,
     FrenchSpacing,
@@ -78,6 +79,7 @@ ALL: tuple[type[Rule], ...] = (
     CalendarCase,  # TQ515
     NameVariants,  # TQ601
     GlossaryTerm,  # TQ602
+    ExonymVariants,  # TQ603
     NumberMismatch,  # TQ701
     MissingEntity,  # TQ702
     UntranslatedSentence,  # TQ703

@@ -120,6 +120,36 @@ def _stem_keys(word: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) 
     return frozenset(spelling_key(stem) for stem in _stems(word, suffixes, prefixes) if len(stem) >= 4)
 
 
+def _uninflected(
+    major: str, minor: str, spellings: dict[str, str], suffixes: tuple[str, ...], prefixes: tuple[str, ...]
+) -> str:
+    """`major` without the inflectional suffix that makes it differ from `minor` once both are
+    read as one name; `major` itself where no suffix does."""
+    wanted = _stem_keys(minor, (), ()) | _respelled_stem_keys(minor, spellings, (), ())
+    if spelling_key(fold(major)) in wanted or spelling_key(respelled(major, spellings)) in wanted:
+        return major
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        stem = major[: -len(suffix)]
+        if (
+            major.endswith(suffix)
+            and len(stem) >= 4
+            and (spelling_key(fold(stem)) in wanted or spelling_key(respelled(stem, spellings)) in wanted)
+        ):
+            return stem
+    return major
+
+
+def _respelled_stem_keys(
+    word: str, spellings: dict[str, str], suffixes: tuple[str, ...], prefixes: tuple[str, ...]
+) -> frozenset[str]:
+    """The spelling keys of a word's stems once the target's own romanisation is read the English way."""
+    return frozenset(
+        spelling_key(respelled(stem, spellings))
+        for stem in _stems(word, suffixes, prefixes)
+        if len(stem) >= 4
+    )
+
+
 @lru_cache(maxsize=100_000)
 def _stems(word: str, suffixes: tuple[str, ...], prefixes: tuple[str, ...]) -> frozenset[str]:
     """The word and what is left after removing one inflectional affix (at least 3 letters kept),
@@ -167,7 +197,11 @@ class NameVariants(Rule):
     A name in the target's own romanisation and in the English one is one name (`transliteration`
     in `locale.toml`: Spanish "Jamenei"/"Khamenei"), and so is a name with and without its
     diacritics ("Erdoğan"/"Erdogan") unless the bare form stands beside other names than the
-    article's form or in a sentence with quotation marks, where another language may spell it so.
+    article's form or in a sentence with quotation marks, where another language may spell it so;
+    so is a name too common for a rare word ("López"/"Lopez") where the target's word list clearly
+    prefers the accented form and the article writes it inside a sentence. The romanisation
+    comparison reads one form the target's way and the other as written, inflections aside
+    ("Tschaikowskys"/"Tchaikovsky" in German, fixed to "Tschaikowsky").
 
     ## Why is this bad?
     Transliteration varies between MT segments; readers wonder whether two people are meant,
@@ -292,6 +326,19 @@ class NameVariants(Rule):
         ),
         good("Die Gold-Medaillen wurden verteilt. Zwei Goldmedaillen gingen nach Norwegen.", lang="de"),
         bad("Канцлер Олаф Шольц посетил завод. [[Шольтц]] пообещал поддержку.", lang="ru"),
+        bad(
+            "Das Orchester spielt am Sonntag Tschaikowskys fünfte Sinfonie. Die Musik von [[Tchaikovsky]] "
+            "steht seit Jahren auf dem Spielplan.",
+            lang="de",
+            fixed="Das Orchester spielt am Sonntag Tschaikowskys fünfte Sinfonie. Die Musik von Tschaikowsky "
+            "steht seit Jahren auf dem Spielplan.",
+        ),
+        bad(
+            "El expresidente Andrés Manuel López Obrador reapareció en Palenque. [[Lopez]] Obrador no "
+            "había hablado en público desde octubre.",
+            lang="es",
+        ),
+        good("Über den Plan sprach der Minister am Montag. Uber will in Berlin expandieren.", lang="de"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -317,6 +364,14 @@ class NameVariants(Rule):
             {form: spelling_key(respelled(form, spellings)) for form in paired} if spellings else {}
         )
         stem_keys = {form: _stem_keys(form, suffixes, prefixes) for form in paired} if ctx.data.cased else {}
+        # Each form's stems read the target's way, to meet the other form read as written: one
+        # side in the target's romanisation, the other in the English one ("Tschaikowskys" and
+        # "Tchaikovsky" in German, where the English form read the German way is another word).
+        respelled_stems = (
+            {form: _respelled_stem_keys(form, spellings, suffixes, prefixes) for form in paired}
+            if spellings and ctx.data.cased
+            else {}
+        )
         neighbours = {form: _neighbours(doc.text, occurrences[form], ctx.lang) for form in paired}
         flagged: set[str] = set()
         for i, first in enumerate(forms):
@@ -329,8 +384,16 @@ class NameVariants(Rule):
                 if (
                     kinship is None
                     and spellings
-                    and len(respelled_keys[first]) >= 4
-                    and respelled_keys[first] == respelled_keys[second]
+                    and (
+                        (len(respelled_keys[first]) >= 4 and respelled_keys[first] == respelled_keys[second])
+                        or (
+                            respelled_stems
+                            and not (
+                                respelled_stems[first].isdisjoint(stem_keys[second])
+                                and respelled_stems[second].isdisjoint(stem_keys[first])
+                            )
+                        )
+                    )
                 ):
                     # One name in the target's own romanisation and in the English one ("Jamenei"
                     # and "Khamenei" in Spanish, `transliteration` in locale.toml).
@@ -405,6 +468,9 @@ class NameVariants(Rule):
                 dominant = counts[major] >= 2 * counts[minor]
                 confidence = 0.8 if dominant else 0.4 if counts[major] > counts[minor] else 0.3
                 flagged.add(minor)
+                # The article's spelling as the fix, without an inflection the minor form lacks
+                # ("Tschaikowskys" gives "Tschaikowsky" for "Tchaikovsky").
+                written = _uninflected(major, minor, spellings, suffixes, prefixes)
                 for token in occurrences[minor]:
                     yield self.finding(
                         doc,
@@ -412,11 +478,12 @@ class NameVariants(Rule):
                         token.end,
                         f"“{minor}” is spelled “{major}” elsewhere in the article ({counts[major]}×"
                         + (", first)." if counts[major] == counts[minor] else ")."),
-                        [replace(token.start, token.end, major, confidence, safe=dominant)],
+                        [replace(token.start, token.end, written, confidence, safe=dominant)],
                     )
         yield from self._given_names(doc, ctx, flagged)
         if ctx.data.cased:
             yield from self._accent_variants(doc, occurrences, neighbours, flagged)
+            yield from self._common_accent_variants(doc, ctx, occurrences, flagged)
             yield from self._spacing_variants(doc, ctx)
         if not ctx.data.cased and ctx.data.spec.definite_article:
             yield from self._article_dropped(doc, ctx, flagged)
@@ -530,6 +597,54 @@ class NameVariants(Rule):
                         f"“{minor}” is written “{major}” elsewhere in the article: one name with and "
                         "without its diacritics.",
                         [replace(token.start, token.end, major, 0.6 if dominant else 0.4, safe=dominant)],
+                    )
+
+    def _common_accent_variants(
+        self, doc: Document, ctx: CheckContext, occurrences: dict[str, list[Token]], flagged: set[str]
+    ) -> Iterator[Finding]:
+        """A name too common to pass for a rare one written with and without its diacritics
+        ("López"/"Lopez" in Spanish): the target's word list prefers the accented form clearly,
+        and the article writes it capitalised inside a sentence, where case marks a name (or a
+        German noun), not only where a sentence opens ("Über"/"Uber" are two words)."""
+        by_fold: dict[str, dict[str, list[Token]]] = {}
+        for token in doc.tokens:
+            word = token.text
+            if (
+                token.is_word
+                and len(word) >= 4
+                and is_capitalised(word)
+                and not word.isupper()
+                and not any(ch.isdigit() for ch in word)
+            ):
+                by_fold.setdefault(fold(word), {}).setdefault(word, []).append(token)
+        for forms in by_fold.values():
+            if len(forms) < 2 or all(form in occurrences for form in forms):
+                continue  # one spelling, or names `_accent_variants` has compared already
+            major = max(forms, key=lambda f: (zipf(f.lower(), ctx.lang), len(forms[f])))
+            if fold(major) == major or major in flagged:
+                continue  # the language's own spelling has no diacritic to lose
+            if all(self._opens_sentence(doc, token) for token in forms[major]):
+                continue
+            for minor, tokens in forms.items():
+                if (
+                    minor == major
+                    or minor in flagged
+                    or minor.casefold() == major.casefold()
+                    or zipf(major.lower(), ctx.lang) - zipf(minor.lower(), ctx.lang) < ACCENT_PREFERENCE
+                    or any(
+                        QUOTATION_MARKS.search(doc.sentence_text(doc.sentences[t.sentence])) for t in tokens
+                    )
+                ):
+                    continue
+                flagged.add(minor)
+                for token in tokens:
+                    yield self.finding(
+                        doc,
+                        token.start,
+                        token.end,
+                        f"“{minor}” is written “{major}” elsewhere in the article: one word with and "
+                        "without its diacritics.",
+                        [replace(token.start, token.end, major, 0.6, safe=False)],
                     )
 
     def _spacing_variants(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -756,6 +871,8 @@ PARTICLE_PREFIX = regex.compile(r"\p{Ll}{1,3}[-‐‑'’](?=\p{Lu})")
 CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}'’]+(?:[ \-‐‑]\p{Lu}[\p{Ll}\p{M}'’]+)*")
 NAME_PART = regex.compile(r"\p{Lu}[\p{Ll}\p{M}'’]+")
 SEPARATORS = regex.compile(r"[ \-‐‑]")
+# How much commoner (Zipf) the accented form of a common name must be than the bare one.
+ACCENT_PREFERENCE = 0.5
 SPACING_MAX_PARTS = 4
 SPACING_MIN_LETTERS = 6
 QUOTATION_MARKS = regex.compile(r"[\"“”„«»‹›]")

@@ -10,12 +10,16 @@ import regex
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import NO_EVIDENCE, Category, Evidence, Finding, FixAvailability, Severity
+from tqcheck.resources import data_path_setting
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import is_capitalised, main_script, zipf
+from tqcheck.rules.places import BREAK, HYPHEN, NAME_WORD_SPLIT, SPACES, canonical, find_forms, name_forms
 from tqcheck.rules.residue import residue_reason
 from tqcheck.wordlists import top_words
 
 FINAL = {".", "。", "．"}
+# A word of Latin capitals and consonants before a stop is an abbreviation ("St.", "Mt.").
+VOWELLESS_ABBREVIATION = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[b-df-hj-np-tv-xz]{0,3}\.")
 # A fragment word as frequent as this is an ordinary word ("Yes.", "Indeed."), not a name part.
 NAME_MAX_ZIPF = 3.6
 RARE_ZIPF = 3.0
@@ -81,6 +85,11 @@ class SplitEntity(Rule):
     opens or joins names (`name_particles`: "Rio de. Janeiro", "عبد. الله"), after a hyphen
     ("Sachsen-. Anhalt") or before a Roman numeral ("Mohammed. VI").
 
+    A name the language data knows (`places.tsv`, `bodies.tsv`: the target's own forms and
+    every other language's) is reported wherever a stop or a line break falls between its words
+    ("Addis. Ababa", "Den" / "Haag") or its words stand in another order ("the Mountains
+    Atlas", "la Banque européenne centrale"), with the known form as the fix.
+
     With a language model, any other stop between two capitalised words (not a function word
     after it, not a sentence's only word before it) is put to the model, and reported only where
     the joined name reads better by 2 nats or more ("the port of Kota. Kinabalu"); on the
@@ -90,8 +99,10 @@ class SplitEntity(Rule):
     Amhara region Fano fighters").
 
     ## Fix safety
-    Unsafe without a model unless the joined name appears elsewhere in the article: which join is
-    right (hyphen or space) depends on the name. A line break inside a name is safe to join.
+    Unsafe without a model unless the joined name appears elsewhere in the article or the
+    language data knows it: which join is right (hyphen or space) depends on the name. A line
+    break inside a name is safe to join; a known name's words put back in order are not (the
+    order may be a quotation's).
     """
 
     code = "TQ201"
@@ -122,6 +133,20 @@ class SplitEntity(Rule):
         bad(
             "Port Elizabeth dock workers strike\n\nDock workers in [[Port. Elizabeth]] walked out on Monday.",
             fixed="Port Elizabeth dock workers strike\n\nDock workers in Port Elizabeth walked out on Monday.",
+        ),
+        bad(
+            "The African Union summit opened in [[Addis. Ababa]] with calls for a ceasefire.",
+            fixed="The African Union summit opened in Addis Ababa with calls for a ceasefire.",
+        ),
+        bad(
+            "Der Internationale Strafgerichtshof in [[Den\nHaag]] hat einen Haftbefehl erlassen.",
+            lang="de",
+            fixed="Der Internationale Strafgerichtshof in Den Haag hat einen Haftbefehl erlassen.",
+        ),
+        bad(
+            "La [[Banque européenne centrale]] a maintenu ses taux directeurs jeudi.",
+            lang="fr",
+            fixed="La Banque centrale européenne a maintenu ses taux directeurs jeudi.",
         ),
         good("The minister arrived in Paris. Yes. The talks went well."),
         good("El acuerdo con EE. UU. entrará en vigor en enero.", lang="es"),
@@ -265,6 +290,7 @@ class SplitEntity(Rule):
         occurrences = _NameOccurrences(doc.text, names)
         written_whole = _adjacent_name_stems(doc, ctx, joiners) if cased else {}
         cut: set[int] = set()
+        spans: list[tuple[int, int]] = []  # what is reported, for the known names' shapes below
         for first, second in pairs:
             finding = self._split(doc, ctx, first, second, cased, joiners, occurrences)
             if finding is None:
@@ -285,13 +311,19 @@ class SplitEntity(Rule):
                 finding = self._for_the_model(doc, ctx, first, second, joiners)
             if finding:
                 cut.add(finding.start)
+                spans.append((finding.start, finding.end))
                 yield finding
-        yield from self._broken_line(doc, ctx)
+        reported: list[Finding] = list(self._broken_line(doc, ctx))
         if cased:
             # A stop the boundary checks above already reported is not reported twice.
-            yield from (f for f in self._stop_before_particle(doc, ctx) if f.start not in cut)
+            reported += [f for f in self._stop_before_particle(doc, ctx) if f.start not in cut]
         if cased and ctx.data.locale.get("entity_nouns"):
-            yield from self._reordered(doc, ctx, joiners)
+            reported += self._reordered(doc, ctx, joiners)
+        yield from reported
+        spans += [(f.start, f.end) for f in reported]
+        for finding in self._known_name_shapes(doc, ctx):
+            if not any(finding.start < end and start < finding.end for start, end in spans):
+                yield finding
 
     def _fragment_words(self, doc: Document, sentence: Sentence, ctx: CheckContext) -> list[Token] | None:
         """The words of a stray fragment: one to three name-like words and a final period."""
@@ -900,6 +932,40 @@ class SplitEntity(Rule):
             [replace(first, last, joined, 0.8, safe=True)],
         )
 
+    def _known_name_shapes(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        """A name the language data knows (`places.tsv`, `bodies.tsv`: the target's forms and the
+        other languages') broken by a stop or a line break ("Addis. Ababa", "Den" / "Haag"), or
+        with its words in another order ("the Fund Monetary International")."""
+        setting = data_path_setting()
+        table = name_forms(ctx.lang, setting)
+        text = doc.text
+        for named, match in find_forms(text, ctx.lang, setting, table.forms, "broken"):
+            written = match.text
+            if VOWELLESS_ABBREVIATION.search(written):
+                continue  # "St. Petersburg": the stop ends an abbreviation
+            joined = _rejoined(written, named.form)
+            yield self.finding(
+                doc,
+                match.start,
+                match.end,
+                f"The name “{named.form}” is broken by "
+                + ("a line break" if "\n" in written and "." not in written else "a sentence boundary")
+                + ".",
+                [replace(match.start, match.end, joined, 0.8, safe=True)] if joined else [],
+            )
+        known = {canonical(named.form) for named in table.forms}
+        for named, match in find_forms(text, ctx.lang, setting, table.forms, "reordered"):
+            if canonical(match.text) in known:
+                continue  # another form of a name, in its own order
+            same_words = sorted(match.text.split()) == sorted(NAME_WORD_SPLIT.split(named.form))
+            yield self.finding(
+                doc,
+                match.start,
+                match.end,
+                f"The words of the name “{named.form}” stand in another order.",
+                [replace(match.start, match.end, named.form, 0.6, safe=False)] if same_words else [],
+            )
+
     def _reordered(self, doc: Document, ctx: CheckContext, joiners: list[str]) -> Iterator[Finding]:
         nouns = {n.lower() for n in ctx.data.locale.get("entity_nouns", [])}
         for sentence in doc.sentences:
@@ -937,6 +1003,16 @@ class SplitEntity(Rule):
                     Evidence(threshold=MODEL_JOIN_GAIN, model_only=True) if for_the_model else NO_EVIDENCE
                 )
                 yield self.finding(doc, left.start, right.end, message, suggestions, evidence=evidence)
+
+
+def _rejoined(written: str, form: str) -> str | None:
+    """A broken name's words joined again with the form's own separators, their endings kept
+    ("Нижнем. Новгороде" → "Нижнем Новгороде"); None where the words do not line up."""
+    words = [w for w in regex.split(f"{BREAK.pattern}|{SPACES.pattern}|{HYPHEN.pattern}", written) if w]
+    separators = regex.findall(r"[ \-‐‑]+", form)
+    if len(words) != len(separators) + 1:
+        return None
+    return "".join(word + separator for word, separator in zip(words, [*separators, ""], strict=True))
 
 
 def _rare_run(words: Iterable[str], lang: str) -> list[str]:

@@ -1,0 +1,555 @@
+"""Exonyms: one place or body named two ways in one article (the target's name and another language's)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+from rapidfuzz.distance import Indel
+
+from tqcheck.context import CheckContext
+from tqcheck.document import Document
+from tqcheck.findings import Category, Finding, FixAvailability, Severity, Suggestion
+from tqcheck.resources import NAME_TABLES, data_path_setting, language_folders, locale_of, name_table
+from tqcheck.rule import Rule, bad, good, replace
+from tqcheck.rules._text import main_script, zipf
+from tqcheck.rules.names import spelling_key
+
+# Every word of another language's multi-word form this common in the target: a phrase of the
+# target's ("Supreme Court"), not the other language's name.
+PHRASE_WORD_ZIPF = 3.5
+# How alike (Indel similarity of spelling keys) two own forms of a place must be to be one name
+# spelled two ways: "Moscou"/"Moscovo" 0.67, "Kiev"/"Kyiv" 1.0; "Burma"/"Myanmar" 0.33.
+OWN_VARIANT_SIMILARITY = 0.5
+# A foreign form that is this common a word in the target is that word, not the place.
+EVERYDAY_ZIPF = 4.0
+# Endings that leave a Latin-script name itself (a genitive), not a word derived from it.
+GENITIVES = ("'s", "’s", "s")
+# Another language's form at most this much rarer (Zipf) in the target than the target's own
+# form is in use there, not left untranslated.
+IN_USE_MARGIN = 0.75
+# Letters an adjective or a demonym adds to a name's stem ("Argentin|e"; "Mosc|ow" is another name).
+DERIVED_ENDING = 1
+# ... and a word of the target at least this common (Zipf).
+DERIVED_MIN_ZIPF = 3.0
+QUOTE_SPACES = " \u00a0\u202f"  # French writes « Rheinland-Pfalz » with spaces inside
+OPENING_QUOTES = set("\"“„«‘‚'‹「『")
+CLOSING_QUOTES = set("\"”“»’'›」』")
+# Capitalised words right before and after a match, one space away.
+WORD_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’.\-]*) $")
+WORD_AFTER = regex.compile(r" \p{Lu}")
+# A capitalised word rarer than this is a name's part, not a sentence's common opening word.
+NAME_ZIPF = 4.5
+
+
+@dataclass(frozen=True)
+class NamedForm:
+    kind: str  # "places" or "bodies" (the table it comes from)
+    name: str  # the id of the place or body
+    form: str
+    own: bool  # one of the target language's own forms, not another language's
+    origin: str  # the language whose table lists it
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """Where a form stands in a text: text[start:end] == text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class NameForms:
+    forms: tuple[NamedForm, ...]  # the longest first
+    own: dict[tuple[str, str], tuple[str, ...]]  # (kind, id) -> the target's own forms, most usual first
+
+
+class ExonymVariants(Rule):
+    """Flags a place or a public body named two ways in one article: the target language's own
+    name and another language's ("Pékin" and "Beijing" in French, "l'OTAN" and "NATO"), or two
+    of the target's own names for one place ("Moscou" and "Moscovo" in Portuguese).
+
+    ## What it does
+    Reads each language's `places.tsv` and `bodies.tsv`: the forms its news writes a place or a
+    body in ("Pékin"; "Moscou | Moscovo"; "Organisation mondiale de la santé | OMS"). In an
+    article in the target language every form counts: the target's own, and every other
+    language's in the target's script that is not an everyday word of the target (acronyms of
+    three letters or more, outside text in capitals). Where another language's form of a place
+    or body stands beside one of the target's own, or two of the target's own forms of a place
+    do, the article's form is its most frequent own form and every other form is flagged (a
+    body's full name and its acronym are one name). Where only another language's name stands
+    for a place or body the target names its own way, it is flagged as left untranslated
+    ("Beijing" in Portuguese: "Pequim"), unless the target's own texts write that form about as
+    often as their own (Spanish "Pyongyang"), and for bodies not in a language whose news keeps
+    foreign bodies' names (`translates_institution_names = false`: German). A form inside a longer proper name ("Beijing Normal
+    University", "FC Köln") is that name's own spelling and left alone. In languages that inflect names
+    (`inflection_suffixes`, `inflection_prefixes` in `locale.toml`) an own form may carry an
+    affix ("Москве", "وبكين"); other languages' forms must stand as written.
+
+    ## Why is this bad?
+    MT systems translate sentence by sentence and keep the English name in some of them: the
+    reader meets two names for one city or one organisation and may take them for two, and
+    search finds only one of them. A name left in English reads as an untranslated word.
+
+    ## Fix safety
+    Unsafe: the fix writes the article's form, but which exonym a publication uses is its own
+    choice. An inflected form is rewritten only where the ending carries over unchanged.
+    """
+
+    code = "TQ603"
+    name = "exonym-variants"
+    category = Category.TERMINOLOGY
+    severity = Severity.MINOR
+    fix_availability = FixAvailability.SOMETIMES
+    subsumes = frozenset({"TQ601"})
+    examples = (
+        bad(
+            "Les autorités de Pékin ont réagi lundi. Selon [[Beijing]], les exportations reprendront.",
+            lang="fr",
+            fixed="Les autorités de Pékin ont réagi lundi. Selon Pékin, les exportations reprendront.",
+        ),
+        bad(
+            "A delegação chegou a Moscou na terça-feira. De [[Moscovo]], seguiu para Minsk.",
+            lang="pt",
+            fixed="A delegação chegou a Moscou na terça-feira. De Moscou, seguiu para Minsk.",
+        ),
+        bad(
+            "Делегация прибыла в Пекин во вторник. В [[Бэйцзине]] стороны подпишут соглашение.",
+            lang="ru",
+            fixed="Делегация прибыла в Пекин во вторник. В Пекине стороны подпишут соглашение.",
+        ),
+        bad("新西兰北岛遭遇强降雨。[[纽西兰]]气象局预计降雨将持续至周末。", lang="zh"),
+        good("英国首相周二表示，联合王国将继续支持乌克兰。英国议会随后进行了辩论。", lang="zh"),
+        bad(
+            "Les ministres de l'OTAN se réunissent jeudi. Le secrétaire général de [[NATO]] a parlé.",
+            lang="fr",
+        ),
+        bad(
+            "As autoridades de [[Beijing]] alegam motivos de segurança nacional.",
+            lang="pt",
+            fixed="As autoridades de Pequim alegam motivos de segurança nacional.",
+        ),
+        good("Dois estudantes da Beijing Normal University ganharam o prémio.", lang="pt"),
+        good("La frégate « Rheinland-Pfalz » est entrée en service en Rhénanie-Palatinat.", lang="fr"),
+        good("Myanmar (formerly Burma) held elections. Myanmar's army disputed the result."),
+        good(
+            "Die Regierung in Peking reagierte am Montag. In Peking hieß es, man prüfe den Fall.", lang="de"
+        ),
+        good("El Real Madrid ganó en Múnich. El club de Múnich perdió en casa.", lang="es"),
+        good(
+            "L'Organisation mondiale de la santé (OMS) a publié son rapport. L'OMS appelle à la vigilance.",
+            lang="fr",
+        ),
+        good("L'OTAN SE RÉUNIT À BRUXELLES\n\nLes ministres de l'OTAN se réunissent jeudi.", lang="fr"),
+    )
+
+    def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+        setting = data_path_setting()
+        table = name_forms(ctx.lang, setting)
+        # (kind, id) -> a form told apart from case and apostrophes ("mar Negro", "Mar Negro")
+        # -> its occurrences.
+        found: dict[tuple[str, str], dict[str, list[tuple[NamedForm, Occurrence]]]] = {}
+        cased = ctx.data.cased
+        for form, match in find_forms(doc.text, ctx.lang, setting, table.forms, "form"):
+            if _in_brackets(doc.text, match):
+                continue  # a gloss: "Myanmar (formerly Burma)"
+            if not form.own and _quoted(doc.text, match):
+                continue  # a title in quotation marks: the frigate "Rheinland-Pfalz"
+            if not form.own and (
+                _everyday(form, ctx.lang)
+                or _in_capitals(doc.text, match)
+                or (cased and _inside_longer_name(doc.text, match, ctx.lang))
+                or _derived(form.form, table.own.get((form.kind, form.name), ()), ctx.lang)
+            ):
+                continue
+            by_form = found.setdefault((form.kind, form.name), {})
+            by_form.setdefault(canonical(form.form), []).append((form, match))
+        # In Latin-script languages affixes make adjectives and demonyms rather than cases.
+        cased_latin = "Latin" in ctx.data.scripts
+        for (kind, name), by_form in found.items():
+            own = table.own.get((kind, name), ())
+            own_keys: dict[str, str] = {}
+            for form in own:
+                own_keys.setdefault(canonical(form), form)  # the usual spelling, first
+            present = [key for key in own_keys if key in by_form]
+            if not present:
+                # A language whose news keeps foreign bodies' names ("die Labour Party",
+                # `translates_institution_names = false`) leaves them as they are.
+                if kind == "places" or ctx.data.spec.translates_institution_names:
+                    yield from self._untranslated(doc, ctx, own, by_form)
+                continue
+            chosen_key = max(present, key=lambda key: len(by_form[key]))  # ties: the usual form
+            chosen = own_keys[chosen_key]
+            what = "place" if kind == "places" else "body"
+            for key, occurrences in by_form.items():
+                if key == chosen_key:
+                    continue
+                if key in own_keys and (kind == "bodies" or not _spelling_variants(own_keys[key], chosen)):
+                    # A body's full name and its acronym, a country's long and short name
+                    # ("Соединенные Штаты", "США"; "United Kingdom", "Britain") are one name.
+                    continue
+                for form, match in occurrences:
+                    written = match.text
+                    if cased_latin and written not in (form.form, *(form.form + s for s in GENITIVES)):
+                        continue  # a derived word ("Burmese" beside "Myanmar") is no second name
+                    yield self.finding(
+                        doc,
+                        match.start,
+                        match.end,
+                        f"“{written}” is named “{chosen}” elsewhere in the article "
+                        f"({len(by_form[chosen_key])}×): one {what}, two names.",
+                        _rewrite(match, form.form, chosen),
+                    )
+
+    def _untranslated(
+        self,
+        doc: Document,
+        ctx: CheckContext,
+        own: tuple[str, ...],
+        by_form: dict[str, list[tuple[NamedForm, Occurrence]]],
+    ) -> Iterator[Finding]:
+        """Only other languages' names for a place or body the target names its own way: each is
+        left untranslated ("Beijing" in Spanish, "the World Health Organization" in French)."""
+        if not own:
+            return
+        # Another language's one-word form the target's own texts write about as often as its own
+        # form is in use there too ("Pyongyang", "Munich" in Spanish, beside "Pionyang", "Múnich").
+        usual = max(zipf(form.lower(), ctx.lang) for form in own) - IN_USE_MARGIN
+        language = ctx.data.spec.name
+        for occurrences in by_form.values():
+            for form, match in occurrences:
+                written = match.text
+                if " " not in form.form and zipf(form.form.lower(), ctx.lang) >= usual:
+                    continue  # a phrase's frequency is its words': "bank" says nothing of a name
+                yield self.finding(
+                    doc,
+                    match.start,
+                    match.end,
+                    f"“{written}” is another language's name; {language} news writes “{own[0]}”.",
+                    [replace(match.start, match.end, own[0], 0.5, safe=False)]
+                    if written == form.form
+                    else [],
+                    category=Category.ACCURACY,
+                )
+
+
+def _spelling_variants(one: str, other: str) -> bool:
+    """Two of the target's own forms of a place that spell one name two ways ("Moscou"/"Moscovo",
+    "Kiev"/"Kyiv", "بكين"/"بيجين"), not a long and a short name: alike once transliteration
+    differences are set aside (`spelling_key`: pinyin for Chinese)."""
+    return Indel.normalized_similarity(spelling_key(one), spelling_key(other)) >= OWN_VARIANT_SIMILARITY
+
+
+def _everyday(form: NamedForm, lang: str) -> bool:
+    """Another language's form that is a common word of the target, or a phrase of the target's
+    words (each common, and commoner than in the language the form comes from): that word or
+    phrase, not the name ("Supreme Court" in English, which German news keeps for the American
+    court; "European Central Bank" in German is English)."""
+    if " " not in form.form:
+        return zipf(form.form.lower(), lang) >= EVERYDAY_ZIPF
+    return all(
+        zipf(word, lang) >= max(PHRASE_WORD_ZIPF, zipf(word, form.origin))
+        for word in map(str.lower, WORD.findall(form.form))
+    )
+
+
+def _derived(form: str, own: tuple[str, ...], lang: str) -> bool:
+    """Another language's form that is one of the target's own forms with a short ending and a
+    word of the target: its adjective or demonym ("Argentine" in English, from French
+    "Argentine", beside "Argentina"; Italian "Moscow" is no Italian word beside "Mosca")."""
+    if zipf(form.lower(), lang) < DERIVED_MIN_ZIPF:
+        return False
+    folded = canonical(form)
+    for mine in map(canonical, own):
+        stem = mine[:-1] if len(mine) > 4 else mine
+        if folded != mine and folded.startswith(stem) and len(folded) - len(stem) <= DERIVED_ENDING:
+            return True
+    return False
+
+
+def _inside_longer_name(text: str, match: Occurrence, lang: str) -> bool:
+    """A form inside a longer proper name: "Beijing Normal University", "FC Köln", "Moscow Times",
+    where another language's form is the name's own spelling. A common word before it opens the
+    sentence ("Selon Beijing"), not a name."""
+    if WORD_AFTER.match(text, match.end):
+        return True
+    before = WORD_BEFORE.search(text, max(0, match.start - 40), match.start)
+    return before is not None and (
+        before.group(1).isupper() or zipf(before.group(1).lower(), lang) < NAME_ZIPF
+    )
+
+
+def _in_brackets(text: str, match: Occurrence) -> bool:
+    """A form in brackets glosses the name before it ("Ho Chi Minh City (formerly Saigon)")."""
+    opening = max(
+        text.rfind("(", max(0, match.start - 30), match.start),
+        text.rfind("（", max(0, match.start - 30), match.start),
+    )
+    if opening < 0 or any(mark in text[opening : match.start] for mark in ")）"):
+        return False
+    return any(mark in text[match.end : match.end + 30] for mark in ")）")
+
+
+def _quoted(text: str, match: Occurrence) -> bool:
+    """A form that is the whole of a quotation ("the “Rheinland-Pfalz” was commissioned"): a name
+    of a ship, a film or a book in its own spelling."""
+    before = text[max(0, match.start - 2) : match.start].rstrip(QUOTE_SPACES)[-1:]
+    after = text[match.end : match.end + 2].lstrip(QUOTE_SPACES)[:1]
+    return before in OPENING_QUOTES and after in CLOSING_QUOTES
+
+
+def _in_capitals(text: str, match: Occurrence) -> bool:
+    """A match in a line written in capitals ("L'OTAN SE RÉUNIT"), where "UN" may be a word."""
+    line_start = text.rfind("\n", 0, match.start) + 1
+    line_end = text.find("\n", match.end)
+    letters = [ch for ch in text[line_start : line_end if line_end >= 0 else len(text)] if ch.isalpha()]
+    return len(letters) > len(match.text) and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
+
+
+def _rewrite(match: Occurrence, form: str, chosen: str) -> list[Suggestion]:
+    """The article's form in place of the match, with the match's ending where it carried one
+    onto a form that ends as the chosen form does (a consonant: "Бэйцзине" → "Пекине")."""
+    written = match.text
+    if written == form:
+        return [replace(match.start, match.end, chosen, 0.6, safe=False)]
+    at = written.find(form)
+    if at < 0:
+        return []  # inflected in place of a final vowel: the ending may not suit the chosen form
+    prefix, ending = written[:at], written[at + len(form) :]
+    if ending and (_ends_in_vowel(form) or _ends_in_vowel(chosen)):
+        return []
+    return [replace(match.start, match.end, prefix + chosen + ending, 0.5, safe=False)]
+
+
+def _ends_in_vowel(word: str) -> bool:
+    return word[-1:].lower() in "aeiouyáéíóúâêôãõàèìòùäöüаеёиоуыэюяьй"
+
+
+@cache
+def name_forms(lang: str, setting: str) -> NameForms:
+    """The forms TQ603 and TQ201 look for in `lang`'s text: the target's own and the other
+    languages' that could stand in its text (`setting`: the data path the tables were read
+    under, so that a changed path reads them again)."""
+    spec = locale_of(lang)
+    scripts = set(spec.scripts)
+    forms: list[NamedForm] = []
+    own: dict[tuple[str, str], tuple[str, ...]] = {}
+    for kind in NAME_TABLES:
+        table = name_table(lang, kind)
+        own.update(((kind, name), written) for name, written in table.items())
+        own_forms = {canonical(form) for written in table.values() for form in written}
+        for name, written in table.items():
+            forms.extend(NamedForm(kind, name, form, True, lang) for form in written)
+        foreign: dict[tuple[str, str], str] = {}  # (id, form) -> the first language listing it
+        for other in sorted(language_folders()):
+            if other == lang:
+                continue
+            for name, written in name_table(other, kind).items():
+                if name not in table:
+                    continue  # a thing the target's table does not know has no form to hold it to
+                for form in written:
+                    if (
+                        canonical(form) in own_forms
+                        or main_script(form) not in scripts
+                        or (form.isupper() and len(form) < 3)
+                    ):
+                        continue
+                    foreign.setdefault((name, form), other)
+        forms.extend(NamedForm(kind, name, form, False, other) for (name, form), other in foreign.items())
+    forms.sort(key=lambda f: -len(f.form))  # the longest first: "Nouvelle-Zélande" before "Zélande"
+    return NameForms(tuple(forms), own)
+
+
+def canonical(form: str) -> str:
+    """A form told apart from its case and apostrophes: "Côte d’Ivoire" is "côte d'ivoire"."""
+    return form.replace("’", "'").casefold()
+
+
+# A word of the text: letters and marks, apostrophes inside ("d’Ivoire", "Moscow's").
+WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
+# What may stand between two words of a name: spaces (a form's space), a hyphen (a form's hyphen).
+SPACES = regex.compile(r"[ \t\u00a0]+")
+HYPHEN = regex.compile(r"[-‐‑]")
+# A stop (and the space after it), or a line break, where a name's words should stand together.
+BREAK = regex.compile(r"[ \t]*[.!?][ \t]*\n?[ \t]*|[ \t]*\n[ \t]*")
+# Longer names reordered are left alone: their permutations multiply, and a calque is likelier.
+REORDERED_MAX_WORDS = 3
+NAME_WORD_SPLIT = regex.compile(r"[ \-‐‑]+")
+OPENING = 3  # letters a word is indexed by
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A form as words to meet in the text, in one shape, with the separators between them."""
+
+    form: NamedForm
+    words: tuple[str, ...]  # the form's words (apostrophes as "'"), in the order looked for
+    hyphens: tuple[bool, ...]  # between word i and i+1: a hyphen (else a space)
+    inflected: bool  # its words may carry the language's endings (and the first its prefixes)
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    by_word: dict[str, tuple[_Entry, ...]]  # entries met as written, by their first word casefolded
+    by_opening: dict[str, tuple[_Entry, ...]]  # inflected entries, by their first word's opening
+    endings: tuple[str, ...]  # of inflected entries
+    prefixes: tuple[str, ...]  # of inflected entries' first words
+    genitives: tuple[str, ...]  # what any entry's word may end on (Latin script: "Kiews", "Moscow's")
+
+
+def find_forms(
+    text: str, lang: str, setting: str, forms: tuple[NamedForm, ...], shape: str
+) -> list[tuple[NamedForm, Occurrence]]:
+    """Where `forms` (those of `name_forms`) stand in the text, in `shape`: "form" (as written, an
+    own form with the language's endings), "broken" (a stop or a line break between two of its
+    words) or "reordered" (its words in another order). The text's words are read once and the
+    forms are met word by word from an index of their first words, so no pattern is compiled per
+    form. Of overlapping occurrences the one starting first, then the longest, is kept."""
+    spec = locale_of(lang)
+    found: list[tuple[NamedForm, Occurrence]] = []
+    if not spec.spaced:
+        if shape == "form":
+            for form in forms:
+                at = text.find(form.form)
+                while at >= 0:
+                    found.append((form, Occurrence(at, at + len(form.form), form.form)))
+                    at = text.find(form.form, at + len(form.form))
+    else:
+        matcher = _matcher(lang, setting, shape)
+        words = list(WORD.finditer(text))
+        for i, word in enumerate(words):
+            folded = word.group().casefold().replace("’", "'")
+            entries: list[_Entry] = list(matcher.by_word.get(folded, ()))
+            for ending in matcher.genitives:
+                if folded.endswith(ending):  # a genitive: "Kiews", "Moscow's"
+                    entries += matcher.by_word.get(folded[: -len(ending)], ())
+            if matcher.by_opening:
+                openings = {folded[:OPENING]}
+                openings.update(
+                    folded[len(p) : len(p) + OPENING] for p in matcher.prefixes if folded.startswith(p)
+                )
+                for opening in openings:
+                    entries += matcher.by_opening.get(opening, ())
+            for entry in entries:
+                end = _meet(text, words, i, entry, matcher, shape == "broken")
+                if end is not None:
+                    start = word.start()
+                    found.append((entry.form, Occurrence(start, end, text[start:end])))
+    found.sort(key=lambda hit: (hit[1].start, -hit[1].end, not hit[0].own, hit[0].form))
+    kept: list[tuple[NamedForm, Occurrence]] = []
+    for form, occurrence in found:
+        if not kept or occurrence.start >= kept[-1][1].end:
+            kept.append((form, occurrence))
+    return kept
+
+
+def _meet(
+    text: str, words: list[regex.Match[str]], first: int, entry: _Entry, matcher: _Matcher, broken: bool
+) -> int | None:
+    """The end of `entry` met from the text's word `first` on, or None. A broken entry must have
+    exactly one stop or line break between two of its words, and its other separators as written."""
+    if first + len(entry.words) > len(words):
+        return None
+    start = words[first].start()
+    if start and (
+        text[start - 1].isdigit()
+        or (HYPHEN.match(text[start - 1]) and start > 1 and text[start - 2].isalpha())
+    ):
+        return None  # inside a compound or a code ("Rheinland-Pfalz" holds no "Rhein")
+    breaks = 0
+    for k, wanted in enumerate(entry.words):
+        word = words[first + k]
+        if not _same_word(word.group(), wanted, entry, k == 0, matcher):
+            return None
+        if k + 1 < len(entry.words):
+            gap = text[word.end() : words[first + k + 1].start()]
+            if entry.hyphens[k] and HYPHEN.fullmatch(gap):
+                continue
+            if (not entry.hyphens[k] or broken) and SPACES.fullmatch(gap):
+                continue
+            if broken and BREAK.fullmatch(gap):
+                breaks += 1
+                continue
+            return None
+    if broken and breaks != 1:
+        return None
+    end = words[first + len(entry.words) - 1].end()
+    if end < len(text) and (
+        text[end].isdigit() or (HYPHEN.match(text[end]) and text[end + 1 : end + 2].isalpha())
+    ):
+        return None
+    return end
+
+
+def _same_word(written: str, wanted: str, entry: _Entry, first: bool, matcher: _Matcher) -> bool:
+    """A text word that is a form's word: the same letters (apostrophes aside), an own form's word
+    with a genitive ("Kiews"; another language's form stands as written: "Athens" is no genitive
+    of German "Athen"), or, where the form inflects, its stem (without a final vowel or two an
+    ending replaces) and one of the endings, and on the first word one of the prefixes before it."""
+    written = written.replace("’", "'")
+    if written == wanted or (entry.form.own and any(written == wanted + g for g in matcher.genitives)):
+        return True
+    if not entry.inflected:
+        return False
+    candidates = [written]
+    if first:
+        candidates += [written[len(p) :] for p in matcher.prefixes if written.startswith(p)]
+    for candidate in candidates:
+        if candidate == wanted:
+            return True
+        for cut in range(3):
+            stem = wanted[: len(wanted) - cut]
+            if cut and (len(stem) < 3 or not all(_ends_in_vowel(ch) for ch in wanted[len(stem) :])):
+                break
+            if candidate.startswith(stem) and candidate[len(stem) :] in matcher.endings:
+                return True
+    return False
+
+
+@cache
+def _matcher(lang: str, setting: str, shape: str) -> _Matcher:
+    spec = locale_of(lang)
+    # Latin-script languages inflect names with a genitive at most; their other endings derive
+    # adjectives and demonyms ("Burmese"), which are no occurrence of the name.
+    latin = "Latin" in spec.scripts
+    by_word: dict[str, list[_Entry]] = {}
+    by_opening: dict[str, list[_Entry]] = {}
+    for named in name_forms(lang, setting).forms:
+        words = tuple(w.replace("’", "'") for w in NAME_WORD_SPLIT.split(named.form) if w)
+        hyphens = tuple(HYPHEN.match(sep) is not None for sep in NAME_WORD_SPLIT.findall(named.form))
+        if shape == "form":
+            orders = [tuple(range(len(words)))]
+        elif len(words) < 2:
+            continue
+        elif shape == "broken":
+            orders = [tuple(range(len(words)))]
+        else:
+            if len(words) > REORDERED_MAX_WORDS:
+                continue
+            # A reordered name opens on one of its capitalised words, not on "de" or "of".
+            orders = [
+                o
+                for o in itertools.permutations(range(len(words)))
+                if list(o) != sorted(o) and not (spec.cased and words[o[0]].islower())
+            ]
+            hyphens = (False,) * (len(words) - 1)  # reordered words stand apart
+        inflected = named.own and not latin
+        for order in orders:
+            entry = _Entry(named, tuple(words[i] for i in order), hyphens, inflected)
+            first = entry.words[0].casefold()
+            if inflected:
+                by_opening.setdefault(first[:OPENING], []).append(entry)
+            else:
+                by_word.setdefault(first, []).append(entry)
+    return _Matcher(
+        {word: tuple(entries) for word, entries in by_word.items()},
+        {opening: tuple(entries) for opening, entries in by_opening.items()},
+        () if latin else tuple(spec.inflection_suffixes),
+        () if latin else tuple(spec.inflection_prefixes),
+        GENITIVES if latin else (),
+    )
