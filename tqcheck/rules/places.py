@@ -124,6 +124,8 @@ class ExonymVariants(Rule):
             fixed="Делегация прибыла в Пекин во вторник. В Пекине стороны подпишут соглашение.",
         ),
         bad("新西兰北岛遭遇强降雨。[[纽西兰]]气象局预计降雨将持续至周末。", lang="zh"),
+        bad("悉尼歌剧院迎来启用50周年，[[雪梨]]市政府举办了庆祝活动。", lang="zh"),
+        good("拉丁美洲多国举行峰会。拉美领导人呼吁加强合作。", lang="zh"),
         good("英国首相周二表示，联合王国将继续支持乌克兰。英国议会随后进行了辩论。", lang="zh"),
         bad(
             "Les ministres de l'OTAN se réunissent jeudi. Le secrétaire général de [[NATO]] a parlé.",
@@ -189,7 +191,9 @@ class ExonymVariants(Rule):
             for key, occurrences in by_form.items():
                 if key == chosen_key:
                     continue
-                if key in own_keys and (kind == "bodies" or not _spelling_variants(own_keys[key], chosen)):
+                if key in own_keys and (
+                    kind == "bodies" or not _spelling_variants(own_keys[key], chosen, ctx.data.spaced)
+                ):
                     # A body's full name and its acronym, a country's long and short name
                     # ("Соединенные Штаты", "США"; "United Kingdom", "Britain") are one name.
                     continue
@@ -238,10 +242,16 @@ class ExonymVariants(Rule):
                 )
 
 
-def _spelling_variants(one: str, other: str) -> bool:
+def _spelling_variants(one: str, other: str, spaced: bool) -> bool:
     """Two of the target's own forms of a place that spell one name two ways ("Moscou"/"Moscovo",
     "Kiev"/"Kyiv", "بكين"/"بيجين"), not a long and a short name: alike once transliteration
-    differences are set aside (`spelling_key`: pinyin for Chinese)."""
+    differences are set aside. In unspaced text (Chinese) a short name keeps characters of the
+    long one in order ("拉美" of "拉丁美洲"), while a region's own transliteration shares none
+    of their sounds ("悉尼"/"雪梨")."""
+    if not spaced:
+        short, long = sorted((one, other), key=len)
+        rest = iter(long)
+        return not all(char in rest for char in short)
     return Indel.normalized_similarity(spelling_key(one), spelling_key(other)) >= OWN_VARIANT_SIMILARITY
 
 
