@@ -498,18 +498,28 @@ def _name_table(lang: str, kind: str, setting: str) -> dict[str, tuple[str, ...]
     where = _where_of(lang, f"{kind}.tsv")
     table: dict[str, tuple[str, ...]] = {}
     seen: dict[str, str] = {}
-    for row in _tsv_rows(_read(lang, f"{kind}.tsv"), where):
-        line = row["#line"]
-        if set(row) != {key, "forms", "#line"}:
-            raise ConfigError(f"{where}: the columns must be `{key}` and `forms`")
-        name, forms = row[key], tuple(form.strip() for form in row["forms"].split("|"))
+    header = None
+    # Read line by line rather than through `_tsv_rows`: every check reads all the languages'
+    # tables (thousands of rows), and two plain columns need no CSV dialect.
+    for number, line in enumerate((_read(lang, f"{kind}.tsv") or "").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        values = [value.strip() for value in line.split("\t")]
+        if header is None:
+            header = values
+            if header != [key, "forms"]:
+                raise ConfigError(f"{where}: the columns must be `{key}` and `forms`")
+            continue
+        if len(values) != 2:
+            raise ConfigError(f"{where}: line {number} has {len(values)} columns, the header 2")
+        name, forms = values[0], tuple(form.strip() for form in values[1].split("|"))
         if not name or not all(forms):
-            raise ConfigError(f"{where}: line {line} has an empty {key} or form")
+            raise ConfigError(f"{where}: line {number} has an empty {key} or form")
         if name in table:
-            raise ConfigError(f"{where}: line {line}: {key} {name!r} is listed twice")
+            raise ConfigError(f"{where}: line {number}: {key} {name!r} is listed twice")
         for form in forms:
             if form in seen:
-                raise ConfigError(f"{where}: line {line}: {form!r} is also a form of {seen[form]!r}")
+                raise ConfigError(f"{where}: line {number}: {form!r} is also a form of {seen[form]!r}")
             seen[form] = name
         table[name] = forms
     return table

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 import regex
 from rapidfuzz.distance import Indel
@@ -15,7 +16,7 @@ from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, FixAvailability, Severity, Suggestion
 from tqcheck.resources import NAME_TABLES, data_path_setting, language_folders, locale_of, name_table
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules._text import main_script, zipf
+from tqcheck.rules._text import zipf
 from tqcheck.rules.names import spelling_key
 
 # Every word of another language's multi-word form this common in the target: a phrase of the
@@ -26,8 +27,9 @@ PHRASE_WORD_ZIPF = 3.5
 OWN_VARIANT_SIMILARITY = 0.5
 # A foreign form that is this common a word in the target is that word, not the place.
 EVERYDAY_ZIPF = 4.0
-# Endings that leave a Latin-script name itself (a genitive), not a word derived from it.
-GENITIVES = ("'s", "’s", "s")
+# Endings that leave a Latin-script name itself (a genitive), not a word derived from it; words
+# are read with their apostrophes written "'".
+GENITIVES = ("'s", "s")
 # Another language's form at most this much rarer (Zipf) in the target than the target's own
 # form is in use there, not left untranslated.
 IN_USE_MARGIN = 0.75
@@ -45,8 +47,9 @@ WORD_AFTER = regex.compile(r" \p{Lu}")
 NAME_ZIPF = 4.5
 
 
-@dataclass(frozen=True)
-class NamedForm:
+class NamedForm(NamedTuple):
+    """One form of a place or body as TQ603 and TQ201 look for it in one target language."""
+
     kind: str  # "places" or "bodies" (the table it comes from)
     name: str  # the id of the place or body
     form: str
@@ -67,6 +70,7 @@ class Occurrence:
 class NameForms:
     forms: tuple[NamedForm, ...]  # the longest first
     own: dict[tuple[str, str], tuple[str, ...]]  # (kind, id) -> the target's own forms, most usual first
+    known: frozenset[str]  # every form, `canonical`: a reordering that is one is a name of its own
 
 
 class ExonymVariants(Rule):
@@ -357,22 +361,18 @@ def name_forms(lang: str, setting: str) -> NameForms:
             forms.extend(NamedForm(kind, name, form, True, lang) for form in written)
         foreign: dict[tuple[str, str], str] = {}  # (id, form) -> the first language listing it
         for other in sorted(language_folders()):
-            if other == lang:
-                continue
+            if other == lang or scripts.isdisjoint(locale_of(other).scripts):
+                continue  # Russian's names cannot stand in French text as written
             for name, written in name_table(other, kind).items():
                 if name not in table:
                     continue  # a thing the target's table does not know has no form to hold it to
                 for form in written:
-                    if (
-                        canonical(form) in own_forms
-                        or main_script(form) not in scripts
-                        or (form.isupper() and len(form) < 3)
-                    ):
+                    if canonical(form) in own_forms or (form.isupper() and len(form) < 3):
                         continue
                     foreign.setdefault((name, form), other)
         forms.extend(NamedForm(kind, name, form, False, other) for (name, form), other in foreign.items())
     forms.sort(key=lambda f: -len(f.form))  # the longest first: "Nouvelle-Zélande" before "Zélande"
-    return NameForms(tuple(forms), own)
+    return NameForms(tuple(forms), own, frozenset(canonical(named.form) for named in forms))
 
 
 def canonical(form: str) -> str:
@@ -387,14 +387,16 @@ SPACES = regex.compile(r"[ \t\u00a0]+")
 HYPHEN = regex.compile(r"[-‐‑]")
 # A stop (and the space after it), or a line break, where a name's words should stand together.
 BREAK = regex.compile(r"[ \t]*[.!?][ \t]*\n?[ \t]*|[ \t]*\n[ \t]*")
+SHAPES = ("form", "broken", "reordered")
 # Longer names reordered are left alone: their permutations multiply, and a calque is likelier.
 REORDERED_MAX_WORDS = 3
 NAME_WORD_SPLIT = regex.compile(r"[ \-‐‑]+")
-OPENING = 3  # letters a word is indexed by
+# An inflected form is indexed by its first word's stem (without the final vowels an ending may
+# replace), cut to at most this many letters, and at least the shortest a stem may be.
+OPENINGS = (3, 4, 5)
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """A form as words to meet in the text, in one shape, with the separators between them."""
 
     form: NamedForm
@@ -405,8 +407,8 @@ class _Entry:
 
 @dataclass(frozen=True)
 class _Matcher:
-    by_word: dict[str, tuple[_Entry, ...]]  # entries met as written, by their first word casefolded
-    by_opening: dict[str, tuple[_Entry, ...]]  # inflected entries, by their first word's opening
+    by_word: dict[str, tuple[_Entry, ...]]  # entries met as written, by their first word
+    by_opening: dict[str, tuple[_Entry, ...]]  # inflected entries, by their first word's opening letters
     endings: tuple[str, ...]  # of inflected entries
     prefixes: tuple[str, ...]  # of inflected entries' first words
     genitives: tuple[str, ...]  # what any entry's word may end on (Latin script: "Kiews", "Moscow's")
@@ -430,25 +432,39 @@ def find_forms(
                     found.append((form, Occurrence(at, at + len(form.form), form.form)))
                     at = text.find(form.form, at + len(form.form))
     else:
-        matcher = _matcher(lang, setting, shape)
-        words = list(WORD.finditer(text))
-        for i, word in enumerate(words):
-            folded = word.group().casefold().replace("’", "'")
-            entries: list[_Entry] = list(matcher.by_word.get(folded, ()))
+        matcher = _matchers(lang, setting)[shape]
+        words = _text_words(text)
+        by_word, by_opening = matcher.by_word, matcher.by_opening
+        texts = [word for _, _, word in words]
+        # The words a form may start on, found by comprehension rather than a loop per word:
+        # this runs three times over every article. Case matters as it does in `_same_word`:
+        # "the" opens no "The Hague"; a genitive may follow ("Kiews", "Moscow's").
+        starts = {i for i, word in enumerate(texts) if word in by_word}
+        if matcher.genitives:
+            starts.update(
+                i
+                for i, word in enumerate(texts)
+                if word[-1:] == "s" and (word[:-1] in by_word or word[:-2] in by_word)
+            )
+        if by_opening:
+            prefixes = matcher.prefixes
+            starts.update(
+                i
+                for i, word in enumerate(texts)
+                if not by_opening.keys().isdisjoint(_openings(word, prefixes))
+            )
+        for i in sorted(starts):
+            start, _, written = words[i]
+            entries = by_word.get(written, ())
             for ending in matcher.genitives:
-                if folded.endswith(ending):  # a genitive: "Kiews", "Moscow's"
-                    entries += matcher.by_word.get(folded[: -len(ending)], ())
-            if matcher.by_opening:
-                openings = {folded[:OPENING]}
-                openings.update(
-                    folded[len(p) : len(p) + OPENING] for p in matcher.prefixes if folded.startswith(p)
-                )
-                for opening in openings:
-                    entries += matcher.by_opening.get(opening, ())
+                if written.endswith(ending):
+                    entries += by_word.get(written[: -len(ending)], ())
+            if by_opening:
+                for opening in _openings(written, matcher.prefixes):
+                    entries += by_opening.get(opening, ())
             for entry in entries:
                 end = _meet(text, words, i, entry, matcher, shape == "broken")
                 if end is not None:
-                    start = word.start()
                     found.append((entry.form, Occurrence(start, end, text[start:end])))
     found.sort(key=lambda hit: (hit[1].start, -hit[1].end, not hit[0].own, hit[0].form))
     kept: list[tuple[NamedForm, Occurrence]] = []
@@ -458,14 +474,40 @@ def find_forms(
     return kept
 
 
+def _stem(word: str) -> str:
+    """A word without the final vowel or two an ending may replace ("Москва" → "Москв")."""
+    cut = len(word)
+    while cut > len(word) - 2 and cut > 3 and _ends_in_vowel(word[:cut]):
+        cut -= 1
+    return word[:cut]
+
+
+def _openings(word: str, prefixes: tuple[str, ...]) -> set[str]:
+    """The index keys a text word may meet an inflected form's first word by: its opening letters,
+    with and without an inflectional prefix ("وبكين" is "بكين" too)."""
+    bases = [word, *(word[len(p) :] for p in prefixes if word.startswith(p))]
+    return {base[:length] for base in bases for length in OPENINGS if len(base) >= length}
+
+
+@lru_cache(maxsize=4)  # the three shapes read one text's words in turn
+def _text_words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The text's words as (start, end, word), apostrophes written "'"."""
+    return tuple((m.start(), m.end(), m.group()) for m in WORD.finditer(text.replace("’", "'")))
+
+
 def _meet(
-    text: str, words: list[regex.Match[str]], first: int, entry: _Entry, matcher: _Matcher, broken: bool
+    text: str,
+    words: tuple[tuple[int, int, str], ...],
+    first: int,
+    entry: _Entry,
+    matcher: _Matcher,
+    broken: bool,
 ) -> int | None:
     """The end of `entry` met from the text's word `first` on, or None. A broken entry must have
     exactly one stop or line break between two of its words, and its other separators as written."""
     if first + len(entry.words) > len(words):
         return None
-    start = words[first].start()
+    start = words[first][0]
     if start and (
         text[start - 1].isdigit()
         or (HYPHEN.match(text[start - 1]) and start > 1 and text[start - 2].isalpha())
@@ -473,11 +515,11 @@ def _meet(
         return None  # inside a compound or a code ("Rheinland-Pfalz" holds no "Rhein")
     breaks = 0
     for k, wanted in enumerate(entry.words):
-        word = words[first + k]
-        if not _same_word(word.group(), wanted, entry, k == 0, matcher):
+        _, word_end, word = words[first + k]
+        if not _same_word(word, wanted, entry, k == 0, matcher):
             return None
         if k + 1 < len(entry.words):
-            gap = text[word.end() : words[first + k + 1].start()]
+            gap = text[word_end : words[first + k + 1][0]]
             if entry.hyphens[k] and HYPHEN.fullmatch(gap):
                 continue
             if (not entry.hyphens[k] or broken) and SPACES.fullmatch(gap):
@@ -488,7 +530,7 @@ def _meet(
             return None
     if broken and breaks != 1:
         return None
-    end = words[first + len(entry.words) - 1].end()
+    end = words[first + len(entry.words) - 1][1]
     if end < len(text) and (
         text[end].isdigit() or (HYPHEN.match(text[end]) and text[end + 1 : end + 2].isalpha())
     ):
@@ -501,7 +543,6 @@ def _same_word(written: str, wanted: str, entry: _Entry, first: bool, matcher: _
     with a genitive ("Kiews"; another language's form stands as written: "Athens" is no genitive
     of German "Athen"), or, where the form inflects, its stem (without a final vowel or two an
     ending replaces) and one of the endings, and on the first word one of the prefixes before it."""
-    written = written.replace("’", "'")
     if written == wanted or (entry.form.own and any(written == wanted + g for g in matcher.genitives)):
         return True
     if not entry.inflected:
@@ -522,44 +563,47 @@ def _same_word(written: str, wanted: str, entry: _Entry, first: bool, matcher: _
 
 
 @cache
-def _matcher(lang: str, setting: str, shape: str) -> _Matcher:
+def _matchers(lang: str, setting: str) -> dict[str, _Matcher]:
+    """The index of every form in each shape ("form", "broken", "reordered"), built in one pass."""
     spec = locale_of(lang)
     # Latin-script languages inflect names with a genitive at most; their other endings derive
     # adjectives and demonyms ("Burmese"), which are no occurrence of the name.
     latin = "Latin" in spec.scripts
-    by_word: dict[str, list[_Entry]] = {}
-    by_opening: dict[str, list[_Entry]] = {}
+    indexes: dict[str, tuple[dict[str, list[_Entry]], dict[str, list[_Entry]]]] = {
+        shape: ({}, {}) for shape in SHAPES
+    }
     for named in name_forms(lang, setting).forms:
         words = tuple(w.replace("’", "'") for w in NAME_WORD_SPLIT.split(named.form) if w)
         hyphens = tuple(HYPHEN.match(sep) is not None for sep in NAME_WORD_SPLIT.findall(named.form))
-        if shape == "form":
-            orders = [tuple(range(len(words)))]
-        elif len(words) < 2:
-            continue
-        elif shape == "broken":
-            orders = [tuple(range(len(words)))]
-        else:
-            if len(words) > REORDERED_MAX_WORDS:
-                continue
-            # A reordered name opens on one of its capitalised words, not on "de" or "of".
-            orders = [
-                o
-                for o in itertools.permutations(range(len(words)))
-                if list(o) != sorted(o) and not (spec.cased and words[o[0]].islower())
-            ]
-            hyphens = (False,) * (len(words) - 1)  # reordered words stand apart
         inflected = named.own and not latin
-        for order in orders:
-            entry = _Entry(named, tuple(words[i] for i in order), hyphens, inflected)
-            first = entry.words[0].casefold()
+        straight = _Entry(named, words, hyphens, inflected)
+        entries = [("form", straight)]
+        if len(words) > 1:
+            entries.append(("broken", straight))
+        if 1 < len(words) <= REORDERED_MAX_WORDS:
+            apart = (False,) * (len(words) - 1)  # reordered words stand apart
+            entries += [
+                ("reordered", _Entry(named, tuple(words[i] for i in order), apart, inflected))
+                for order in itertools.permutations(range(len(words)))
+                # A reordered name opens on one of its capitalised words, not on "de" or "of".
+                if list(order) != sorted(order) and not (spec.cased and words[order[0]].islower())
+            ]
+        for shape, entry in entries:
+            by_word, by_opening = indexes[shape]
+            first = entry.words[0]
             if inflected:
-                by_opening.setdefault(first[:OPENING], []).append(entry)
+                by_opening.setdefault(
+                    first[: max(OPENINGS[0], min(len(_stem(first)), OPENINGS[-1]))], []
+                ).append(entry)
             else:
                 by_word.setdefault(first, []).append(entry)
-    return _Matcher(
-        {word: tuple(entries) for word, entries in by_word.items()},
-        {opening: tuple(entries) for opening, entries in by_opening.items()},
-        () if latin else tuple(spec.inflection_suffixes),
-        () if latin else tuple(spec.inflection_prefixes),
-        GENITIVES if latin else (),
-    )
+    return {
+        shape: _Matcher(
+            {word: tuple(found) for word, found in by_word.items()},
+            {opening: tuple(found) for opening, found in by_opening.items()},
+            () if latin else tuple(spec.inflection_suffixes),
+            () if latin else tuple(spec.inflection_prefixes),
+            GENITIVES if latin else (),
+        )
+        for shape, (by_word, by_opening) in indexes.items()
+    }

@@ -953,9 +953,8 @@ class SplitEntity(Rule):
                 + ".",
                 [replace(match.start, match.end, joined, 0.8, safe=True)] if joined else [],
             )
-        known = {canonical(named.form) for named in table.forms}
         for named, match in find_forms(text, ctx.lang, setting, table.forms, "reordered"):
-            if canonical(match.text) in known:
+            if canonical(match.text) in table.known:
                 continue  # another form of a name, in its own order
             same_words = sorted(match.text.split()) == sorted(NAME_WORD_SPLIT.split(named.form))
             yield self.finding(
