@@ -107,3 +107,36 @@ def _installed_wordfreq(lang: str):  # -> the wordfreq module
 
 def is_common_word(word: str, lang: str, threshold: float = 3.5) -> bool:
     return zipf(word.lower(), lang) >= threshold
+
+
+BRACKET_REACH = 80  # characters: a gloss is a name or a unit, not a paragraph
+
+
+def brackets_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The nearest round brackets (ASCII or full-width) around text[start:end] within
+    BRACKET_REACH, with no closing bracket between the opening one and the span: their offsets,
+    or None."""
+    low, high = max(0, start - BRACKET_REACH), min(len(text), end + BRACKET_REACH)
+    opening = max(text.rfind("(", low, start), text.rfind("（", low, start))
+    closes = [i for i in (text.find(")", end, high), text.find("）", end, high)) if i >= 0]
+    if opening < 0 or not closes or any(mark in text[opening + 1 : start] for mark in ")）"):
+        return None
+    return opening, min(closes)
+
+
+def in_brackets(text: str, start: int, end: int) -> bool:
+    """text[start:end] stands inside round brackets, whatever else the brackets hold: a gloss of
+    the original name ("Госдепартамент (State Department)", "Myanmar (formerly Burma)")."""
+    around = brackets_around(text, start, end)
+    return around is not None and not any(mark in text[end : around[1]] for mark in "(（")
+
+
+def quoted(text: str, start: int, end: int, spaces: str = "") -> bool:
+    """text[start:end] is the whole of a quotation ("the word “سلام” means…", the frigate
+    “Rheinland-Pfalz”): cited on purpose. `spaces`: what may stand inside the marks (French
+    « … » takes a no-break space)."""
+    before = (
+        text[max(0, start - 2) : start].rstrip(spaces)[-1:] if spaces else text[max(0, start - 1) : start]
+    )
+    after = text[end : end + 2].lstrip(spaces)[:1] if spaces else text[end : end + 1]
+    return bool(before) and before in "“«„\"'‘" and bool(after) and after in "”»“\"'’"

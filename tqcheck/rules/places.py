@@ -16,7 +16,7 @@ from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, FixAvailability, Severity, Suggestion
 from tqcheck.resources import NAME_TABLES, data_path_setting, language_folders, locale_of, name_table
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules._text import zipf
+from tqcheck.rules._text import in_brackets, quoted, zipf
 from tqcheck.rules.names import spelling_key
 
 # Every word of another language's multi-word form this common in the target: a phrase of the
@@ -38,8 +38,6 @@ DERIVED_ENDING = 1
 # ... and a word of the target at least this common (Zipf).
 DERIVED_MIN_ZIPF = 3.0
 QUOTE_SPACES = " \u00a0\u202f"  # French writes « Rheinland-Pfalz » with spaces inside
-OPENING_QUOTES = set("\"“„«‘‚'‹「『")
-CLOSING_QUOTES = set("\"”“»’'›」』")
 # Capitalised words right before and after a match, one space away.
 WORD_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’.\-]*) $")
 WORD_AFTER = regex.compile(r" \p{Lu}")
@@ -162,9 +160,9 @@ class ExonymVariants(Rule):
         found: dict[tuple[str, str], dict[str, list[tuple[NamedForm, Occurrence]]]] = {}
         cased = ctx.data.cased
         for form, match in find_forms(doc.text, ctx.lang, setting, table.forms, "form"):
-            if _in_brackets(doc.text, match):
+            if in_brackets(doc.text, match.start, match.end):
                 continue  # a gloss: "Myanmar (formerly Burma)"
-            if not form.own and _quoted(doc.text, match):
+            if not form.own and quoted(doc.text, match.start, match.end, QUOTE_SPACES):
                 continue  # a title in quotation marks: the frigate "Rheinland-Pfalz"
             if not form.own and (
                 _everyday(form, ctx.lang)
@@ -175,8 +173,6 @@ class ExonymVariants(Rule):
                 continue
             by_form = found.setdefault((form.kind, form.name), {})
             by_form.setdefault(canonical(form.form), []).append((form, match))
-        # In Latin-script languages affixes make adjectives and demonyms rather than cases.
-        cased_latin = "Latin" in ctx.data.scripts
         for (kind, name), by_form in found.items():
             own = table.own.get((kind, name), ())
             own_keys: dict[str, str] = {}
@@ -203,8 +199,6 @@ class ExonymVariants(Rule):
                     continue
                 for form, match in occurrences:
                     written = match.text
-                    if cased_latin and written not in (form.form, *(form.form + s for s in GENITIVES)):
-                        continue  # a derived word ("Burmese" beside "Myanmar") is no second name
                     yield self.finding(
                         doc,
                         match.start,
@@ -222,7 +216,7 @@ class ExonymVariants(Rule):
         by_form: dict[str, list[tuple[NamedForm, Occurrence]]],
     ) -> Iterator[Finding]:
         """Only other languages' names for a place or body the target names its own way: each is
-        left untranslated ("Beijing" in Spanish, "the World Health Organization" in French)."""
+        left untranslated ("Beijing" in Portuguese, "the World Health Organization" in French)."""
         if not own:
             return
         # Another language's one-word form the target's own texts write about as often as its own
@@ -296,25 +290,6 @@ def _inside_longer_name(text: str, match: Occurrence, lang: str) -> bool:
     return before is not None and (
         before.group(1).isupper() or zipf(before.group(1).lower(), lang) < NAME_ZIPF
     )
-
-
-def _in_brackets(text: str, match: Occurrence) -> bool:
-    """A form in brackets glosses the name before it ("Ho Chi Minh City (formerly Saigon)")."""
-    opening = max(
-        text.rfind("(", max(0, match.start - 30), match.start),
-        text.rfind("（", max(0, match.start - 30), match.start),
-    )
-    if opening < 0 or any(mark in text[opening : match.start] for mark in ")）"):
-        return False
-    return any(mark in text[match.end : match.end + 30] for mark in ")）")
-
-
-def _quoted(text: str, match: Occurrence) -> bool:
-    """A form that is the whole of a quotation ("the “Rheinland-Pfalz” was commissioned"): a name
-    of a ship, a film or a book in its own spelling."""
-    before = text[max(0, match.start - 2) : match.start].rstrip(QUOTE_SPACES)[-1:]
-    after = text[match.end : match.end + 2].lstrip(QUOTE_SPACES)[:1]
-    return before in OPENING_QUOTES and after in CLOSING_QUOTES
 
 
 def _in_capitals(text: str, match: Occurrence) -> bool:

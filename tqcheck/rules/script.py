@@ -15,10 +15,13 @@ from tqcheck.languages import SOURCE_LANGUAGES, identify
 from tqcheck.resources import locale_of, supported_languages
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import (
+    brackets_around,
     common_zipf,
     fetch_frequencies_ahead,
+    in_brackets,
     is_capitalised,
     main_script,
+    quoted,
     scripts_in,
     zipf,
 )
@@ -188,7 +191,7 @@ class ForeignScriptWord(Rule):
                 and len(foreign) / len(words) >= FOREIGN_SENTENCE_SHARE
             ):
                 continue  # a whole foreign sentence: TQ303 reports it
-            if _quoted(doc, foreign[0], foreign[-1]):
+            if quoted(doc.text, foreign[0].start, foreign[-1].end):
                 continue
             for group in _groups(doc, foreign):
                 if _bracketed(doc, group[0], group[-1]):
@@ -242,36 +245,14 @@ def _groups(doc: Document, tokens: list[Token], adjacent: bool = False) -> Itera
         yield group
 
 
-BRACKET_REACH = 80  # characters: a gloss is a name or a unit, not a paragraph
-
-
-def _brackets_around(doc: Document, first: Token, last: Token) -> tuple[int, int] | None:
-    """The nearest round brackets (ASCII or full-width) around the words within BRACKET_REACH,
-    with no closing bracket between the opening one and the words: their offsets, or None."""
-    text = doc.text
-    low, high = max(0, first.start - BRACKET_REACH), min(len(text), last.end + BRACKET_REACH)
-    opening = max(text.rfind("(", low, first.start), text.rfind("（", low, first.start))
-    closes = [i for i in (text.find(")", last.end, high), text.find("）", last.end, high)) if i >= 0]
-    if opening < 0 or not closes or any(mark in text[opening + 1 : first.start] for mark in ")）"):
-        return None
-    return opening, min(closes)
-
-
 def _bracketed(doc: Document, first: Token, last: Token) -> bool:
     """The words stand in brackets that hold only text of their own script: a gloss of an original
     name or unit ("救助儿童会（Save the Children）", "800 公里（497 mph）")."""
-    around = _brackets_around(doc, first, last)
+    around = brackets_around(doc.text, first.start, last.end)
     if around is None:
         return False
     letters = scripts_in(doc.text[around[0] + 1 : around[1]])
     return set(letters) <= {main_script(doc.text[first.start : last.end])}
-
-
-def _quoted(doc: Document, first: Token, last: Token) -> bool:
-    """A foreign word cited in quotes ("the word “سلام” means…") is deliberate."""
-    before = doc.text[max(0, first.start - 1) : first.start]
-    after = doc.text[last.end : last.end + 1]
-    return bool(before) and before in "“«„\"'‘" and bool(after) and after in "”»“\"'’"
 
 
 LATIN_LANGUAGES = ("en", "fr", "es", "de", "pt")
@@ -352,7 +333,7 @@ def _calendar_words(doc: Document, ctx: CheckContext) -> dict[int, CalendarWord]
         words = [t for t in doc.sentence_tokens(sentence) if t.is_word]
         for i, token in enumerate(words):
             languages = calendar.get(token.text.lower())
-            if not languages or _quoted(doc, token, token):
+            if not languages or quoted(doc.text, token.start, token.end):
                 continue
             word = token.text.lower()
             lang = max(languages, key=lambda code: zipf(word, code))
@@ -546,14 +527,14 @@ class UntranslatedWord(Rule):
                         word, KNOWN_ELSEWHERE_ZIPF, exclude=(ctx.lang, language)
                     ):
                         language = None  # a third language knows it too ("wildcard"): no telling
-                if language is not None and not _quoted(doc, token, token):
+                if language is not None and not quoted(doc.text, token.start, token.end):
                     found.append(token)
                     languages[token.start] = language
                     continue
             elsewhere = _latin_languages_of(
                 word, max(COMMON_ELSEWHERE_ZIPF, in_target + PHRASE_MARGIN), ctx.lang
             )
-            if elsewhere and not _quoted(doc, token, token):
+            if elsewhere and not quoted(doc.text, token.start, token.end):
                 leaning.append(token)
                 leaning_in[token.start] = elsewhere
         found += _untranslated_openers(doc, ctx, languages)
@@ -639,7 +620,11 @@ def _untranslated_institutions(doc: Document, ctx: CheckContext) -> list[tuple[i
             ):
                 continue
             language = _institution_language(capitalised, nouns, target if latin_target else None)
-            if language is None or _quoted(doc, run[0], run[-1]) or _in_brackets(doc, run[0], run[-1]):
+            if (
+                language is None
+                or quoted(doc.text, run[0].start, run[-1].end)
+                or in_brackets(doc.text, run[0].start, run[-1].end)
+            ):
                 continue
             if not kept_from_source(ctx, doc.text[run[0].start : run[-1].end], language):
                 found.append((run[0].start, run[-1].end, language))
@@ -710,13 +695,6 @@ def _institution_language(
         if best is None or sum(frequencies) > best[0]:
             best = (sum(frequencies), lang)
     return best[1] if best else None
-
-
-def _in_brackets(doc: Document, first: Token, last: Token) -> bool:
-    """The words stand inside round brackets, whatever else the brackets hold: a gloss of the
-    original name ("Госдепартамент (State Department)")."""
-    around = _brackets_around(doc, first, last)
-    return around is not None and not any(mark in doc.text[last.end : around[1]] for mark in "(（")
 
 
 OPENING_QUOTES = '“«„"‘‹'
@@ -796,7 +774,7 @@ def _unseen_capitalised(doc: Document, ctx: CheckContext, languages: dict[int, s
         if (before and before.group(1).lower() not in small) or WORD_AFTER.match(doc.text, token.end):
             continue  # beside another capitalised word: part of a name ("Jean Termes"; not "The …")
         language = _latin_language_of(word, SEEN_ELSEWHERE_ZIPF, ctx.lang)
-        if language is not None and not _quoted(doc, token, token):
+        if language is not None and not quoted(doc.text, token.start, token.end):
             found.append(token)
             languages[token.start] = language
     return found
@@ -824,7 +802,7 @@ def _untranslated_openers(doc: Document, ctx: CheckContext, languages: dict[int,
             ),
             ctx.lang,
         )
-        if language is not None and not _quoted(doc, opener, opener):
+        if language is not None and not quoted(doc.text, opener.start, opener.end):
             found.append(opener)
             languages[opener.start] = language
     return found
