@@ -309,7 +309,7 @@ def test_a_bad_place_table_is_a_one_line_error(tmp_path: Path, rows: str, messag
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-@pytest.mark.parametrize("kind", ["places", "bodies"])
+@pytest.mark.parametrize("kind", ["places", "bodies", "people"])
 def test_every_shipped_language_lists_the_same_places_and_bodies(kind: str) -> None:
     """The ids tie one language's name to another's: an id missing from one file would leave that
     language's articles unchecked for it, and an id only one file has ties nothing."""

@@ -119,7 +119,7 @@ def _node(*parts: str) -> Traversable | None:
 
 
 # The tables of named things TQ603 and TQ201 read: file name -> the name of its id column.
-NAME_TABLES = {"places": "place", "bodies": "body"}
+NAME_TABLES = {"places": "place", "bodies": "body", "people": "person"}
 
 
 def data_digest(languages: Iterable[str], extra: Iterable[Path] = ()) -> str:
@@ -487,7 +487,7 @@ def _language_data(lang: str, setting: str) -> LanguageData:
 def name_table(lang: str, kind: str) -> dict[str, tuple[str, ...]]:
     """{id: the forms the language's news writes the thing in, most usual first} from
     <lang>/<kind>.tsv (`places`: towns, countries, seas; `bodies`: organisations and public
-    bodies), forms separated by `|`; {} without the file. An id or a form given twice is a
+    bodies; `people`: people in the news, surname first), forms separated by `|`; {} without the file. An id or a form given twice is a
     ConfigError naming the file and line."""
     return _name_table(lang, kind, data_path_setting())
 

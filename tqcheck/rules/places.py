@@ -1,4 +1,4 @@
-"""Exonyms: one place or body named two ways in one article (the target's name and another language's)."""
+"""Exonyms: one place, body or person named two ways in one article (the target's name and another language's)."""
 
 from __future__ import annotations
 
@@ -72,30 +72,35 @@ class NameForms:
 
 
 class ExonymVariants(Rule):
-    """Flags a place or a public body named two ways in one article: the target language's own
-    name and another language's ("Pékin" and "Beijing" in French, "l'OTAN" and "NATO"), or two
-    of the target's own names for one place ("Moscou" and "Moscovo" in Portuguese).
+    """Flags a place, a public body or a person named two ways in one article: the target
+    language's own name and another language's ("Pékin" and "Beijing" in French, "l'OTAN" and
+    "NATO", "Putin" and "Poutine" in Spanish), or two of the target's own spellings ("Moscou" and
+    "Moscovo" in Portuguese, "特朗普" and "川普" in Chinese).
 
     ## What it does
-    Reads each language's `places.tsv` and `bodies.tsv`: the forms its news writes a place or a
-    body in ("Pékin"; "Moscou | Moscovo"; "Organisation mondiale de la santé | OMS"). In an
-    article in the target language every form counts: the target's own, and every other
-    language's in the target's script that is not an everyday word of the target (acronyms of
-    three letters or more, outside text in capitals). Where another language's form of a place
-    or body stands beside one of the target's own, or two of the target's own forms of a place
-    do, the article's form is its most frequent own form and every other form is flagged (a
-    body's full name and its acronym are one name). Where only another language's name stands
-    for a place or body the target names its own way, it is flagged as left untranslated
-    ("Beijing" in Portuguese: "Pequim"), unless the target's own texts write that form about as
-    often as their own (Spanish "Pyongyang"), and for bodies not in a language whose news keeps
-    foreign bodies' names (`translates_institution_names = false`: German). A form inside a longer proper name ("Beijing Normal
-    University", "FC Köln") is that name's own spelling and left alone. In languages that inflect names
-    (`inflection_suffixes`, `inflection_prefixes` in `locale.toml`) an own form may carry an
-    affix ("Москве", "وبكين"); other languages' forms must stand as written.
+    Reads each language's `places.tsv`, `bodies.tsv` and `people.tsv`: the forms its news
+    writes a place, a body or a person in ("Pékin"; "Moscou | Moscovo"; "Organisation mondiale
+    de la santé | OMS"; "Poutine | Vladimir Poutine"). In an article in the target language
+    every form counts: the target's own, and every other language's in the target's script that
+    is not an everyday word or phrase of the target (acronyms of three letters or more, outside
+    text in capitals). Where another language's form stands beside one of the target's own, or
+    two of the target's own spellings of a place or person do, the article's form is its most
+    frequent own form and every other form is flagged. A body's full name and its acronym, a
+    surname and the full name, a long and a short name ("United Kingdom", "Britain": spellings
+    less than half alike; in Chinese, a short name that keeps the long one's characters in
+    order) are one name. Where only another language's name stands for a place or body the
+    target names its own way, it is flagged as left untranslated ("Beijing" in Portuguese:
+    "Pequim"), unless the target's own texts write that form about as often as their own
+    (Spanish "Pyongyang"), and for bodies not in a language whose news keeps foreign bodies'
+    names (`translates_institution_names = false`: German). A form inside a longer proper name
+    ("Beijing Normal University", "FC Köln", "Trump Tower"), quoted whole or glossed in brackets
+    is left alone. In languages that inflect names (`inflection_suffixes`,
+    `inflection_prefixes` in `locale.toml`) an own form may carry an affix ("Москве", "وبكين");
+    other languages' forms must stand as written.
 
     ## Why is this bad?
     MT systems translate sentence by sentence and keep the English name in some of them: the
-    reader meets two names for one city or one organisation and may take them for two, and
+    reader meets two names for one city, organisation or person and may take them for two, and
     search finds only one of them. A name left in English reads as an untranslated word.
 
     ## Fix safety
@@ -141,6 +146,14 @@ class ExonymVariants(Rule):
         good("Dois estudantes da Beijing Normal University ganharam o prémio.", lang="pt"),
         good("La frégate « Rheinland-Pfalz » est entrée en service en Rhénanie-Palatinat.", lang="fr"),
         good("Myanmar (formerly Burma) held elections. Myanmar's army disputed the result."),
+        bad(
+            "Vladímir Putin firmó el decreto el miércoles. Según el Kremlin, [[Poutine]] hablará esta noche.",
+            lang="es",
+            fixed="Vladímir Putin firmó el decreto el miércoles. Según el Kremlin, Putin hablará esta noche.",
+        ),
+        bad("美国前总统特朗普周二发表讲话。[[川普]]表示将继续参选。", lang="zh"),
+        good("Wladimir Putin empfing den Gast. Putin sagte, die Gespräche seien gut verlaufen.", lang="de"),
+        good("The Trump Tower stayed closed. Donald Trump did not comment.", lang="en"),
         good(
             "Die Regierung in Peking reagierte am Montag. In Peking hieß es, man prüfe den Fall.", lang="de"
         ),
@@ -167,7 +180,9 @@ class ExonymVariants(Rule):
             if not form.own and (
                 _everyday(form, ctx.lang)
                 or _in_capitals(doc.text, match)
-                or (cased and _inside_longer_name(doc.text, match, ctx.lang))
+                # A person's surname follows a given name, which may be spelled the target's way
+                # ("Vladímir Poutine"); a name after it makes another name ("Trump Tower").
+                or (cased and _inside_longer_name(doc.text, match, ctx.lang, before=form.kind != "people"))
                 or _derived(form.form, table.own.get((form.kind, form.name), ()), ctx.lang)
             ):
                 continue
@@ -181,21 +196,25 @@ class ExonymVariants(Rule):
             present = [key for key in own_keys if key in by_form]
             if not present:
                 # A language whose news keeps foreign bodies' names ("die Labour Party",
-                # `translates_institution_names = false`) leaves them as they are.
-                if kind == "places" or ctx.data.spec.translates_institution_names:
+                # `translates_institution_names = false`) leaves them as they are; a person's
+                # name in another language's spelling alone is left to TQ601.
+                if kind == "places" or (kind == "bodies" and ctx.data.spec.translates_institution_names):
                     yield from self._untranslated(doc, ctx, own, by_form)
                 continue
             chosen_key = max(present, key=lambda key: len(by_form[key]))  # ties: the usual form
             chosen = own_keys[chosen_key]
-            what = "place" if kind == "places" else "body"
+            what = {"places": "place", "bodies": "body", "people": "person"}[kind]
             for key, occurrences in by_form.items():
                 if key == chosen_key:
                     continue
                 if key in own_keys and (
-                    kind == "bodies" or not _spelling_variants(own_keys[key], chosen, ctx.data.spaced)
+                    kind == "bodies"
+                    or _part_of(own_keys[key], chosen)
+                    or not _spelling_variants(own_keys[key], chosen, ctx.data.spaced)
                 ):
                     # A body's full name and its acronym, a country's long and short name
-                    # ("Соединенные Штаты", "США"; "United Kingdom", "Britain") are one name.
+                    # ("Соединенные Штаты", "США"; "United Kingdom", "Britain"), a surname and
+                    # the full name ("Poutine", "Vladimir Poutine") are one name.
                     continue
                 for form, match in occurrences:
                     written = match.text
@@ -205,7 +224,7 @@ class ExonymVariants(Rule):
                         match.end,
                         f"“{written}” is named “{chosen}” elsewhere in the article "
                         f"({len(by_form[chosen_key])}×): one {what}, two names.",
-                        _rewrite(match, form.form, chosen),
+                        _rewrite(match, form.form, _as_long_as(form.form, chosen, own, by_form)),
                     )
 
     def _untranslated(
@@ -238,6 +257,27 @@ class ExonymVariants(Rule):
                     else [],
                     category=Category.ACCURACY,
                 )
+
+
+def _as_long_as(form: str, chosen: str, own: tuple[str, ...], present: dict[str, object]) -> str:
+    """The target's own form to write for `form`: the chosen one, or where that has another
+    number of words, the own form with as many as `form`, one the article uses first ("Putin"
+    for a surname "Poutine" where the article wrote "Vladímir Putin")."""
+    size = len(form.split())
+    if len(chosen.split()) == size:
+        return chosen
+    fitting = [mine for mine in own if len(mine.split()) == size and canonical(mine) != canonical(form)]
+    used = [mine for mine in fitting if canonical(mine) in present]
+    return (used or fitting or [chosen])[0]
+
+
+def _part_of(one: str, other: str) -> bool:
+    """One form holds the other whole: its words ("Байкал", "озеро Байкал"; "Poutine", "Vladimir
+    Poutine"), or in unspaced text its characters ("普京", "弗拉基米尔·普京")."""
+    short, long = sorted((canonical(one), canonical(other)), key=len)
+    if " " in long or "-" in long:
+        return set(WORD.findall(short)) <= set(WORD.findall(long))
+    return short in long
 
 
 def _spelling_variants(one: str, other: str, spaced: bool) -> bool:
@@ -280,12 +320,14 @@ def _derived(form: str, own: tuple[str, ...], lang: str) -> bool:
     return False
 
 
-def _inside_longer_name(text: str, match: Occurrence, lang: str) -> bool:
+def _inside_longer_name(text: str, match: Occurrence, lang: str, before: bool = True) -> bool:
     """A form inside a longer proper name: "Beijing Normal University", "FC Köln", "Moscow Times",
     where another language's form is the name's own spelling. A common word before it opens the
-    sentence ("Selon Beijing"), not a name."""
+    sentence ("Selon Beijing"), not a name. `before`: whether a name before it counts."""
     if WORD_AFTER.match(text, match.end):
         return True
+    if not before:
+        return False
     before = WORD_BEFORE.search(text, max(0, match.start - 40), match.start)
     return before is not None and (
         before.group(1).isupper() or zipf(before.group(1).lower(), lang) < NAME_ZIPF
