@@ -176,6 +176,15 @@ def test_sentences_and_tokens(lang: str) -> None:
         assert "".join(words) == "".join(LETTER.findall(text))
 
 
+def test_chinese_keeps_words_of_other_scripts_whole() -> None:
+    # jieba cuts Cyrillic, Arabic and accented Latin letters one by one; each such word is one token.
+    text = "普京表示，Москва не согласна。外长表示，وزارة الخارجية将发表声明。巴黎的café很有名。\n"
+    doc = load_text(text, "zh")
+    words = [t.text for t in doc.tokens if t.is_word]
+    assert {"Москва", "не", "согласна", "وزارة", "الخارجية", "café"} <= set(words)
+    assert not any(len(w) == 1 and not regex.match(r"\p{Han}", w) for w in words)
+
+
 def test_spanish_inverted_question_mark_opens_the_sentence() -> None:
     text = "Las autoridades dijeron que la tregua se mantenía. ¿Cuándo se reanudarán las conversaciones?\n"
     doc = load_text(text, "es")

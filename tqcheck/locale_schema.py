@@ -82,6 +82,14 @@ class Locale:
     # many as they stand ("die Labour Party", "der National Weather Service"): no such name left
     # in another language is reported there (TQ305).
     translates_institution_names: bool = True
+    # The language's word list (wordfreq) holds its inflected forms (English), so a lowercase word
+    # that no Latin-script language's list knows is no word of it: untranslated or misspelled
+    # (TQ305). Not for languages whose rarer inflections the lists lack ("desarmemos").
+    word_list_holds_inflections: bool = False
+    # Prefixes and suffixes the language builds words with: a word the list lacks that is a known
+    # word with one of them is the language's own ("undemocracy"), not untranslated (TQ305).
+    word_prefixes: list[str] = field(default_factory=list)
+    word_suffixes: list[str] = field(default_factory=list)
     name_joiners: list[str] = field(default_factory=lambda: ["-", " "])
     standalone_words: list[str] = field(default_factory=list)
     # Small words inside names ("Frankfurt am Main") that never end a sentence: a boundary after one cuts a name.
@@ -100,6 +108,9 @@ class Locale:
     # The language writes those names in lowercase inside a sentence ("en janvier"): a capital
     # there is English orthography carried over (TQ515).
     calendar_lowercase: bool = False
+    # Dates that name a holiday, day and month as the holiday's name writes them ("14 juillet",
+    # "9 мая"): there a capitalised month is part of a name, not English orthography (TQ515).
+    holiday_dates: list[str] = field(default_factory=list)
     # Languages that share this one's rare words (Spanish and Portuguese): a word rare here and
     # common there is untranslated only on the stronger evidence (TQ305).
     close_languages: list[str] = field(default_factory=list)

@@ -279,8 +279,36 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+# A run of letters of a script jieba does not segment (Cyrillic, Arabic, accented Latin): it
+# cuts them one letter per token, which makes "Москва" six words of a Chinese sentence.
+FOREIGN_LETTERS = regex.compile(r"(?:(?!\p{Han})[\p{L}\p{M}])+")
+
+
+def _foreign_letter_runs(group: list[Token], text: str) -> list[Token]:
+    """The tokens of an unspaced language's sentence with each run of letters of another script
+    that the segmenter cut apart joined again into one word."""
+    joined: list[Token] = []
+    for token in group:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and before.is_word
+            and token.is_word
+            and before.end == token.start
+            and FOREIGN_LETTERS.fullmatch(before.text)
+            and FOREIGN_LETTERS.fullmatch(token.text)
+        ):
+            joined[-1] = Token(before.start, token.end, text[before.start : token.end], True, False)
+        else:
+            joined.append(token)
+    return joined
+
+
 def segment(doc: Document) -> None:
     """Fill in sentences and tokens for every block, with absolute offsets into doc.text."""
+    from tqcheck.resources import locale_of
+
+    unspaced = not locale_of(doc.lang).spaced
     nlp = pipeline(doc.lang)
     spans = [(block, piece) for block in doc.blocks for piece in _pieces(doc.text, block.start, block.end)]
     texts = [_tame_long_runs(doc.text[start:end], doc.lang) for _, (start, end) in spans]
@@ -299,6 +327,8 @@ def segment(doc: Document) -> None:
                     text = doc.text[start:end]  # not tok.text: a long run was masked for spaCy
                     is_word = bool(WORD_CHAR.search(text)) and not tok.is_space
                     group.append(Token(start, end, text, is_word, tok.is_space))
+                if unspaced:
+                    group = _foreign_letter_runs(group, doc.text)
                 # Sentences keep their own text, not trailing white space.
                 while group and group[-1].is_space:
                     group.pop()

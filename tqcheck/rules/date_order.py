@@ -153,6 +153,11 @@ YEAR_FIGURE = regex.compile(r"\d{4}")
 OPENING_MARKS = '«“„"‘‹(['
 
 
+def _day_number(figure: str) -> str:
+    """A day's figure without its ordinal ending: "1er" is "1"."""
+    return str(int(regex.match(r"\d+", figure).group()))
+
+
 class CalendarCase(Rule):
     """Flags a day or month name capitalised inside a sentence in a language that writes them in
     lowercase ("en Janvier", "el Lunes", "в Понедельник").
@@ -162,7 +167,7 @@ class CalendarCase(Rule):
     that stand capitalised after a sentence's first word. Names that hold them are left alone:
     after a capitalised word, past particles and figures ("Plaza de Mayo", "Avenida 9 de Julio",
     "Rua 25 de Março"), before a capitalised word ("Viernes Santo"), and a holiday named by its
-    date ("le 14 Juillet", a day and a month with no year); so are headings and a title or a
+    date (`holiday_dates`: "le 14 Juillet", with no year); so are headings and a title or a
     quotation that opens with one («Воскресенье утро»).
 
     ## Why is this bad?
@@ -189,6 +194,13 @@ class CalendarCase(Rule):
         bad("El acuerdo se firmó el 5 de [[Enero]] de 2024.", lang="es"),
         good("O acordo foi assinado em 5 de Janeiro de 2024, em Lisboa.", lang="pt"),
         good("Le défilé du 14 Juillet a attiré la foule. Janvier fut froid.", lang="fr"),
+        bad(
+            "Le conseil a voté le 12 [[Avril]] dernier.",
+            lang="fr",
+            fixed="Le conseil a voté le 12 avril dernier.",
+        ),
+        bad("Совет проголосовал 12 [[Марта]].", lang="ru"),
+        good("Парад 9 Мая прошёл в Москве.", lang="ru"),
         good(
             "Miles de personas marcharon a la Plaza de Mayo y a la Avenida 9 de Julio el Viernes Santo.",
             lang="es",
@@ -202,6 +214,10 @@ class CalendarCase(Rule):
         if not spec.calendar_lowercase:
             return
         names = set(spec.calendar_words)
+        # "12 de octubre" is met as "12 octubre": the particles between day and month are skipped.
+        holidays = {
+            " ".join(w for w in date.split() if w not in spec.name_particles) for date in spec.holiday_dates
+        }
         particles = {p.lower() for p in spec.name_particles}
         headings = [(b.start, b.end) for b in doc.blocks if b.is_heading]
         for sentence in doc.sentences:
@@ -222,8 +238,10 @@ class CalendarCase(Rule):
                     j -= 1
                 if j < 0 or (j < i - 1 and words[j].text[:1].isupper()):
                     continue  # a name it closes: "Plaza de Mayo", "Rua 25 de Março"
-                if DAY_FIGURE.fullmatch(words[i - 1].text) and not (
-                    after is not None and YEAR_FIGURE.fullmatch(after.text)
+                if (
+                    DAY_FIGURE.fullmatch(words[i - 1].text)
+                    and not (after is not None and YEAR_FIGURE.fullmatch(after.text))
+                    and f"{_day_number(words[i - 1].text)} {text.lower()}" in holidays
                 ):
                     continue  # a holiday named by its date: "le 14 Juillet"
                 fixed = text[0].lower() + text[1:]

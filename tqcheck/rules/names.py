@@ -373,6 +373,15 @@ class NameVariants(Rule):
             else {}
         )
         neighbours = {form: _neighbours(doc.text, occurrences[form], ctx.lang) for form in paired}
+        # Imported here: tqcheck.rules.places imports this module.
+        from tqcheck.resources import data_path_setting
+        from tqcheck.rules.places import canonical, listed_name_words
+
+        listed_words = listed_name_words(ctx.lang, data_path_setting())
+
+        def listed(form: str) -> bool:
+            return canonical(form) in listed_words
+
         flagged: set[str] = set()
         for i, first in enumerate(forms):
             if first in flagged:
@@ -446,6 +455,8 @@ class NameVariants(Rule):
                     if counts[first] != counts[second] or zipf(first.lower(), ctx.lang) >= limit:
                         continue
                     major, minor = second, first
+                if listed(minor) and not listed(major):
+                    continue  # the tables' own spelling is no misspelling (TQ603 reports the other)
                 if _stems(major, suffixes, prefixes) & _stems(minor, suffixes, prefixes) and not (
                     _final_letter_variants(major, minor, ctx)
                 ):

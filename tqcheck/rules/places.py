@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -16,8 +17,8 @@ from tqcheck.document import Document
 from tqcheck.findings import Category, Finding, FixAvailability, Severity, Suggestion
 from tqcheck.resources import NAME_TABLES, data_path_setting, language_folders, locale_of, name_table
 from tqcheck.rule import Rule, bad, good, replace
-from tqcheck.rules._text import in_brackets, quoted, zipf
-from tqcheck.rules.names import spelling_key
+from tqcheck.rules._text import in_brackets, is_capitalised, main_script, quoted, zipf
+from tqcheck.rules.names import _stems, consonants, spelling_key
 
 # Every word of another language's multi-word form this common in the target: a phrase of the
 # target's ("Supreme Court"), not the other language's name.
@@ -43,6 +44,18 @@ WORD_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’.\-]*) $")
 WORD_AFTER = regex.compile(r" \p{Lu}")
 # A capitalised word rarer than this is a name's part, not a sentence's common opening word.
 NAME_ZIPF = 4.5
+# A word respelling a listed name: at least this long, rarer than this (Zipf; "Johnston", 3.8, is
+# a name of its own beside "Johnson"), and its spelling key this alike to the name's
+# ("Нетаниаху"/"Нетаньяху" 0.82, "Уидодо"/"Видодо" 0.83; "Trumpism"/"Trump" 0.77).
+RESPELLED_MIN_LETTERS = 5
+RESPELLED_MAX_ZIPF = 3.5
+RESPELLED_SIMILARITY = 0.8
+# A word derived from a name keeps at least this much of it (or all of a shorter one) and is a
+# word of the target this common ("Chilean", "Escocés").
+DERIVED_STEM = 5
+DERIVED_WORD_ZIPF = 2.5
+# Arabic letters that spell long vowels (alif, waw, ya, alif maqsura): transliterations differ there.
+ARABIC_LONG_VOWELS = regex.compile("[اويى]")
 
 
 class NamedForm(NamedTuple):
@@ -91,10 +104,12 @@ class ExonymVariants(Rule):
     order) are one name. Where only another language's name stands for a place or body the
     target names its own way, it is flagged as left untranslated ("Beijing" in Portuguese:
     "Pequim"), unless the target's own texts write that form about as often as their own
-    (Spanish "Pyongyang"), and for bodies not in a language whose news keeps foreign bodies'
-    names (`translates_institution_names = false`: German). A form inside a longer proper name
-    ("Beijing Normal University", "FC Köln", "Trump Tower"), quoted whole or glossed in brackets
-    is left alone. In languages that inflect names (`inflection_suffixes`,
+    (Spanish "Pyongyang"); a body's foreign name that the target's news keeps is one of the
+    target's own forms in its table (German "Federal Reserve"). A listed person's name
+    transliterated another way beside the article's listed form ("Нетаниаху" beside
+    "Нетаньяху"; a given name beside the rest of the full name) is one person spelled two ways.
+    A form inside a longer proper name ("Beijing Normal University", "FC Köln", "Trump Tower"),
+    quoted whole or glossed in brackets is left alone. In languages that inflect names (`inflection_suffixes`,
     `inflection_prefixes` in `locale.toml`) an own form may carry an affix ("Москве", "وبكين");
     other languages' forms must stand as written.
 
@@ -144,6 +159,16 @@ class ExonymVariants(Rule):
             fixed="As autoridades de Pequim alegam motivos de segurança nacional.",
         ),
         good("Dois estudantes da Beijing Normal University ganharam o prémio.", lang="pt"),
+        bad("Die [[European Central Bank]] hat den Leitzins gesenkt.", lang="de"),
+        bad(
+            "Биньямин Нетаньяху созвал кабинет. [[Нетаниаху]] заявил, что операция продолжится.",
+            lang="ru",
+            fixed="Биньямин Нетаньяху созвал кабинет. Нетаньяху заявил, что операция продолжится.",
+        ),
+        bad("وصل إيمانويل ماكرون إلى الرياض. وسيلتقي [[إمانويل]] ماكرون ولي العهد.", lang="ar"),
+        bad("Luiz Inácio Lula da Silva visitó la Amazonia. Luis [[Ignacio]] Lula da Silva habló.", lang="es"),
+        good("Boris Johnson met Tom Johnston and Ivanka Trump. Donald Trump spoke."),
+        good("Die Federal Reserve folgte, wie Human Rights Watch berichtet.", lang="de"),
         good("La frégate « Rheinland-Pfalz » est entrée en service en Rhénanie-Palatinat.", lang="fr"),
         good("Myanmar (formerly Burma) held elections. Myanmar's army disputed the result."),
         bad(
@@ -172,7 +197,9 @@ class ExonymVariants(Rule):
         # -> its occurrences.
         found: dict[tuple[str, str], dict[str, list[tuple[NamedForm, Occurrence]]]] = {}
         cased = ctx.data.cased
+        matched: list[tuple[int, int]] = []  # every form met, kept or not: no respelling of a name
         for form, match in find_forms(doc.text, ctx.lang, setting, table.forms, "form"):
+            matched.append((match.start, match.end))
             if in_brackets(doc.text, match.start, match.end):
                 continue  # a gloss: "Myanmar (formerly Burma)"
             if not form.own and quoted(doc.text, match.start, match.end, QUOTE_SPACES):
@@ -195,10 +222,10 @@ class ExonymVariants(Rule):
                 own_keys.setdefault(canonical(form), form)  # the usual spelling, first
             present = [key for key in own_keys if key in by_form]
             if not present:
-                # A language whose news keeps foreign bodies' names ("die Labour Party",
-                # `translates_institution_names = false`) leaves them as they are; a person's
-                # name in another language's spelling alone is left to TQ601.
-                if kind == "places" or (kind == "bodies" and ctx.data.spec.translates_institution_names):
+                # The table's own forms already hold the foreign names a language's news keeps
+                # (German "Federal Reserve", "Human Rights Watch"); a person's name in another
+                # language's spelling alone is left to TQ601.
+                if kind != "people":
                     yield from self._untranslated(doc, ctx, own, by_form)
                 continue
             chosen_key = max(present, key=lambda key: len(by_form[key]))  # ties: the usual form
@@ -210,7 +237,10 @@ class ExonymVariants(Rule):
                 if key in own_keys and (
                     kind == "bodies"
                     or _part_of(own_keys[key], chosen)
-                    or not _spelling_variants(own_keys[key], chosen, ctx.data.spaced)
+                    or not (
+                        _spelling_variants(own_keys[key], chosen, ctx.data.spaced)
+                        or _respelled_part(own_keys[key], chosen, ctx.data.spaced)
+                    )
                 ):
                     # A body's full name and its acronym, a country's long and short name
                     # ("Соединенные Штаты", "США"; "United Kingdom", "Britain"), a surname and
@@ -226,6 +256,140 @@ class ExonymVariants(Rule):
                         f"({len(by_form[chosen_key])}×): one {what}, two names.",
                         _rewrite(match, form.form, _as_long_as(form.form, chosen, own, by_form)),
                     )
+        yield from self._respelled(doc, ctx, found, matched)
+
+    def _respelled(
+        self,
+        doc: Document,
+        ctx: CheckContext,
+        found: dict[tuple[str, str], dict[str, list[tuple[NamedForm, Occurrence]]]],
+        matched: list[tuple[int, int]],
+    ) -> Iterator[Finding]:
+        """Words spelled like a listed person's name that the article writes in one of the
+        target's own forms, but that no table lists: the name transliterated another way
+        ("Нетаньяху", then "Нетаниаху"). A candidate is compared with the surname (the person's
+        first form) where it is a rare word (a common one is itself: "Johnston" beside "Johnson"),
+        with a given name where it stands beside another word of the full name ("Luis Ignacio
+        Lula" beside "Luiz Inácio Lula"), capitalised where the script has case; it respells the
+        name where the spelling keys open alike and are RESPELLED_SIMILARITY alike (a surname's
+        keys also with the same consonants: "Himmler" is not "Hitler"), in Arabic
+        where the letters are the same once the long vowels are left out ("إمانويل"/"إيمانويل").
+        Not compared with places: names a letter or two apart are many there, each its own
+        ("Colombia", "Columbia"), and a place's usual variants are in its table row."""
+        table = name_forms(ctx.lang, data_path_setting())
+        # A listed word's spelling key (or skeleton) -> the word, as the article writes it where
+        # only "ё" tells them apart ("Кишинёв" for the table's "Кишинев").
+        wanted: dict[str, str] = {}
+        # A given name's key -> the name as written, and the words of the full name it opens.
+        given: dict[str, tuple[str, frozenset[str]]] = {}
+        for (kind, name), by_form in found.items():
+            own = table.own.get((kind, name), ())
+            written = {
+                canonical(word): word
+                for occurrences in by_form.values()
+                for form, match in occurrences
+                if form.own
+                for word in WORD.findall(match.text)
+            }
+            # People only: place names a letter or two apart are many and each its own
+            # ("Colombia", "Columbia"); a place's usual variants are in its table row.
+            if kind != "people" or not written:
+                continue
+            for form in own[:1]:
+                for word in WORD.findall(form):
+                    if len(word) >= RESPELLED_MIN_LETTERS:
+                        wanted.setdefault(_respelling_key(word), written.get(canonical(word), word))
+            for form in own[1:]:
+                words = WORD.findall(form)
+                for word in words:
+                    if len(word) >= RESPELLED_MIN_LETTERS and canonical(word) in written:
+                        partners = frozenset(canonical(w) for w in words if w != word)
+                        given.setdefault(_respelling_key(word), (written[canonical(word)], partners))
+        if not wanted and not given:
+            return
+        cased = ctx.data.cased
+        locale = ctx.data.locale
+        suffixes = tuple(locale.get("inflection_suffixes", []))
+        prefixes = tuple(locale.get("inflection_prefixes", []))
+        listed_words = listed_name_words(ctx.lang, data_path_setting())
+        text_words = list(WORD.finditer(doc.text))
+        for i, match in enumerate(text_words):
+            word = match.group()
+            if (
+                len(word) < RESPELLED_MIN_LETTERS
+                or (cased and not is_capitalised(word))
+                or any(start < match.end() and match.start() < end for start, end in matched)
+                or canonical(word) in listed_words
+            ):
+                continue
+            if zipf(word.lower(), ctx.lang) < RESPELLED_MAX_ZIPF:
+                stems = [word] if cased else [word, *_stems(word, (), prefixes)]
+                found_one = False
+                for stem in stems:
+                    listed = self._respelling_of(stem, wanted, suffixes if cased else ())
+                    if (
+                        listed is not None
+                        and canonical(listed) != canonical(stem)
+                        and not _stems(stem, suffixes, prefixes) & _stems(listed, suffixes, prefixes)
+                        and not _derivation(stem, listed, ctx.lang)
+                    ):
+                        # A word met only once its ending is cut off keeps that ending: no fix is
+                        # offered for it. An Arabic prefix stays where it is.
+                        fixable = not cased or _respells(_respelling_key(word), _respelling_key(listed))
+                        start = match.start() + len(word) - len(stem)
+                        yield self._respelling(doc, start, match.end(), word, listed, fixable)
+                        found_one = True
+                        break
+                if found_one:
+                    continue
+            # A given name respelled beside a word of the full name it goes with ("Luis Ignacio
+            # Lula" where the article wrote "Luiz Inácio Lula"), however common.
+            neighbours = {
+                canonical(text_words[j].group())
+                for j in (i - 1, i + 1)
+                if 0 <= j < len(text_words) and _one_space_apart(doc.text, match, text_words[j])
+            }
+            key = _respelling_key(word)
+            for given_key, (listed, partners) in given.items():
+                if (
+                    not neighbours.isdisjoint(partners)
+                    and canonical(listed) != canonical(word)
+                    and _respells(key, given_key)
+                ):
+                    yield self._respelling(doc, match.start(), match.end(), word, listed)
+                    break
+
+    def _respelling(
+        self, doc: Document, start: int, end: int, word: str, listed: str, fixable: bool = True
+    ) -> Finding:
+        return self.finding(
+            doc,
+            start,
+            end,
+            f"“{word}” looks like “{listed}”, as the article writes it elsewhere, "
+            "transliterated another way: one name, two spellings.",
+            [replace(start, end, listed, 0.5, safe=False)] if fixable else [],
+        )
+
+    @staticmethod
+    def _respelling_of(word: str, wanted: dict[str, str], suffixes: tuple[str, ...]) -> str | None:
+        """The listed word that `word` (or, in an inflecting language, its stem) respells, if any."""
+        if main_script(word) == "Arabic":
+            return wanted.get(_respelling_key(word))
+        keys = {_respelling_key(word)} | {
+            _respelling_key(word[: -len(suffix)]) for suffix in suffixes if word.endswith(suffix)
+        }
+        for key in keys:
+            for listed_key, listed in wanted.items():
+                if (
+                    len(key) >= RESPELLED_MIN_LETTERS
+                    and _respells(key, listed_key)
+                    # A surname respelled keeps its consonants: "Navalnyi" is "Navalny", but
+                    # "Himmler" is not "Hitler".
+                    and consonants(key) == consonants(listed_key)
+                ):
+                    return listed
+        return None
 
     def _untranslated(
         self,
@@ -291,6 +455,18 @@ def _spelling_variants(one: str, other: str, spaced: bool) -> bool:
         rest = iter(long)
         return not all(char in rest for char in short)
     return Indel.normalized_similarity(spelling_key(one), spelling_key(other)) >= OWN_VARIANT_SIMILARITY
+
+
+def _respelled_part(one: str, other: str, spaced: bool) -> bool:
+    """A one-word form that spells a word of a longer form another way: a surname beside the full
+    name ("بوتن", "فلاديمير بوتين")."""
+    words = WORD.findall(other)
+    return (
+        spaced
+        and len(WORD.findall(one)) == 1
+        and len(words) > 1
+        and any(canonical(one) != canonical(word) and _spelling_variants(one, word, spaced) for word in words)
+    )
 
 
 def _everyday(form: NamedForm, lang: str) -> bool:
@@ -392,11 +568,61 @@ def name_forms(lang: str, setting: str) -> NameForms:
     return NameForms(tuple(forms), own, frozenset(canonical(named.form) for named in forms))
 
 
+def _respelling_key(word: str) -> str:
+    """What two transliterations of a name share: the spelling key (Latin, Cyrillic), or in Arabic
+    the letters without the long vowels and the hamza seats that spell them ("بوتين", "بوتن")."""
+    if main_script(word) == "Arabic":
+        return "".join(ARABIC_LONG_VOWELS.sub("", "".join(_base_letters(word))))
+    return spelling_key(word)
+
+
+def _respells(key: str, listed_key: str) -> bool:
+    """Two respelling keys of one name: alike enough in Latin and Cyrillic script, opening alike
+    ("Объединенный" is no "Соединенные"); equal skeletons in Arabic (where a skeleton is short,
+    and one letter more is another name)."""
+    if main_script(key) == "Arabic" or main_script(listed_key) == "Arabic":
+        return key == listed_key
+    return key[:1] == listed_key[:1] and Indel.normalized_similarity(key, listed_key) >= RESPELLED_SIMILARITY
+
+
+def _derivation(word: str, listed: str, lang: str) -> bool:
+    """A word of the target derived from a listed name: it keeps the name's opening but for its
+    last two letters at most and is itself a word the target uses ("Chilean", "Escocés" from
+    "Escocia", "Шотландский" from "Шотландия"); a transliteration differs inside the name
+    ("Нетаниаху", "Нетаньяху")."""
+    one, other = canonical(word), canonical(listed)
+    shorter = min(len(one), len(other))
+    shared = next((i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), shorter)
+    return (
+        shared >= min(DERIVED_STEM, shorter)
+        and shared >= shorter - 2
+        and zipf(one, lang) >= DERIVED_WORD_ZIPF
+    )
+
+
+def _one_space_apart(text: str, one: regex.Match[str], other: regex.Match[str]) -> bool:
+    return text[min(one.end(), other.end()) : max(one.start(), other.start())] == " "
+
+
+def _base_letters(word: str) -> Iterator[str]:
+    return (unicodedata.normalize("NFD", char)[0] for char in word)
+
+
+@cache
+def listed_name_words(lang: str, setting: str) -> frozenset[str]:
+    """Every word of every form of the tables in `lang`'s script, told apart from case: a name of
+    its own is no respelling of another."""
+    return frozenset(
+        canonical(word) for named in name_forms(lang, setting).forms for word in WORD.findall(named.form)
+    )
+
+
 def canonical(form: str) -> str:
-    """A form told apart from its case and apostrophes: "Côte d’Ivoire" is "côte d'ivoire"."""
-    return form.replace("’", "'").casefold()
+    """A form told apart from its case, apostrophes and "ё": "Côte d’Ivoire" is "côte d'ivoire"."""
+    return _matching_letters(form).casefold()
 
 
+MATCHING_LETTERS = str.maketrans({"’": "'", "ё": "е", "Ё": "Е"})
 # A word of the text: letters and marks, apostrophes inside ("d’Ivoire", "Moscow's").
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*")
 # What may stand between two words of a name: spaces (a form's space), a hyphen (a form's hyphen).
@@ -508,8 +734,14 @@ def _openings(word: str, prefixes: tuple[str, ...]) -> set[str]:
 
 @lru_cache(maxsize=4)  # the three shapes read one text's words in turn
 def _text_words(text: str) -> tuple[tuple[int, int, str], ...]:
-    """The text's words as (start, end, word), apostrophes written "'"."""
-    return tuple((m.start(), m.end(), m.group()) for m in WORD.finditer(text.replace("’", "'")))
+    """The text's words as (start, end, word), apostrophes written "'" and "ё" as "е"."""
+    return tuple((m.start(), m.end(), m.group()) for m in WORD.finditer(_matching_letters(text)))
+
+
+def _matching_letters(text: str) -> str:
+    """Letters written two ways for one word, written one way (the same length): the apostrophe
+    "’" as "'", and Russian "ё" as "е", which most Russian print leaves without its dots."""
+    return text.translate(MATCHING_LETTERS)
 
 
 def _meet(
@@ -590,7 +822,7 @@ def _matchers(lang: str, setting: str) -> dict[str, _Matcher]:
         shape: ({}, {}) for shape in SHAPES
     }
     for named in name_forms(lang, setting).forms:
-        words = tuple(w.replace("’", "'") for w in NAME_WORD_SPLIT.split(named.form) if w)
+        words = tuple(_matching_letters(w) for w in NAME_WORD_SPLIT.split(named.form) if w)
         hyphens = tuple(HYPHEN.match(sep) is not None for sep in NAME_WORD_SPLIT.findall(named.form))
         inflected = named.own and not latin
         straight = _Entry(named, words, hyphens, inflected)

@@ -67,6 +67,7 @@ class RepeatedWord(Rule):
         good("Nous nous sommes rencontrés à Lyon.", lang="fr"),
         good("The vote was 10 10 in the first round, a tie."),
         bad("该公司计划将欧洲销量提高到每年30万辆，[[其中其中]]约一半在当地生产。", lang="zh"),
+        bad("新的地铁[[线路线路]]将于明年开通。", lang="zh", fixed="新的地铁线路将于明年开通。"),
         good("专家们要好好研究研究这个问题，大家都高高兴兴地回家了。", lang="zh"),
         good("救援人员一米一米地向前推进。", lang="zh"),
         bad("外交部发言人[[表示，表示]]，中方愿同各方加强沟通。", lang="zh"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
@@ -48,7 +49,13 @@ class PageResidue(Rule):
     Matches each line (block) against the residue patterns of the target language
     (`data/<lang>/residue.toml`) and of every language (`data/common/residue.toml`), and flags lines
     made only of widget words: network names, share/follow/comment verbs and counters
-    ("Google News Follow 1", "Facebook Twitter WhatsApp"). A related-article label (`inline_labels`) that opens a sentence inside a paragraph ("… the
+    ("Google News Follow 1", "Facebook Twitter WhatsApp"), and prompts to follow an account: a
+    handle in a short stretch whose first or second word is a follow verb, a pronoun attached or
+    not ("Síguela en X: @marialopez"). The patterns hold the site's own links (privacy policy,
+    "skip to content"), media controls ("Enlarge this image"), photo agencies' credit lines ("AFP
+    via Getty Images") and stamps that count back from now ("Updated 3 hours ago"); a dated
+    publication stamp stays, since articles carry one. A related-article label (`inline_labels`) that opens a
+    sentence inside a paragraph ("… the
     unions reject. Read also: Port strike enters third day The governor …") is the scraper's
     lost line break; its headline ends before the next sentence's common opening word.
 
@@ -144,6 +151,14 @@ class PageResidue(Rule):
         ),
         good("Die Polizei hat die Anzeige aufgenommen und ermittelt.", lang="de"),
         bad("The committee approved the plan.\n\n[[Photo: John Smith / AFP]]\n"),
+        bad("El pleno votará el lunes. [[Síguela en X: @marialopez]]", lang="es"),
+        bad("The council will vote next week.\n\n[[Follow @CityDesk for the latest updates.]]\n"),
+        good("Following the vote, @UN_News said the talks would resume. Write to press@un.org."),
+        bad("The council will vote next week.\n\n[[Updated 3 hours ago]]\n"),
+        bad("Der Rat stimmt nächste Woche ab.\n\n[[Bild vergrößern]]\n", lang="de"),
+        bad("Le conseil votera la semaine prochaine.\n\n[[AFP via Getty Images]]\n", lang="fr"),
+        bad("市议会下周投票。\n\n[[更新于3小时前]]\n", lang="zh"),
+        good("El Grupo de Contacto internacional se reunió hace 3 horas en Ginebra.", lang="es"),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -207,6 +222,7 @@ class PageResidue(Rule):
                 _matches_any(piece, patterns)
                 or self._is_widget(piece, data.widget_words, data.widget_connectors, data.brands)
                 or _is_labelled_fields(piece)
+                or _is_handle_prompt(piece, data.widget_words, ctx.lang)
             )
 
         for block in doc.blocks:
@@ -463,6 +479,39 @@ def _is_labelled_fields(line: str) -> bool:
     return len(parts) >= 2 and len(values) == len(parts) and not all(regex.search(r"\d", v) for v in values)
 
 
+# A social-media handle ("@marialopez", "@BBCNews"), not an e-mail address's second half.
+HANDLE = regex.compile(r"(?<![\p{L}\p{N}_.@])@[\p{L}\p{N}_]{2,30}(?![\p{L}\p{N}_@])")
+HANDLE_PROMPT_MAX_WORDS = 15
+HANDLE_VERB_FORM_MAX_ZIPF = 3.0
+
+
+def _is_handle_prompt(piece: str, actions: frozenset[str], lang: str) -> bool:
+    """A prompt to follow an account: a short stretch that names a handle and opens (within its
+    first two words) with a widget verb, or the verb with a pronoun attached ("Follow @BBCNews
+    for the latest updates", "Síguela en X: @marialopez", "Suivez-nous sur X : @lemonde")."""
+    if HANDLE.search(piece) is None:
+        return False
+    tokens = [_unaccented(t.casefold()) for t in WIDGET_TOKEN.findall(HANDLE.sub(" ", piece))]
+    if not tokens or len(tokens) > HANDLE_PROMPT_MAX_WORDS:
+        return False
+    verbs = {_unaccented(a) for a in actions}
+    return any(
+        token in verbs
+        or (
+            # A pronoun attached ("síguela"), not a compound ("follow-up") nor a word of its own
+            # ("following").
+            token.isalpha()
+            and any(token.startswith(v) and len(v) >= 5 and len(token) - len(v) <= 3 for v in verbs)
+            and zipf(token, lang) < HANDLE_VERB_FORM_MAX_ZIPF
+        )
+        for token in tokens[:2]
+    )
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
 def _is_counted_headline(line: str, ctx: CheckContext) -> bool:
     """A headline line that ends on a counter (views, comments): not on a year, not on a figure
     the headline's own small word leads to ("… rises to 832", "… steigt auf 832") nor on a day
@@ -518,6 +567,8 @@ def residue_reason(line: str, ctx: CheckContext) -> str | None:
         return "a reader poll"
     if _is_labelled_fields(stripped):
         return "the page's metadata fields"
+    if _is_handle_prompt(stripped, data.widget_words, ctx.lang):
+        return "a prompt to follow an account"
     if _is_counted_headline(stripped, ctx):
         return COUNTED_REASON
     if not _matches_any(stripped, [*data.residue_patterns, *_extra_patterns(tuple(ctx.extra_residue))]):

@@ -146,6 +146,8 @@ class ForeignScriptWord(Rule):
         bad("Le ministre a visité [[Москву]] lundi.", lang="fr"),
         bad("Министр заявил, что [[government]] примет решение.", lang="ru"),
         bad("政府表示，[[government]]将在周一作出决定。", lang="zh"),
+        bad("俄罗斯总统普京表示，[[Москва не согласна]]。", lang="zh"),
+        bad("外长表示，[[وزارة الخارجية]]将发表声明。", lang="zh"),
         bad("Заседание назначено на [[Friday]] в Брюсселе.", lang="ru"),
         good(
             "Министр ответил по-французски, что nous sommes prêts к переговорам.",
@@ -280,6 +282,16 @@ OPENER_COMMA_TARGET_ZIPF = 2.5
 UNSEEN_IN_TARGET_ZIPF = 0.5
 SEEN_ELSEWHERE_ZIPF = 3.9
 UNSEEN_MIN_LETTERS = 8  # a compound ("Landgericht"), not a short name
+# A lowercase word no word list knows, this long at least ("beteen"; "ayy" is an interjection).
+UNKNOWN_WORD_MIN_LETTERS = 5
+# ... and at most this long: a longer run of letters is no word (and its splits would cost).
+UNKNOWN_WORD_MAX_LETTERS = 30
+# ... that no Latin-script language's list has at this Zipf frequency (about once in 100 million words).
+UNKNOWN_WORD_KNOWN_ZIPF = 1.0
+# Both halves of a word written as one this common: a compound of the target's ("fourballs").
+COMPOUND_PART_ZIPF = 3.0
+# Marks that make a word part of a compound, an address or a handle ("re-injecting", "@user").
+COMPOUND_MARKS = frozenset("-‐‑'’@./_")
 
 
 # Zipf: a day or month name is this much commoner in its own language than in the target.
@@ -422,7 +434,11 @@ class UntranslatedWord(Rule):
     (a motto: “Liberté, égalité, fraternité”). A capitalised word the target's word list has
     never seen and another language uses every day is that language's noun ("the
     Bundesregierung"), and a connective of another language set off by a comma opens a sentence
-    left untranslated ("Meanwhile, les négociations …").
+    left untranslated ("Meanwhile, les négociations …"). Where the target's word list holds its
+    inflected forms (`word_list_holds_inflections`: English), a lowercase word that no
+    Latin-script language's list knows and that is not built of the target's own words (a known
+    word with one of its `word_prefixes` or `word_suffixes`, two everyday words run together) is
+    a source word in Latin letters or a misspelling ("the prokuratura"): a minor finding.
 
     ## Why is this bad?
     MT leaves words it could not translate in the source language; when the source is written
@@ -485,6 +501,8 @@ class UntranslatedWord(Rule):
         bad("[[Meanwhile]], les négociations continuent à Genève.", lang="fr"),
         good("Wilson, who chaired the talks, thanked João Gonçalves and the Bundestag.", lang="en"),
         good("The republican motto “Liberté, égalité, fraternité” was carved above the door."),
+        bad("The [[prokuratura]] opened a criminal case on Monday."),
+        good("The prosecutor's office (prokuratura) warned of creeping undemocracy in the fourballs."),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -575,6 +593,17 @@ class UntranslatedWord(Rule):
             reported.append((start, end))
             yield self.finding(doc, start, end, f"“{doc.text[start:end]}” is {name}, left untranslated.")
         yield from _institution_findings(self, doc, ctx, reported)
+        if ctx.data.spec.word_list_holds_inflections:
+            for token in _unknown_words(doc, ctx):
+                if not any(start < token.end and token.start < end for start, end in reported):
+                    yield self.finding(
+                        doc,
+                        token.start,
+                        token.end,
+                        f"“{token.text}” is in no word list: a word left untranslated (written in "
+                        "Latin letters) or misspelled.",
+                        severity=Severity.MINOR,
+                    )
 
 
 # Words of an institution's name: capitalised everyday words of its language (Zipf 3 or more
@@ -752,6 +781,50 @@ def kept_from_source(ctx: CheckContext, phrase: str, lang: str | None) -> bool:
         foreign = lang != source.lang and margin >= KEPT_FOREIGN_MARGIN
     pattern = rf"(?<!\w){regex.escape(phrase.strip())}(?!\w)"
     return foreign and regex.search(pattern, source.text, flags=regex.IGNORECASE) is not None
+
+
+def _unknown_words(doc: Document, ctx: CheckContext) -> Iterator[Token]:
+    """Lowercase words of UNKNOWN_WORD_MIN_LETTERS or more that no Latin-script language's word
+    list knows, in a language whose list holds its inflected forms (`word_list_holds_inflections`:
+    English): a source word written in Latin letters ("the prokuratura", "wizarat") or a
+    misspelling ("beteen"). Not inside a compound or an address, nor in brackets or quotes,
+    where a translator glosses a term on purpose ("the prosecutor's office (prokuratura)")."""
+    text = doc.text
+    for token in doc.tokens:
+        word = token.text
+        if (
+            not token.is_word
+            or not UNKNOWN_WORD_MIN_LETTERS <= len(word) <= UNKNOWN_WORD_MAX_LETTERS
+            or not word.isalpha()
+            or not word.islower()
+            or main_script(word) != "Latin"
+            or text[token.start - 1 : token.start] in COMPOUND_MARKS
+            or text[token.end : token.end + 1] in COMPOUND_MARKS
+            or zipf(word, ctx.lang) > 0
+            or any(zipf(word, lang) >= UNKNOWN_WORD_KNOWN_ZIPF for lang in LATIN_LANGUAGES)
+            or in_brackets(text, token.start, token.end)
+            or quoted(text, token.start, token.end)
+            or _made_of_known_words(word, ctx)
+        ):
+            continue
+        yield token
+
+
+def _made_of_known_words(word: str, ctx: CheckContext) -> bool:
+    """A word the target builds from its own: a known word with one of its prefixes or suffixes
+    (`word_prefixes`, `word_suffixes`: "undemocracy", "reinjecting") or two everyday words
+    written as one ("speedcuber", "fourballs")."""
+    spec = ctx.data.spec
+    lang = ctx.lang
+    starts = [word, *(word[len(p) :] for p in spec.word_prefixes if word.startswith(p))]
+    for start in starts:
+        for stem in (start, *(start[: -len(x)] for x in spec.word_suffixes if start.endswith(x))):
+            if stem != word and len(stem) >= 3 and zipf(stem, lang) >= UNKNOWN_WORD_KNOWN_ZIPF:
+                return True
+    return any(
+        zipf(word[:cut], lang) >= COMPOUND_PART_ZIPF and zipf(word[cut:], lang) >= COMPOUND_PART_ZIPF
+        for cut in range(3, len(word) - 2)
+    )
 
 
 def _unseen_capitalised(doc: Document, ctx: CheckContext, languages: dict[int, str]) -> list[Token]:

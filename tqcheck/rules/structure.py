@@ -83,7 +83,10 @@ class SplitEntity(Rule):
     whole ("Khar. Kiv", "哈尔。滨"), when the joined word is commoner than the second part alone
     or one part is too rare to be a word of its own ("Chen. Nai"); a stop after a particle that
     opens or joins names (`name_particles`: "Rio de. Janeiro", "عبد. الله"), after a hyphen
-    ("Sachsen-. Anhalt") or before a Roman numeral ("Mohammed. VI").
+    ("Sachsen-. Anhalt") or before a Roman numeral ("Mohammed. VI"). A "sentence" of a few words
+    that ends on a rare capitalised word after a title or an adjective, before a rare
+    capitalised word that goes on ("Le président salvadorien Nayib. Bukele a été investi"), is a
+    given name cut from its surname: a minor finding, where the model is not there to weigh it.
 
     A name the language data knows (`places.tsv`, `bodies.tsv`: the target's own forms and
     every other language's) is reported wherever a stop or a line break falls between its words
@@ -112,6 +115,8 @@ class SplitEntity(Rule):
     fix_availability = FixAvailability.ALWAYS
     fluency_verdict = True
     examples = (
+        bad("Le président salvadorien [[Nayib. Bukele]] a été investi pour un second mandat.", lang="fr"),
+        good("The meeting was held in Baku. Aliyev said the talks had gone well."),
         bad(
             "Storms hit the south-western [[Baden region. Württemberg.]] Roads were closed.",
             fixed="Storms hit the south-western Baden-Württemberg region. Roads were closed.",
@@ -307,6 +312,9 @@ class SplitEntity(Rule):
                 finding = self._regnal_number(doc, first, second)
             if finding is None and cased:
                 finding = self._agreeing_adjective(doc, ctx, first, second)
+            if finding is None and cased and ctx.scorer is None:
+                # With a model, the boundary is put to it below instead.
+                finding = self._short_sentence_before_name(doc, ctx, first, second)
             if finding is None and cased and ctx.scorer is not None:
                 finding = self._for_the_model(doc, ctx, first, second, joiners)
             if finding:
@@ -650,6 +658,50 @@ class SplitEntity(Rule):
             right.end,
             f"The name “{joined}” is split by a sentence boundary between an adjective and its noun.",
             [replace(left.start, right.end, joined, 0.7, safe=False)],
+        )
+
+    def _short_sentence_before_name(
+        self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence
+    ) -> Finding | None:
+        """A stop between two rare capitalised words after a "sentence" of a few words that the
+        first of them ends ("Le président salvadorien Nayib. Bukele a été investi …",
+        "Kölns Oberbürgermeisterin Henriette. Reker hat …"): a news sentence that short ending on
+        a name part after a title or an adjective (not after a small word: "It was held in Baku.")
+        is a given name cut from the surname that goes on as the next sentence's subject. Both
+        words rarer than NAME_MAX_ZIPF (not "den Bericht. Jedoch"), neither an abbreviation, the
+        next sentence going on for SHORT_SENTENCE_MIN_WORDS words or more. Minor, without a
+        model to weigh the join: two names may meet at a stop."""
+        words = _boundary_words(doc, first, second, cased=True)
+        if words is None:
+            return None
+        left, right = words
+        first_words = [t for t in doc.sentence_tokens(first) if t.is_word]
+        second_words = [t for t in doc.sentence_tokens(second) if t.is_word]
+        if not (
+            SHORT_SENTENCE_MIN_WORDS <= len(first_words) <= SHORT_SENTENCE_MAX_WORDS
+            and len(second_words) >= SHORT_SENTENCE_MIN_WORDS
+            and left.text.isalpha()
+            and right.text.isalpha()
+            and len(left.text) >= 3
+            and not _abbreviation(left.text)
+            and not _vowelless(left.text)
+            and zipf(left.text.lower(), ctx.lang) < NAME_MAX_ZIPF
+            and zipf(right.text.lower(), ctx.lang) < NAME_MAX_ZIPF
+            and right.text.lower() not in {w.lower() for w in ctx.data.spec.standalone_words}
+            # After a title or its adjective, not after a preposition: "was held in Baku." ends
+            # on a whole place.
+            and first_words[-2].text.lower() not in top_words(ctx.lang, 100)
+        ):
+            return None
+        joined = f"{left.text} {right.text}"
+        return self.finding(
+            doc,
+            left.start,
+            right.end,
+            f"The name “{joined}” may be split by a sentence boundary: “{doc.sentence_text(first)}” "
+            "is too short a sentence to end on a name.",
+            [replace(left.start, right.end, joined, 0.4, safe=False)],
+            severity=Severity.MINOR,
         )
 
     def _for_the_model(
@@ -1112,6 +1164,19 @@ def _boundary_words(
     if cased and not (is_capitalised(left.text) and is_capitalised(right.text)):
         return None
     return left, right
+
+
+# A sentence of this many words at most that ends on a rare capitalised word, before one that
+# goes on for at least SHORT_SENTENCE_MIN_WORDS, is a title and a given name cut off a surname.
+SHORT_SENTENCE_MAX_WORDS = 6
+SHORT_SENTENCE_MIN_WORDS = 3
+
+
+def _vowelless(word: str) -> bool:
+    """A word without a vowel letter of the Latin or Cyrillic script: an abbreviation ("St", "Св")."""
+    from tqcheck.rules.names import _vowels
+
+    return main_script(word) in ("Latin", "Cyrillic") and _vowels().search(word.lower()) is None
 
 
 # Nats the model must gain by joining two words across a stop before a split name is reported on
