@@ -214,10 +214,7 @@ class CalendarCase(Rule):
         if not spec.calendar_lowercase:
             return
         names = set(spec.calendar_words)
-        # "12 de octubre" is met as "12 octubre": the particles between day and month are skipped.
-        holidays = {
-            " ".join(w for w in date.split() if w not in spec.name_particles) for date in spec.holiday_dates
-        }
+        holidays = set(spec.holiday_dates)
         particles = {p.lower() for p in spec.name_particles}
         headings = [(b.start, b.end) for b in doc.blocks if b.is_heading]
         for sentence in doc.sentences:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -18,7 +17,7 @@ from tqcheck.findings import Category, Finding, FixAvailability, Severity, Sugge
 from tqcheck.resources import NAME_TABLES, data_path_setting, language_folders, locale_of, name_table
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import in_brackets, is_capitalised, main_script, quoted, zipf
-from tqcheck.rules.names import _stems, consonants, spelling_key
+from tqcheck.rules.names import _base_letter, _stems, consonants, spelling_key
 
 # Every word of another language's multi-word form this common in the target: a phrase of the
 # target's ("Supreme Court"), not the other language's name.
@@ -46,7 +45,7 @@ WORD_AFTER = regex.compile(r" \p{Lu}")
 NAME_ZIPF = 4.5
 # A word respelling a listed name: at least this long, rarer than this (Zipf; "Johnston", 3.8, is
 # a name of its own beside "Johnson"), and its spelling key this alike to the name's
-# ("Нетаниаху"/"Нетаньяху" 0.82, "Уидодо"/"Видодо" 0.83; "Trumpism"/"Trump" 0.77).
+# ("Нетаниаху"/"Нетаньяху" 0.82, "Navalnyi"/"Navalny" 1.0; "Trumpism"/"Trump" 0.77).
 RESPELLED_MIN_LETTERS = 5
 RESPELLED_MAX_ZIPF = 3.5
 RESPELLED_SIMILARITY = 0.8
@@ -109,9 +108,9 @@ class ExonymVariants(Rule):
     transliterated another way beside the article's listed form ("Нетаниаху" beside
     "Нетаньяху"; a given name beside the rest of the full name) is one person spelled two ways.
     A form inside a longer proper name ("Beijing Normal University", "FC Köln", "Trump Tower"),
-    quoted whole or glossed in brackets is left alone. In languages that inflect names (`inflection_suffixes`,
-    `inflection_prefixes` in `locale.toml`) an own form may carry an affix ("Москве", "وبكين");
-    other languages' forms must stand as written.
+    quoted whole or glossed in brackets is left alone. In languages that inflect names
+    (`inflection_suffixes`, `inflection_prefixes` in `locale.toml`) an own form may carry an
+    affix ("Москве", "وبكين"); other languages' forms must stand as written.
 
     ## Why is this bad?
     MT systems translate sentence by sentence and keep the English name in some of them: the
@@ -572,7 +571,7 @@ def _respelling_key(word: str) -> str:
     """What two transliterations of a name share: the spelling key (Latin, Cyrillic), or in Arabic
     the letters without the long vowels and the hamza seats that spell them ("بوتين", "بوتن")."""
     if main_script(word) == "Arabic":
-        return "".join(ARABIC_LONG_VOWELS.sub("", "".join(_base_letters(word))))
+        return ARABIC_LONG_VOWELS.sub("", "".join(map(_base_letter, word)))
     return spelling_key(word)
 
 
@@ -602,10 +601,6 @@ def _derivation(word: str, listed: str, lang: str) -> bool:
 
 def _one_space_apart(text: str, one: regex.Match[str], other: regex.Match[str]) -> bool:
     return text[min(one.end(), other.end()) : max(one.start(), other.start())] == " "
-
-
-def _base_letters(word: str) -> Iterator[str]:
-    return (unicodedata.normalize("NFD", char)[0] for char in word)
 
 
 @cache

@@ -54,10 +54,10 @@ class PageResidue(Rule):
     not ("Síguela en X: @marialopez"). The patterns hold the site's own links (privacy policy,
     "skip to content"), media controls ("Enlarge this image"), photo agencies' credit lines ("AFP
     via Getty Images") and stamps that count back from now ("Updated 3 hours ago"); a dated
-    publication stamp stays, since articles carry one. A related-article label (`inline_labels`) that opens a
-    sentence inside a paragraph ("… the
-    unions reject. Read also: Port strike enters third day The governor …") is the scraper's
-    lost line break; its headline ends before the next sentence's common opening word.
+    publication stamp stays, since articles carry one. A related-article label (`inline_labels`)
+    that opens a sentence inside a paragraph ("… the unions reject. Read also: Port strike enters
+    third day The governor …") is the scraper's lost line break; its headline ends before the
+    next sentence's common opening word.
 
     ## Why is this bad?
     A scraper that feeds a translation pipeline copies the page, not the article; the widgets are

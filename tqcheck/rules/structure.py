@@ -651,13 +651,8 @@ class SplitEntity(Rule):
             or noun in top_words(ctx.lang, 1000)
         ):
             return None
-        joined = f"{left.text} {right.text}"
-        return self.finding(
-            doc,
-            left.start,
-            right.end,
-            f"The name “{joined}” is split by a sentence boundary between an adjective and its noun.",
-            [replace(left.start, right.end, joined, 0.7, safe=False)],
+        return self._joined_across(
+            doc, left, right, "is split by a sentence boundary between an adjective and its noun.", 0.7
         )
 
     def _short_sentence_before_name(
@@ -693,15 +688,34 @@ class SplitEntity(Rule):
             and first_words[-2].text.lower() not in top_words(ctx.lang, 100)
         ):
             return None
+        return self._joined_across(
+            doc,
+            left,
+            right,
+            f"may be split by a sentence boundary: “{doc.sentence_text(first)}” is too short a sentence "
+            "to end on a name.",
+            0.4,
+            Severity.MINOR,
+        )
+
+    def _joined_across(
+        self,
+        doc: Document,
+        left: Token,
+        right: Token,
+        what: str,
+        confidence: float,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding for two words a stop keeps apart, with the two joined by a space as the fix."""
         joined = f"{left.text} {right.text}"
         return self.finding(
             doc,
             left.start,
             right.end,
-            f"The name “{joined}” may be split by a sentence boundary: “{doc.sentence_text(first)}” "
-            "is too short a sentence to end on a name.",
-            [replace(left.start, right.end, joined, 0.4, safe=False)],
-            severity=Severity.MINOR,
+            f"The name “{joined}” {what}",
+            [replace(left.start, right.end, joined, confidence, safe=False)],
+            severity=severity,
         )
 
     def _for_the_model(
