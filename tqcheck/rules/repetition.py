@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterator
 from functools import cache
 
 import regex
+from rapidfuzz import fuzz, process
 
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
-from tqcheck.findings import Category, Finding, FixAvailability, Severity
+from tqcheck.findings import Applicability, Category, Finding, FixAvailability, Severity, Suggestion
 from tqcheck.rule import Rule, bad, delete_line, good, replace
 from tqcheck.rules.punctuation import _quotations, _quote_pairs
 
@@ -293,6 +295,18 @@ class LoopingPhrase(Rule):
 NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
 
 
+# A sentence this long (words; characters in unspaced scripts; shorter ones share their shape
+# often: "A deal with the workers was signed.") that is at least this similar
+# (rapidfuzz ratio of the keys) to one of the NEAR_DUPLICATE_WINDOW long sentences before it is a
+# second translation of one sentence ("The government announced new economic measures on Monday"
+# and "The government announced the new economic measures on Monday": 93).
+NEAR_DUPLICATE_MIN_WORDS = 10
+NEAR_DUPLICATE_MIN_CHARS = 20
+NEAR_DUPLICATE_SIMILARITY = 90
+NEAR_DUPLICATE_WINDOW = 20
+SENTENCE_FINAL = (".", "!", "?", "。", "！", "？", "؟")
+
+
 def _sentence_key(text: str) -> str:
     return " ".join(NOT_WORD.sub(" ", text).casefold().split())
 
@@ -302,7 +316,11 @@ class DuplicateSentence(Rule):
 
     ## What it does
     Compares every sentence of five words or more (ten characters in Chinese) with the earlier
-    ones, ignoring case and punctuation, and flags the later copy.
+    ones, ignoring case and punctuation, and flags the later copy. A sentence of ten words or
+    more (twenty characters) nearly the same as one of the twenty long sentences before it
+    (rapidfuzz ratio 90 or more: a word added or changed) is a second translation of one
+    sentence: a minor finding, whose fix (deleting the later one) is unsafe. A headline without a
+    final stop is not compared (the lead often repeats it).
 
     ## Why is this bad?
     Segment-level MT pipelines duplicate sentences when segments overlap or a retry is appended.
@@ -328,10 +346,19 @@ class DuplicateSentence(Rule):
             lang="fr",
         ),
         good("The port reopened. The port reopened, officials said, after three weeks."),
+        bad(
+            "The government announced new economic measures on Monday to curb inflation. The opposition "
+            "objected. [[The government announced the new economic measures on Monday to curb inflation.]]"
+        ),
+        good(
+            "The government announced new economic measures on Monday to curb inflation. The opposition "
+            "announced its own economic measures on Tuesday to curb unemployment."
+        ),
     )
 
     def check(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         seen: dict[str, int] = {}
+        recent: list[str] = []  # the keys of the last NEAR_DUPLICATE_WINDOW long sentences
         for sentence in doc.sentences:
             block = doc.blocks[sentence.block]
             if block.is_heading:
@@ -344,21 +371,45 @@ class DuplicateSentence(Rule):
                 continue
             if key not in seen:
                 seen[key] = sentence.index
+                # A headline repeated in the lead is no such copy: both sides end as sentences.
+                near = (
+                    len(words) >= NEAR_DUPLICATE_MIN_WORDS
+                    or (not ctx.data.spaced and len(text) >= NEAR_DUPLICATE_MIN_CHARS)
+                ) and text.rstrip("\"'”’»」』)）").endswith(SENTENCE_FINAL)
+                if near and process.extractOne(
+                    key, recent, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_SIMILARITY
+                ):
+                    yield self.finding(
+                        doc,
+                        sentence.start,
+                        sentence.end,
+                        "This sentence repeats an earlier one nearly word for word: one of the two "
+                        "is probably a second translation of the same sentence.",
+                        [self._deletion(doc, sentence, 0.5, safe=False)],
+                        severity=Severity.MINOR,
+                    )
+                if near:
+                    recent = [*recent[-(NEAR_DUPLICATE_WINDOW - 1) :], key]
                 continue
-            if block.start == sentence.start and block.end == sentence.end:
-                fix = delete_line(doc, sentence.start, sentence.end)
-            else:
-                # Delete the sentence with the space before it, or after it when it opens the block.
-                start, end = sentence.start, sentence.end
-                if start > block.start and doc.text[start - 1] == " ":
-                    start -= 1
-                elif end < block.end and doc.text[end] == " ":
-                    end += 1
-                fix = replace(start, end, "", 0.9, safe=True)
             yield self.finding(
                 doc,
                 sentence.start,
                 sentence.end,
                 "This sentence repeats an earlier one word for word.",
-                [fix],
+                [self._deletion(doc, sentence, 0.9, safe=True)],
             )
+
+    @staticmethod
+    def _deletion(doc: Document, sentence: Sentence, confidence: float, safe: bool) -> Suggestion:
+        """The sentence deleted: its whole line, or the sentence with the space before it (after
+        it where it opens the block)."""
+        block = doc.blocks[sentence.block]
+        if block.start == sentence.start and block.end == sentence.end:
+            line = delete_line(doc, sentence.start, sentence.end, confidence)
+            return line if safe else dataclasses.replace(line, applicability=Applicability.UNSAFE)
+        start, end = sentence.start, sentence.end
+        if start > block.start and doc.text[start - 1] == " ":
+            start -= 1
+        elif end < block.end and doc.text[end] == " ":
+            end += 1
+        return replace(start, end, "", confidence, safe=safe)
