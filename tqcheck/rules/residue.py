@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
@@ -14,7 +13,7 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.rule import Rule, bad, delete_line, good, replace
-from tqcheck.rules._text import is_capitalised, zipf
+from tqcheck.rules._text import fold, is_capitalised, zipf
 from tqcheck.wordlists import top_words
 
 WIDGET_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*")
@@ -491,10 +490,10 @@ def _is_handle_prompt(piece: str, actions: frozenset[str], lang: str) -> bool:
     for the latest updates", "Síguela en X: @marialopez", "Suivez-nous sur X : @lemonde")."""
     if HANDLE.search(piece) is None:
         return False
-    tokens = [_unaccented(t.casefold()) for t in WIDGET_TOKEN.findall(HANDLE.sub(" ", piece))]
+    tokens = [fold(t) for t in WIDGET_TOKEN.findall(HANDLE.sub(" ", piece))]
     if not tokens or len(tokens) > HANDLE_PROMPT_MAX_WORDS:
         return False
-    verbs = {_unaccented(a) for a in actions}
+    verbs = {fold(a) for a in actions}
     return any(
         token in verbs
         or (
@@ -506,10 +505,6 @@ def _is_handle_prompt(piece: str, actions: frozenset[str], lang: str) -> bool:
         )
         for token in tokens[:2]
     )
-
-
-def _unaccented(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def _is_counted_headline(line: str, ctx: CheckContext) -> bool:

@@ -813,7 +813,7 @@ def _unknown_words(doc: Document, ctx: CheckContext) -> Iterator[Token]:
 def _made_of_known_words(word: str, ctx: CheckContext) -> bool:
     """A word the target builds from its own: a known word with one of its prefixes or suffixes
     (`word_prefixes`, `word_suffixes`: "undemocracy", "reinjecting") or two everyday words
-    written as one ("speedcuber", "fourballs")."""
+    written as one ("fourballs")."""
     spec = ctx.data.spec
     lang = ctx.lang
     starts = [word, *(word[len(p) :] for p in spec.word_prefixes if word.startswith(p))]

@@ -13,6 +13,7 @@ from tqcheck.findings import NO_EVIDENCE, Category, Evidence, Finding, FixAvaila
 from tqcheck.resources import data_path_setting
 from tqcheck.rule import Rule, bad, good, replace
 from tqcheck.rules._text import is_capitalised, main_script, zipf
+from tqcheck.rules.names import _stems, _vowels
 from tqcheck.rules.places import BREAK, HYPHEN, NAME_WORD_SPLIT, SPACES, canonical, find_forms, name_forms
 from tqcheck.rules.residue import residue_reason
 from tqcheck.wordlists import top_words
@@ -1126,8 +1127,6 @@ def boundary_candidate(
 def _name_stem(word: str, ctx: CheckContext) -> str:
     """A name part's shortest stem after one inflectional ending (`inflection_suffixes`), folded:
     "Нижнем" and "Нижний" share "нижн"."""
-    from tqcheck.rules.names import _stems
-
     stems = _stems(word, tuple(ctx.data.locale.get("inflection_suffixes", [])), ())
     return min(stems, key=lambda stem: (len(stem), stem))
 
@@ -1188,8 +1187,6 @@ SHORT_SENTENCE_MIN_WORDS = 3
 
 def _vowelless(word: str) -> bool:
     """A word without a vowel letter of the Latin or Cyrillic script: an abbreviation ("St", "Св")."""
-    from tqcheck.rules.names import _vowels
-
     return main_script(word) in ("Latin", "Cyrillic") and _vowels().search(word.lower()) is None
 
 
