@@ -131,6 +131,13 @@ class Locale:
     # Part-of-speech tags (of the `segmenter`) of words that never reduplicate: doubled, they are
     # flagged even when longer than doubled_word_max_chars (Chinese pronouns: "其中其中").
     doubled_word_tags: list[str] = field(default_factory=list)
+    # Part-of-speech tags (of the `segmenter`) of nouns and names: a "sentence" of only these words
+    # holds no verb, so a title before a name's first part ("印度总理纳伦德拉。") is no clause (TQ201).
+    nominal_tags: list[str] = field(default_factory=list)
+    # Characters the script uses to write foreign names by their sounds ("纳伦德拉", "莫迪"): two
+    # runs of them on either side of a stop after a title are one name cut in two (TQ201); two
+    # runs differing in one character of the same sound are one name written two ways (TQ601).
+    foreign_name_characters: str = ""
     punctuation: Punctuation = field(default_factory=Punctuation)
     number_words: dict[str, int] = field(default_factory=dict)
     number_scales: dict[str, int] = field(default_factory=dict)

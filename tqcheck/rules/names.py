@@ -39,6 +39,9 @@ RARE_SURNAME_ZIPF = 3.0
 TRANSLITERATION_ZIPF_ALLOWANCE = 1.0
 # A word wordfreq does not know at all: a misspelt name, even where it opens a sentence.
 UNKNOWN_ZIPF = 1.0
+# A name written by its sounds is compared from this many characters on ("斯塔默"; two-character
+# runs are everyday words as often as names).
+SOUND_VARIANT_MIN_CHARS = 3
 # A name word lists know (surnames in the news reach 2: "Шольц" 2.03 in Russian).
 KNOWN_NAME_ZIPF = 1.5
 
@@ -191,6 +194,9 @@ class NameVariants(Rule):
     confuses (`final_letter_variants`) is one name.
     A foreign name written in dotted parts (`foreign_name_separators`) with one part spelled two
     alike ways beside the same other part is one person's ("拉斯洛·纳吉"/"拉斯洛·纳奇").
+    A foreign name written by its sounds (`foreign_name_characters`) with one character swapped
+    for another of the same opening sound, or its last for another of the same syllable, is one
+    name ("欧尔班"/"奥尔班", "斯塔默"/"斯塔莫"; not "奥克塔维亚"/"奥克塔维安": Octavia, Octavian).
     A name written in more parts in one place than in another is one name ("Xi Jinping"/"Xi Jin
     Ping"), and a form no word list knows beside a known one a letter or two apart is that name
     spelled another way, as often as each occurs ("Шольц", then "Шольтц").
@@ -294,6 +300,8 @@ class NameVariants(Rule):
             lang="zh",
         ),
         good("美国前总统乔治·布什出席了仪式。劳拉·布什也发表了讲话。", lang="zh"),
+        bad("匈牙利总理欧尔班抵达北京。[[奥尔班]]表示，两国关系处于历史最好时期。", lang="zh"),
+        good("屋大维的姐姐奥克塔维亚嫁给了安东尼，奥克塔维安后来成为罗马皇帝。", lang="zh"),
         bad(
             "Le président Volodymyr Zelensky a évoqué des négociations. [[Zelenskyy]] a ajouté que la délégation "
             "arriverait lundi.",
@@ -500,6 +508,52 @@ class NameVariants(Rule):
             yield from self._article_dropped(doc, ctx, flagged)
         if ctx.data.spec.foreign_name_separators:
             yield from self._dotted_names(doc, ctx, flagged)
+        if ctx.data.spec.foreign_name_characters and not ctx.data.spaced:
+            yield from self._sound_variants(doc, ctx, flagged)
+
+    def _sound_variants(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
+        """A foreign name written by its sounds (`foreign_name_characters`) with one character
+        swapped for another of the same opening sound ("欧尔班"/"奥尔班", "罗莱特"/"罗利特"), or
+        its last character for another of the same syllable ("斯塔默"/"斯塔莫"): one name
+        transliterated two ways. Runs of those characters of the same length that differ in one
+        place only, where the two characters open alike (pinyin initial; "阿拉伯"/"阿拉斯" do
+        not); a last character must sound the same, as another ending may be another name
+        ("奥克塔维亚"/"奥克塔维安": Octavia, Octavian). The rarer spelling (else the later) is
+        flagged, if no word list knows it as a word."""
+        from pypinyin import Style, lazy_pinyin
+
+        letters = ctx.data.spec.foreign_name_characters
+        runs = regex.compile(f"[{regex.escape(letters)}]{{{SOUND_VARIANT_MIN_CHARS},}}")
+        occurrences: dict[str, list[Token]] = {}
+        for match in runs.finditer(doc.text):
+            occurrences.setdefault(match.group(), []).append(
+                Token(match.start(), match.end(), match.group(), True, False)
+            )
+        forms = sorted(occurrences, key=lambda f: (-len(occurrences[f]), occurrences[f][0].start))
+        for major, minor in itertools.combinations(forms, 2):
+            if major in flagged or minor in flagged or len(major) != len(minor):
+                continue
+            differing = [(i, a, b) for i, (a, b) in enumerate(zip(major, minor, strict=True)) if a != b]
+            if len(differing) != 1:
+                continue
+            place, a, b = differing[0]
+            # A different last sound may be another name ("奥克塔维亚"/"奥克塔维安", Octavia and
+            # Octavian): there only one syllable written two ways counts.
+            style = Style.NORMAL if place == len(major) - 1 else Style.INITIALS
+            if lazy_pinyin(a, style=style, strict=True) != lazy_pinyin(b, style=style, strict=True):
+                continue
+            if zipf(minor, ctx.lang) >= UNCASED_VARIANT_MAX_ZIPF + TRANSLITERATION_ZIPF_ALLOWANCE:
+                continue
+            flagged.add(minor)
+            for token in occurrences[minor]:
+                yield self.finding(
+                    doc,
+                    token.start,
+                    token.end,
+                    f"“{minor}” looks like “{major}”, as the article writes it elsewhere, with "
+                    f"“{b}” for “{a}”: one foreign name written with two characters of one sound.",
+                    [replace(token.start, token.end, major, 0.5, safe=False)],
+                )
 
     def _dotted_names(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
         """A foreign name written in parts joined by a dot (`foreign_name_separators`: "拉斯洛·纳吉")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import regex
 
@@ -86,8 +87,14 @@ class SplitEntity(Rule):
     opens or joins names (`name_particles`: "Rio de. Janeiro", "عبد. الله"), after a hyphen
     ("Sachsen-. Anhalt") or before a Roman numeral ("Mohammed. VI"). A "sentence" of a few words
     that ends on a rare capitalised word after a title or an adjective, before a rare
-    capitalised word that goes on ("Le président salvadorien Nayib. Bukele a été investi"), is a
-    given name cut from its surname: a minor finding, where the model is not there to weigh it.
+    capitalised word that goes on ("Le président salvadorien Nayib. Bukele a été investi"; in a
+    spaced script without case, two rare words: "قال المدرب الإسباني تشابي. ألونسو إن …"), is a
+    given name cut from its surname: a minor finding, where the model is not there to weigh it
+    and the language data does not know the name.
+    In a script that writes foreign names by their sounds (`foreign_name_characters`), a
+    "sentence" of only nouns and names (`nominal_tags`: a title, no verb) ending in two or more
+    of those characters, before a sentence opening with two or more others, is one name cut by
+    a stop ("印度总理纳伦德拉。莫迪宣布…"): minor, with the name's separator as the fix.
 
     A name the language data knows (`places.tsv`, `bodies.tsv`: the target's own forms and
     every other language's) is reported wherever a stop or a line break falls between its words
@@ -277,6 +284,15 @@ class SplitEntity(Rule):
         ),
         bad("比赛昨晚结束。\n葡萄牙球星[[克里斯蒂亚诺·\n罗纳尔多]]在联赛中完成帽子戏法。", lang="zh"),
         good("长江流域迎来新一轮强降雨\n国家气候中心预计，未来三天将有大到暴雨。", lang="zh"),
+        bad(
+            "新西兰总理[[克里斯托弗。拉克森]]宣布了新的移民政策。",
+            lang="zh",
+            fixed="新西兰总理克里斯托弗·拉克森宣布了新的移民政策。",
+        ),
+        good("法国总统马克龙会见了德国总理朔尔茨。朔尔茨表示，两国将加强合作。", lang="zh"),
+        good("图为法国总统马克龙。马克龙表示将继续支持乌克兰。", lang="zh"),
+        bad("قال المدرب الإسباني [[تشابي. ألونسو]] إن الفريق لعب بشكل جيد طوال الموسم.", lang="ar"),
+        good("وصل الوفد الرسمي إلى بغداد. وقال المتحدث إن الزيارة كانت ناجحة.", lang="ar"),
         good("أطلقت الشركة منتجات ماركات مثل ريفلون ودي آر. بوبو لأول مرة.", lang="ar"),
     )
 
@@ -297,6 +313,7 @@ class SplitEntity(Rule):
         written_whole = _adjacent_name_stems(doc, ctx, joiners) if cased else {}
         cut: set[int] = set()
         spans: list[tuple[int, int]] = []  # what is reported, for the known names' shapes below
+        guesses: list[Finding] = []
         for first, second in pairs:
             finding = self._split(doc, ctx, first, second, cased, joiners, occurrences)
             if finding is None:
@@ -313,9 +330,15 @@ class SplitEntity(Rule):
                 finding = self._regnal_number(doc, first, second)
             if finding is None and cased:
                 finding = self._agreeing_adjective(doc, ctx, first, second)
-            if finding is None and cased and ctx.scorer is None:
-                # With a model, the boundary is put to it below instead.
-                finding = self._short_sentence_before_name(doc, ctx, first, second)
+            if finding is None and not cased:
+                finding = self._name_after_title(doc, ctx, first, second)
+            if finding is None and (cased or ctx.data.spaced) and ctx.scorer is None:
+                # With a model, the boundary is put to it below instead. A guess from the
+                # sentence's shape gives way to a name the language data knows (below).
+                guess = self._short_sentence_before_name(doc, ctx, first, second, cased)
+                if guess:
+                    guesses.append(guess)
+                    continue
             if finding is None and cased and ctx.scorer is not None:
                 finding = self._for_the_model(doc, ctx, first, second, joiners)
             if finding:
@@ -330,9 +353,16 @@ class SplitEntity(Rule):
             reported += self._reordered(doc, ctx, joiners)
         yield from reported
         spans += [(f.start, f.end) for f in reported]
-        for finding in self._known_name_shapes(doc, ctx):
-            if not any(finding.start < end and start < finding.end for start, end in spans):
-                yield finding
+        known = [
+            finding
+            for finding in self._known_name_shapes(doc, ctx)
+            if not any(finding.start < end and start < finding.end for start, end in spans)
+        ]
+        yield from known
+        spans += [(f.start, f.end) for f in known]
+        for guess in guesses:
+            if not any(guess.start < end and start < guess.end for start, end in spans):
+                yield guess
 
     def _fragment_words(self, doc: Document, sentence: Sentence, ctx: CheckContext) -> list[Token] | None:
         """The words of a stray fragment: one to three name-like words and a final period."""
@@ -657,17 +687,18 @@ class SplitEntity(Rule):
         )
 
     def _short_sentence_before_name(
-        self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence
+        self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence, cased: bool
     ) -> Finding | None:
-        """A stop between two rare capitalised words after a "sentence" of a few words that the
-        first of them ends ("Le président salvadorien Nayib. Bukele a été investi …",
-        "Kölns Oberbürgermeisterin Henriette. Reker hat …"): a news sentence that short ending on
+        """A stop between two rare words (capitalised, where the script has case) after a
+        "sentence" of a few words that the first of them ends ("Le président salvadorien Nayib.
+        Bukele a été investi …", "Kölns Oberbürgermeisterin Henriette. Reker hat …", "قال
+        المدرب الإسباني تشابي. ألونسو إن …"): a news sentence that short ending on
         a name part after a title or an adjective (not after a small word: "It was held in Baku.")
         is a given name cut from the surname that goes on as the next sentence's subject. Both
         words rarer than NAME_MAX_ZIPF (not "den Bericht. Jedoch"), neither an abbreviation, the
         next sentence going on for SHORT_SENTENCE_MIN_WORDS words or more. Minor, without a
         model to weigh the join: two names may meet at a stop."""
-        words = _boundary_words(doc, first, second, cased=True)
+        words = _boundary_words(doc, first, second, cased=cased)
         if words is None:
             return None
         left, right = words
@@ -697,6 +728,64 @@ class SplitEntity(Rule):
             "to end on a name.",
             0.4,
             Severity.MINOR,
+        )
+
+    def _name_after_title(
+        self, doc: Document, ctx: CheckContext, first: Sentence, second: Sentence
+    ) -> Finding | None:
+        """A "sentence" of a title and a foreign name's first part, cut off the rest of the name by
+        a stop ("印度总理纳伦德拉。莫迪宣布…": "Indian Prime Minister Narendra. Modi announced…"):
+        where a script writes foreign names in characters of their own (`foreign_name_characters`),
+        a sentence that ends in two or more of them after only nouns and names (the segmenter's
+        `nominal_tags`: no verb, so no clause) and is followed by a sentence that opens with two or
+        more others is one name. Not where the second run repeats the first ("马克龙。马克龙表示":
+        a name ending one sentence and opening the next). Minor: the stop may end a caption."""
+        spec = ctx.data.spec
+        letters = set(spec.foreign_name_characters)
+        if not letters or not spec.nominal_tags:
+            return None
+        separators = set(spec.foreign_name_separators)
+        end = first.end
+        while end > first.start and doc.text[end - 1].isspace():
+            end -= 1
+        if end <= first.start or doc.text[end - 1] not in FINAL:
+            return None
+        stop = end - 1
+        start = stop
+        while start > first.start and (doc.text[start - 1] in letters or doc.text[start - 1] in separators):
+            start -= 1
+        while start < stop and doc.text[start] in separators:
+            start += 1
+        opening = second.start
+        while opening < second.end and doc.text[opening].isspace():
+            opening += 1
+        if opening != stop + 1:
+            return None  # only a stop between the two parts, not a line break
+        close = opening
+        while close < second.end and doc.text[close] in letters:
+            close += 1
+        left, right = doc.text[start:stop], doc.text[opening:close]
+        prefix = doc.text[first.start : start].strip()
+        if (
+            sum(c in letters for c in left) < NAME_PART_MIN_CHARS
+            or len(right) < NAME_PART_MIN_CHARS
+            or second.end - close < NAME_PART_MIN_CHARS
+            or len(prefix) > TITLE_MAX_CHARS
+            or right.startswith(left[-NAME_PART_MIN_CHARS:])
+            or left.endswith(right[:NAME_PART_MIN_CHARS])
+            or not _all_nominal(prefix, spec.segmenter, tuple(spec.nominal_tags))
+        ):
+            return None
+        joiner = spec.foreign_name_separators[0] if spec.foreign_name_separators else ""
+        joined = f"{left}{joiner}{right}"
+        return self.finding(
+            doc,
+            start,
+            close,
+            f"The name “{joined}” may be cut by a stop: “{doc.text[first.start : end].strip()}” holds no "
+            "verb, only a title and the first part of a name.",
+            [replace(start, close, joined, 0.4, safe=False)],
+            severity=Severity.MINOR,
         )
 
     def _joined_across(
@@ -1183,6 +1272,26 @@ def _boundary_words(
 # goes on for at least SHORT_SENTENCE_MIN_WORDS, is a title and a given name cut off a surname.
 SHORT_SENTENCE_MAX_WORDS = 6
 SHORT_SENTENCE_MIN_WORDS = 3
+
+
+# The name parts of _name_after_title: each at least this many characters, after a title of at most
+# TITLE_MAX_CHARS ("亚美尼亚总理", "土耳其外交部长").
+NAME_PART_MIN_CHARS = 2
+TITLE_MAX_CHARS = 10
+
+
+@lru_cache(maxsize=1024)
+def _all_nominal(text: str, segmenter: str, tags: tuple[str, ...]) -> bool:
+    """Whether the segmenter tags every word of `text` as one of `tags` (spaces and marks aside)."""
+    if segmenter != "jieba":
+        return False  # the only segmenter with part-of-speech tags
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return all(flag in tags for word, flag in jieba.posseg.lcut(text) if word.strip() and flag != "x")
 
 
 def _vowelless(word: str) -> bool:
