@@ -27,6 +27,9 @@ BREADCRUMB_SEPARATORS = (">", "›", "»", "/", "|", "→", "::")
 BREADCRUMB_ITEM = regex.compile(
     r"[\p{L}\p{M}][\p{L}\p{M}\p{N}'’.&-]*(?:[ \u00a0][\p{L}\p{M}\p{N}'’.&-]+){0,3}"
 )
+# A trail's label: up to four words and a colon ("You are here:", "Vous êtes ici :").
+BREADCRUMB_LABEL = regex.compile(r"[\p{L}\p{M}'’]+(?:\s[\p{L}\p{M}'’]+){0,3}\s?[:：]\s*")
+LABELLED_BREADCRUMB_SEPARATORS = (">", "›", "»", "→")
 SENTENCE_END = ("。", "！", "？", ".", "!", "?", "؟")
 # A capitalised word this common opens the sentence that follows an inline related-article headline.
 SENTENCE_OPENER_ZIPF = 5.0
@@ -52,8 +55,11 @@ class PageResidue(Rule):
     handle in a short stretch whose first or second word is a follow verb, a pronoun attached or
     not ("Síguela en X: @marialopez"). The patterns hold the site's own links (privacy policy,
     "skip to content"), media controls ("Enlarge this image"), photo agencies' credit lines ("AFP
-    via Getty Images") and stamps that count back from now ("Updated 3 hours ago"); a dated
-    publication stamp stays, since articles carry one. A related-article label (`inline_labels`)
+    via Getty Images"), a blog's category line ("Posted in Local News") and stamps that count
+    back from now ("Updated 3 hours ago"); a dated publication stamp stays, since articles carry
+    one. A breadcrumb trail is three short items joined by one navigation separator ("Home >
+    News > Local"), or two capitalised ones after a short label ("Sie sind hier: Startseite >
+    Politik"). A related-article label (`inline_labels`)
     that opens a sentence inside a paragraph ("… the unions reject. Read also: Port strike enters
     third day The governor …") is the scraper's lost line break; its headline ends before the
     next sentence's common opening word.
@@ -83,6 +89,11 @@ class PageResidue(Rule):
         bad("谈判将于周一恢复。\n\n[[相关阅读：港口罢工进入第三天]]\n", lang="zh"),
         good("Facebook and Twitter were fined by the regulator on Monday."),
         good("Follow-up talks are planned.\n\nThe port reopened on Tuesday."),
+        bad("Der Hafen ist wieder offen.\n\n[[Sie sind hier: Startseite > Politik]]\n", lang="de"),
+        bad("The port reopened.\n\n[[Related: Dockers vote to end strike]]\n"),
+        bad("O porto reabriu.\n\n[[Publicado em Política]]\n", lang="pt"),
+        good("The port reopened.\n\nNote: the figures > last year's\n\nTalks resume on Monday."),
+        good("O porto reabriu.\n\nPublicado em 12/03/2024\n\nAs negociações continuam.", lang="pt"),
         good("Telegram and X\n\nBoth networks were fined by the regulator."),
         bad(
             "[[Startseite > Sport > Mehr Sport > Schach]]\n\nDas Turnier beginnt am Montag.\n",
@@ -605,13 +616,23 @@ def _is_count(token: str) -> bool:
 
 
 def _is_breadcrumb(line: str) -> bool:
-    """Three or more short items joined by one navigation separator, nothing else on the line."""
+    """Three or more short items joined by one navigation separator, nothing else on the line;
+    or two or more after a short label ("You are here: Home › News", "Sie sind hier: Startseite
+    > Politik"), joined by an arrow-like separator, which no sentence uses between two words."""
     if line.endswith(SENTENCE_END) or len(line) > 120:
         return False
     for separator in BREADCRUMB_SEPARATORS:
         items = [item.strip() for item in line.split(separator)]
         if len(items) >= 3 and all(BREADCRUMB_ITEM.fullmatch(item) for item in items):
             return True
+    label = BREADCRUMB_LABEL.match(line)
+    if label:
+        rest = line[label.end() :]
+        for separator in LABELLED_BREADCRUMB_SEPARATORS:
+            items = [item.strip() for item in rest.split(separator)]
+            # Sections are named with a capital ("the figures > last year" compares).
+            if len(items) >= 2 and all(BREADCRUMB_ITEM.fullmatch(i) and not i[0].islower() for i in items):
+                return True
     return False
 
 
