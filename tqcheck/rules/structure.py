@@ -84,7 +84,8 @@ class SplitEntity(Rule):
     line ends on a foreign name's separator, "克里斯蒂亚诺·"), and a boundary inside one word that wordfreq knows
     whole ("Khar. Kiv", "哈尔。滨"), when the joined word is commoner than the second part alone
     or one part is too rare to be a word of its own ("Chen. Nai"); a stop after a particle that
-    opens or joins names (`name_particles`: "Rio de. Janeiro", "عبد. الله"), after a hyphen
+    opens or joins names (`name_particles`: "Rio de. Janeiro", "عبد. الله", or before one or a
+    few in a row, "Santiago. de los Caballeros"), after a hyphen
     ("Sachsen-. Anhalt") or before a Roman numeral ("Mohammed. VI"). A "sentence" of a few words
     that ends on a rare capitalised word after a title or an adjective, before a rare
     capitalised word that goes on ("Le président salvadorien Nayib. Bukele a été investi"; in a
@@ -244,6 +245,11 @@ class SplitEntity(Rule):
         bad("O ministro reuniu-se com o homólogo da [[Costa. do Marfim]] para discutir.", lang="pt"),
         bad("La conférence s’est achevée à [[Charm. el-Cheikh]] sur un accord.", lang="fr"),
         bad("El alcalde de Santa [[Cruz de la. Sierra]] rechazó la fecha.", lang="es"),
+        bad(
+            "El delantero llegó desde [[Santiago. de los Caballeros]] el lunes.",
+            lang="es",
+            fixed="El delantero llegó desde Santiago de los Caballeros el lunes.",
+        ),
         good("Apple Inc. said sales rose. Corp. results follow.", lang="en"),
         bad(
             "Die Wahl in [[Sachsen-. Anhalt]] findet im Juni statt.",
@@ -840,19 +846,30 @@ class SplitEntity(Rule):
         text = doc.text
         tokens = [t for t in doc.tokens if not t.is_space]
         for i in range(len(tokens) - 3):
-            left, stop, particle, nxt = tokens[i : i + 4]
+            left, stop, particle = tokens[i : i + 3]
             if stop.text not in FINAL or particle.text not in particles or not particle.text.islower():
                 continue
             if not (left.is_word and is_capitalised(left.text)) or _abbreviation(left.text):
                 continue
             if text[left.end : stop.start] or not text[stop.end : particle.start].isspace():
                 continue
+            # Particles may come in a row: "Palacio. de la Moneda", "Bellen" after "van der".
+            last, n = particle, i + 3
+            while (
+                n < len(tokens) - 1
+                and n - i < 3 + MAX_EXTRA_PARTICLES
+                and tokens[n].text in particles
+                and tokens[n].text.islower()
+                and text[last.end : tokens[n].start] == " "
+            ):
+                last, n = tokens[n], n + 1
+            nxt = tokens[n]
             # The name goes on: "do Marfim", or "el-Cheikh" with the particle hyphened to it.
-            hyphened = nxt.text in HYPHENS and nxt.start == particle.end and i + 4 < len(tokens)
-            after = tokens[i + 4] if hyphened else nxt
+            hyphened = nxt.text in HYPHENS and nxt.start == last.end and n + 1 < len(tokens)
+            after = tokens[n + 1] if hyphened else nxt
             if hyphened and after.start != nxt.end:
                 continue
-            if not hyphened and not text[particle.end : after.start].isspace():
+            if not hyphened and not text[last.end : after.start].isspace():
                 continue
             if not (after.is_word and is_capitalised(after.text)):
                 continue
@@ -1268,6 +1285,8 @@ def _boundary_words(
     return left, right
 
 
+# Particles after the first that may stand in a row inside a name ("de la", "van der").
+MAX_EXTRA_PARTICLES = 2
 # A sentence of this many words at most that ends on a rare capitalised word, before one that
 # goes on for at least SHORT_SENTENCE_MIN_WORDS, is a title and a given name cut off a surname.
 SHORT_SENTENCE_MAX_WORDS = 6
