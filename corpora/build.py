@@ -1,5 +1,6 @@
 """Compile the annotated corpus sources (`<split>/<lang>/<slug>.ann`) into text, gold spans and
-one gold.jsonl per split (`dev/`, the articles the rules were tuned on; `test/`, held out).
+one gold.jsonl per split (`dev/`, the articles the rules were tuned on; `test/` and `test2/`, held
+out).
 
 Usage: python corpora/build.py [--check]
 
@@ -17,7 +18,7 @@ from pathlib import Path
 CORPORA = Path(__file__).resolve().parent
 CATEGORIES = {"accuracy", "fluency", "terminology", "style", "locale", "residue"}
 SEVERITIES = {"minor", "major", "critical"}
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "test2")
 # What kind of MT artifact a span is, for per-kind recall on the held-out split (optional 5th field).
 KINDS = {
     "residue",

@@ -16,10 +16,13 @@ from tqcheck.findings import Severity
 from tqcheck.languages import SUPPORTED
 
 GOLD = CORPORA / "dev" / "gold.jsonl"
-HELD_OUT = CORPORA / "test" / "gold.jsonl"
-# Floors on the held-out split (rules only), a little under what `python bench/heldout.py`
-# measures (precision 0.94, recall 0.62 on the rule-owned kinds): a change that loses held-out
-# recall or precision fails here. In-sample dev figures are not asserted: the rules were tuned there.
+# The held-out splits, each with the least gold it holds (all spans, rule-owned spans, clean
+# articles): a split that lost its articles must not pass by asserting nothing.
+HELD_OUT = {"test": (300, 200, 8), "test2": (250, 150, 8)}
+# Floors on the held-out splits (rules only), a little under what `python bench/heldout.py`
+# measures (test: precision 0.95, rule-owned recall 0.74; test2: 0.97 and 0.68): a change that
+# loses held-out recall or precision fails here. In-sample dev figures are not asserted: the rules
+# were tuned there.
 MIN_HELD_OUT_PRECISION = 0.9
 MIN_HELD_OUT_RULE_OWNED_RECALL = 0.6
 
@@ -73,25 +76,26 @@ def test_gold_spans_index_the_text(records: list[GoldRecord]) -> None:
             assert record.text[span["start"] : span["end"]] == span["text"], record.id
 
 
-@pytest.fixture(scope="module")
-def held_out() -> tuple[list[GoldRecord], Evaluation, dict[str, list]]:
-    """The held-out split checked once, rules only. Failures below name counts and rules only,
+@pytest.fixture(scope="module", params=sorted(HELD_OUT))
+def held_out(request: pytest.FixtureRequest) -> tuple[str, list[GoldRecord], Evaluation, dict[str, list]]:
+    """A held-out split checked once, rules only. Failures below name counts and rules only,
     never the held-out text, so nobody tunes a rule to one of its sentences."""
-    records = read_gold(HELD_OUT)
-    return records, *_check_split(records)
+    records = read_gold(CORPORA / request.param / "gold.jsonl")
+    return request.param, records, *_check_split(records)
 
 
 def test_held_out_precision_and_rule_owned_recall(held_out) -> None:
-    _, evaluation, _ = held_out
+    split, _, evaluation, _ = held_out
+    least_gold, least_owned, _ = HELD_OUT[split]
     overall = evaluation.overall
-    assert overall.gold > 300 and overall.predicted > 0
+    assert overall.gold > least_gold and overall.predicted > 0
     alarms = Counter(a["rule"] for a in evaluation.false_alarms)
     assert overall.precision >= MIN_HELD_OUT_PRECISION, (
         f"precision {overall.precision:.3f}; false alarms by rule {alarms}"
     )
     owned = [evaluation.by_kind[k] for k in RULE_OWNED_KINDS if k in evaluation.by_kind]
     found, gold = sum(k.found for k in owned), sum(k.gold for k in owned)
-    assert gold > 200
+    assert gold > least_owned
     by_kind = {
         k: f"{evaluation.by_kind[k].found}/{evaluation.by_kind[k].gold}"
         for k in RULE_OWNED_KINDS
@@ -101,9 +105,9 @@ def test_held_out_precision_and_rule_owned_recall(held_out) -> None:
 
 
 def test_no_major_finding_on_held_out_clean_articles(held_out) -> None:
-    records, _, findings = held_out
+    split, records, _, findings = held_out
     clean = [r for r in records if r.clean]
-    assert len(clean) >= 8
+    assert len(clean) >= HELD_OUT[split][2]
     majors = Counter(f.rule for r in clean for f in findings[r.id] if f.severity.rank >= Severity.MAJOR.rank)
     assert majors == Counter(), f"major findings on held-out clean articles, by rule: {dict(majors)}"
 
