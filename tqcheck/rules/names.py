@@ -6,7 +6,7 @@ import bisect
 import itertools
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
 import regex
@@ -490,15 +490,15 @@ class NameVariants(Rule):
                 # The article's spelling as the fix, without an inflection the minor form lacks
                 # ("Tschaikowskys" gives "Tschaikowsky" for "Tchaikovsky").
                 written = _uninflected(major, minor, spellings, suffixes, prefixes)
-                for token in occurrences[minor]:
-                    yield self.finding(
-                        doc,
-                        token.start,
-                        token.end,
-                        f"“{minor}” is spelled “{major}” elsewhere in the article ({counts[major]}×"
-                        + (", first)." if counts[major] == counts[minor] else ")."),
-                        [replace(token.start, token.end, written, confidence, safe=dominant)],
-                    )
+                yield from self._respelled(
+                    doc,
+                    occurrences[minor],
+                    f"“{minor}” is spelled “{major}” elsewhere in the article ({counts[major]}×"
+                    + (", first)." if counts[major] == counts[minor] else ")."),
+                    written,
+                    confidence,
+                    safe=dominant,
+                )
         yield from self._given_names(doc, ctx, flagged)
         if ctx.data.cased:
             yield from self._accent_variants(doc, occurrences, neighbours, flagged)
@@ -545,15 +545,33 @@ class NameVariants(Rule):
             if zipf(minor, ctx.lang) >= UNCASED_VARIANT_MAX_ZIPF + TRANSLITERATION_ZIPF_ALLOWANCE:
                 continue
             flagged.add(minor)
-            for token in occurrences[minor]:
-                yield self.finding(
-                    doc,
-                    token.start,
-                    token.end,
-                    f"“{minor}” looks like “{major}”, as the article writes it elsewhere, with "
-                    f"“{b}” for “{a}”: one foreign name written with two characters of one sound.",
-                    [replace(token.start, token.end, major, 0.5, safe=False)],
-                )
+            yield from self._respelled(
+                doc,
+                occurrences[minor],
+                f"“{minor}” looks like “{major}”, as the article writes it elsewhere, with "
+                f"“{b}” for “{a}”: one foreign name written with two characters of one sound.",
+                major,
+                0.5,
+            )
+
+    def _respelled(
+        self,
+        doc: Document,
+        tokens: Iterable[Token],
+        message: str,
+        written: str,
+        confidence: float,
+        safe: bool = False,
+    ) -> Iterator[Finding]:
+        """One finding per mention of a spelling, each with the article's other spelling as its fix."""
+        for token in tokens:
+            yield self.finding(
+                doc,
+                token.start,
+                token.end,
+                message,
+                [replace(token.start, token.end, written, confidence, safe=safe)],
+            )
 
     def _dotted_names(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
         """A foreign name written in parts joined by a dot (`foreign_name_separators`: "拉斯洛·纳吉")
@@ -579,15 +597,14 @@ class NameVariants(Rule):
                     continue
                 flagged.add(minor)
                 shown = f"{other}·{{}}" if other_first else f"{{}}·{other}"
-                for token in spellings[minor]:
-                    yield self.finding(
-                        doc,
-                        token.start,
-                        token.end,
-                        f"“{shown.format(minor)}” is written “{shown.format(major)}” elsewhere in the "
-                        "article: one person's name spelled two ways.",
-                        [replace(token.start, token.end, major, 0.5, safe=False)],
-                    )
+                yield from self._respelled(
+                    doc,
+                    spellings[minor],
+                    f"“{shown.format(minor)}” is written “{shown.format(major)}” elsewhere in the "
+                    "article: one person's name spelled two ways.",
+                    major,
+                    0.5,
+                )
 
     def _article_dropped(self, doc: Document, ctx: CheckContext, flagged: set[str]) -> Iterator[Finding]:
         """A surname written with and without the article after the same given name ("سلمى الطرابلسي"
@@ -614,15 +631,14 @@ class NameVariants(Rule):
                 if minor in flagged:
                     continue
                 flagged.add(minor)
-                for token in surnames[minor]:
-                    yield self.finding(
-                        doc,
-                        token.start,
-                        token.end,
-                        f"“{given} {minor}” is written “{given} {major}” elsewhere in the article: one "
-                        "person's surname with and without the article.",
-                        [replace(token.start, token.end, major, 0.5, safe=False)],
-                    )
+                yield from self._respelled(
+                    doc,
+                    surnames[minor],
+                    f"“{given} {minor}” is written “{given} {major}” elsewhere in the article: one "
+                    "person's surname with and without the article.",
+                    major,
+                    0.5,
+                )
 
     def _accent_variants(
         self,
@@ -654,15 +670,15 @@ class NameVariants(Rule):
                     continue
                 flagged.add(minor)
                 dominant = len(occurrences[major]) >= 2 * len(tokens)
-                for token in tokens:
-                    yield self.finding(
-                        doc,
-                        token.start,
-                        token.end,
-                        f"“{minor}” is written “{major}” elsewhere in the article: one name with and "
-                        "without its diacritics.",
-                        [replace(token.start, token.end, major, 0.6 if dominant else 0.4, safe=dominant)],
-                    )
+                yield from self._respelled(
+                    doc,
+                    tokens,
+                    f"“{minor}” is written “{major}” elsewhere in the article: one name with and "
+                    "without its diacritics.",
+                    major,
+                    0.6 if dominant else 0.4,
+                    safe=dominant,
+                )
 
     def _common_accent_variants(
         self, doc: Document, ctx: CheckContext, occurrences: dict[str, list[Token]], flagged: set[str]
@@ -702,15 +718,14 @@ class NameVariants(Rule):
                 ):
                     continue
                 flagged.add(minor)
-                for token in tokens:
-                    yield self.finding(
-                        doc,
-                        token.start,
-                        token.end,
-                        f"“{minor}” is written “{major}” elsewhere in the article: one word with and "
-                        "without its diacritics.",
-                        [replace(token.start, token.end, major, 0.6, safe=False)],
-                    )
+                yield from self._respelled(
+                    doc,
+                    tokens,
+                    f"“{minor}” is written “{major}” elsewhere in the article: one word with and "
+                    "without its diacritics.",
+                    major,
+                    0.6,
+                )
 
     def _spacing_variants(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         """One name written in more parts in one place than in another ("Xi Jinping"/"Xi Jin Ping",
@@ -813,19 +828,18 @@ class NameVariants(Rule):
                     continue  # "Питер"/"Питеру": one name inflected
                 flagged.add(minor)
                 dominant = len(givens[major]) >= 2 * len(givens[minor])
-                for token in givens[minor]:
-                    yield self.finding(
-                        doc,
-                        token.start,
-                        token.end,
-                        (
-                            f"“{minor} {surname}” is written “{major} {surname}”"
-                            if given_first
-                            else f"“{surname} {minor}” is written “{surname} {major}”"
-                        )
-                        + " elsewhere in the article: one person's given name spelled two ways.",
-                        [replace(token.start, token.end, major, 0.6 if dominant else 0.4, safe=False)],
+                yield from self._respelled(
+                    doc,
+                    givens[minor],
+                    (
+                        f"“{minor} {surname}” is written “{major} {surname}”"
+                        if given_first
+                        else f"“{surname} {minor}” is written “{surname} {major}”"
                     )
+                    + " elsewhere in the article: one person's given name spelled two ways.",
+                    major,
+                    0.6 if dominant else 0.4,
+                )
 
     def _reversed_order(self, doc: Document, ctx: CheckContext) -> Iterator[Finding]:
         """One person's two names in both orders ("Zhang Yiming" and "Yiming Zhang"): MT keeps the
