@@ -4,7 +4,7 @@ Realistic text is the articles of corpora/dev/<lang>/ repeated to 10 KB, 100 KB,
 10 MB (others, 50 MB say, with --sizes); pathological inputs are the ones that used to take
 quadratic time or fail: a long run of spaces, a long run of letters without a space, a Markdown
 line of many `![`, a Markdown page of residue lines, 100,000 short lines, one word of 500,000
-letters, one line over spaCy's 1,000,000 characters. Each case runs as its own `tqcheck check`
+letters, one line over spaCy's 1,000,000 characters, 20,000 identical Chinese characters. Each case runs as its own `tqcheck check`
 process; peak memory is that process's maximum resident set size. Figures are printed, never
 asserted.
 
@@ -61,6 +61,8 @@ PATHOLOGICAL = {
     "100,000 short lines": ("txt", "".join(f"Line {i} is short.\n" for i in range(100_000))),
     "one word of 500,000 letters": ("txt", "The port " + "a" * 500_000 + " reopened.\n"),
     "one line of 1,020,000 characters": ("txt", "the port reopened on Tuesday, " * 34_000 + "and closed.\n"),
+    # Checked as Chinese (the third field): jieba reads the run as one name.
+    "20,000 identical Chinese characters": ("txt", "港口重新开放。" + "阿" * 20_000 + "。贸易恢复。\n", "zh"),
 }
 
 
@@ -130,10 +132,10 @@ def main() -> None:
                     flush=True,
                 )
         if args.only != "realistic":
-            for name, (suffix, text) in PATHOLOGICAL.items():
+            for name, (suffix, text, *lang) in PATHOLOGICAL.items():
                 path = Path(folder) / f"case.{suffix}"
                 path.write_text(text, encoding="utf-8")
-                rows.append((name, *run(path, "en", args.timeout)))
+                rows.append((name, *run(path, lang[0] if lang else "en", args.timeout)))
                 print(f"{rows[-1][0]:<36} {rows[-1][1]:>12} {rows[-1][2]:>12} {rows[-1][3]:>10}", flush=True)
 
 

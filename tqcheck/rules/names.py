@@ -40,8 +40,17 @@ TRANSLITERATION_ZIPF_ALLOWANCE = 1.0
 # A word wordfreq does not know at all: a misspelt name, even where it opens a sentence.
 UNKNOWN_ZIPF = 1.0
 # A name written by its sounds is compared from this many characters on ("斯塔默"; two-character
-# runs are everyday words as often as names).
+# runs are everyday words as often as names), up to that many ("克里斯蒂亚诺" has six).
 SOUND_VARIANT_MIN_CHARS = 3
+SOUND_VARIANT_MAX_CHARS = 12
+
+
+@lru_cache(maxsize=8)
+def _sound_runs(letters: str) -> regex.Pattern[str]:
+    """Runs of SOUND_VARIANT_MIN_CHARS or more of a script's name characters, compiled once."""
+    return regex.compile(f"[{regex.escape(letters)}]{{{SOUND_VARIANT_MIN_CHARS},}}")
+
+
 # A name word lists know (surnames in the news reach 2: "Шольц" 2.03 in Russian).
 KNOWN_NAME_ZIPF = 1.5
 
@@ -522,21 +531,33 @@ class NameVariants(Rule):
         flagged, if no word list knows it as a word."""
         from pypinyin import Style, lazy_pinyin
 
-        letters = ctx.data.spec.foreign_name_characters
-        runs = regex.compile(f"[{regex.escape(letters)}]{{{SOUND_VARIANT_MIN_CHARS},}}")
         occurrences: dict[str, list[Token]] = {}
-        for match in runs.finditer(doc.text):
+        for match in _sound_runs(ctx.data.spec.foreign_name_characters).finditer(doc.text):
             occurrences.setdefault(match.group(), []).append(
                 Token(match.start(), match.end(), match.group(), True, False)
             )
         forms = sorted(occurrences, key=lambda f: (-len(occurrences[f]), occurrences[f][0].start))
-        for major, minor in itertools.combinations(forms, 2):
-            if major in flagged or minor in flagged or len(major) != len(minor):
+        # Forms that differ in one place only meet under that place blanked out: each form is
+        # indexed once per character, not compared with every other (a long text holds many).
+        rank = {form: i for i, form in enumerate(forms)}
+        blanked: dict[tuple[str, int], list[str]] = {}
+        for form in forms:
+            if len(form) > SOUND_VARIANT_MAX_CHARS:
+                continue  # no name: a run of them that long is a list or a glitch
+            for place in range(len(form)):
+                blanked.setdefault((form[:place] + form[place + 1 :], place), []).append(form)
+        pairs = sorted(
+            (
+                (major, minor, place)
+                for (_, place), alike in blanked.items()
+                for major, minor in itertools.combinations(alike, 2)
+            ),
+            key=lambda pair: (rank[pair[0]], rank[pair[1]]),
+        )
+        for major, minor, place in pairs:
+            if major in flagged or minor in flagged:
                 continue
-            differing = [(i, a, b) for i, (a, b) in enumerate(zip(major, minor, strict=True)) if a != b]
-            if len(differing) != 1:
-                continue
-            place, a, b = differing[0]
+            a, b = major[place], minor[place]
             # A different last sound may be another name ("奥克塔维亚"/"奥克塔维安", Octavia and
             # Octavian): there only one syllable written two ways counts.
             style = Style.NORMAL if place == len(major) - 1 else Style.INITIALS
@@ -983,6 +1004,7 @@ def _neighbours(text: str, tokens: list[Token], lang: str) -> frozenset[str]:
 
 
 NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nz"}
+CHINESE_NAME_MAX_CHARS = 16
 
 
 def _chinese_names(doc: Document, min_length: int) -> Iterator[Token]:
@@ -1001,7 +1023,9 @@ def _chinese_names(doc: Document, min_length: int) -> Iterator[Token]:
                 run.append(word)
             elif run:
                 name = "".join(run)
-                if len(name) >= min_length and zipf(name, "zh") < NAME_MAX_ZIPF:
+                # A run longer than any name is a glitch or a list: its frequency and its
+                # mentions would take seconds per thousand characters to look up.
+                if min_length <= len(name) <= CHINESE_NAME_MAX_CHARS and zipf(name, "zh") < NAME_MAX_ZIPF:
                     names.add(name)
                 run = []
     # Tagging is not consistent from one sentence to the next: count every occurrence of a name.
