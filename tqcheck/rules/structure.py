@@ -747,10 +747,10 @@ class SplitEntity(Rule):
         more others is one name. Not where the second run repeats the first ("马克龙。马克龙表示":
         a name ending one sentence and opening the next). Minor: the stop may end a caption."""
         spec = ctx.data.spec
-        letters = set(spec.foreign_name_characters)
+        letters = _char_set(spec.foreign_name_characters)
         if not letters or not spec.nominal_tags:
             return None
-        separators = set(spec.foreign_name_separators)
+        separators = _char_set("".join(spec.foreign_name_separators))
         end = first.end
         while end > first.start and doc.text[end - 1].isspace():
             end -= 1
@@ -1297,6 +1297,12 @@ SHORT_SENTENCE_MIN_WORDS = 3
 # TITLE_MAX_CHARS ("亚美尼亚总理", "土耳其外交部长").
 NAME_PART_MIN_CHARS = 2
 TITLE_MAX_CHARS = 10
+
+
+@lru_cache(maxsize=16)
+def _char_set(chars: str) -> frozenset[str]:
+    """A locale's string of characters as a set, built once per string, not once per boundary."""
+    return frozenset(chars)
 
 
 @lru_cache(maxsize=1024)
