@@ -148,6 +148,16 @@ def test_an_unknown_residue_key_is_an_error(tmp_path: Path) -> None:
     )
 
 
+def test_a_bad_residue_pattern_is_named_in_a_one_line_error(tmp_path: Path) -> None:
+    # The patterns are validated by compiling them joined; the bad one is still named.
+    folder = make_language(tmp_path / "data")
+    broken = RESIDUE.replace("patterns = [", "patterns = ['''segui(noi''', ")
+    (folder / "residue.toml").write_text(broken, encoding="utf-8")
+    result = check_article_in_italian(tmp_path)
+    assert result.returncode == 2 and "bad pattern 'segui(noi'" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_the_same_entry_twice_in_one_file_names_both_lines(tmp_path: Path) -> None:
     again = (
         ENTRY.replace("libreria nazionale|librerie nazionali", "librerie nazionali")

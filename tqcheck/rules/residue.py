@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
 import regex
@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
+from tqcheck.resources import joined_pattern
 from tqcheck.rule import Rule, bad, delete_line, good, replace
 from tqcheck.rules._text import fold, is_capitalised, zipf
 from tqcheck.wordlists import top_words
@@ -213,7 +214,7 @@ class PageResidue(Rule):
         self,
         doc: Document,
         ctx: CheckContext,
-        patterns: list[regex.Pattern[str]],
+        patterns: Sequence[tuple[str, int]],
         flagged: list[tuple[int, int]],
     ) -> Iterator[Finding]:
         """Page furniture run into a paragraph, where the scraper lost the line breaks around it:
@@ -267,7 +268,7 @@ class PageResidue(Rule):
         self,
         doc: Document,
         ctx: CheckContext,
-        patterns: list[regex.Pattern[str]],
+        patterns: Sequence[tuple[str, int]],
         flagged: list[tuple[int, int]],
     ) -> Iterator[Finding]:
         """A one-word marker of the page ("Publicidade", "Реклама") dropped inside a sentence: a
@@ -585,30 +586,26 @@ def residue_reason(line: str, ctx: CheckContext) -> str | None:
 
 
 @lru_cache(maxsize=32)
-def _extra_patterns(patterns: tuple[str, ...]) -> tuple[regex.Pattern[str], ...]:
-    """The user's `--residue` patterns, compiled once per set."""
-    return tuple(regex.compile(p, regex.IGNORECASE) for p in patterns)
+def _extra_patterns(patterns: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The user's `--residue` patterns as (source, flags), each compiled once to check it."""
+    return tuple((_pattern(p, regex.IGNORECASE).pattern, regex.IGNORECASE) for p in patterns)
 
 
-def _matches_any(line: str, patterns: list[regex.Pattern[str]]) -> bool:
-    """Whether one of the residue patterns matches the whole line: tried as one alternation (the
-    inline check asks this of every sentence start), one by one where they cannot be joined."""
-    flags = {p.flags for p in patterns}
-    # Patterns compiled with other flags (a `--residue` pattern) keep their own reading.
-    joined = _alternation(tuple(p.pattern for p in patterns), flags.pop()) if len(flags) == 1 else None
+@lru_cache(maxsize=1024)
+def _pattern(source: str, flags: int) -> regex.Pattern[str]:
+    return regex.compile(source, flags)
+
+
+def _matches_any(line: str, patterns: Sequence[tuple[str, int]]) -> bool:
+    """Whether one of the residue patterns (source, flags) matches the whole line: tried as one
+    alternation (the inline check asks this of every sentence start), one by one where they
+    cannot be joined."""
+    flags = {f for _, f in patterns}
+    # Patterns with other flags (a `--residue` pattern) keep their own reading.
+    joined = joined_pattern(tuple(p for p, _ in patterns), flags.pop()) if len(flags) == 1 else None
     if joined is not None:
         return joined.fullmatch(line) is not None
-    return any(p.fullmatch(line) for p in patterns)
-
-
-@lru_cache(maxsize=32)
-def _alternation(patterns: tuple[str, ...], flags: int) -> regex.Pattern[str] | None:
-    """The residue patterns as one alternation with their flags, compiled once per set; None where
-    they cannot be joined (a pattern with global inline flags), to try them one by one."""
-    try:
-        return regex.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", flags)
-    except regex.error:
-        return None
+    return any(_pattern(p, f).fullmatch(line) for p, f in patterns)
 
 
 def _is_count(token: str) -> bool:
