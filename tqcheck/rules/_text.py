@@ -10,6 +10,8 @@ import regex
 from tqcheck.text import fold  # noqa: F401 - re-exported for rules
 
 LETTER = regex.compile(r"\p{L}")
+# The marks that end a sentence in the eight scripts (a line or sentence ending on one is prose).
+SENTENCE_END = (".", "!", "?", "。", "！", "？", "؟")
 SCRIPTS = (
     "Latin",
     "Cyrillic",

@@ -499,7 +499,7 @@ class NameVariants(Rule):
                 # The article's spelling as the fix, without an inflection the minor form lacks
                 # ("Tschaikowskys" gives "Tschaikowsky" for "Tchaikovsky").
                 written = _uninflected(major, minor, spellings, suffixes, prefixes)
-                yield from self._respelled(
+                yield from self._flag_mentions(
                     doc,
                     occurrences[minor],
                     f"“{minor}” is spelled “{major}” elsewhere in the article ({counts[major]}×"
@@ -566,7 +566,7 @@ class NameVariants(Rule):
             if zipf(minor, ctx.lang) >= UNCASED_VARIANT_MAX_ZIPF + TRANSLITERATION_ZIPF_ALLOWANCE:
                 continue
             flagged.add(minor)
-            yield from self._respelled(
+            yield from self._flag_mentions(
                 doc,
                 occurrences[minor],
                 f"“{minor}” looks like “{major}”, as the article writes it elsewhere, with "
@@ -575,7 +575,7 @@ class NameVariants(Rule):
                 0.5,
             )
 
-    def _respelled(
+    def _flag_mentions(
         self,
         doc: Document,
         tokens: Iterable[Token],
@@ -618,7 +618,7 @@ class NameVariants(Rule):
                     continue
                 flagged.add(minor)
                 shown = f"{other}·{{}}" if other_first else f"{{}}·{other}"
-                yield from self._respelled(
+                yield from self._flag_mentions(
                     doc,
                     spellings[minor],
                     f"“{shown.format(minor)}” is written “{shown.format(major)}” elsewhere in the "
@@ -652,7 +652,7 @@ class NameVariants(Rule):
                 if minor in flagged:
                     continue
                 flagged.add(minor)
-                yield from self._respelled(
+                yield from self._flag_mentions(
                     doc,
                     surnames[minor],
                     f"“{given} {minor}” is written “{given} {major}” elsewhere in the article: one "
@@ -691,7 +691,7 @@ class NameVariants(Rule):
                     continue
                 flagged.add(minor)
                 dominant = len(occurrences[major]) >= 2 * len(tokens)
-                yield from self._respelled(
+                yield from self._flag_mentions(
                     doc,
                     tokens,
                     f"“{minor}” is written “{major}” elsewhere in the article: one name with and "
@@ -739,7 +739,7 @@ class NameVariants(Rule):
                 ):
                     continue
                 flagged.add(minor)
-                yield from self._respelled(
+                yield from self._flag_mentions(
                     doc,
                     tokens,
                     f"“{minor}” is written “{major}” elsewhere in the article: one word with and "
@@ -849,7 +849,7 @@ class NameVariants(Rule):
                     continue  # "Питер"/"Питеру": one name inflected
                 flagged.add(minor)
                 dominant = len(givens[major]) >= 2 * len(givens[minor])
-                yield from self._respelled(
+                yield from self._flag_mentions(
                     doc,
                     givens[minor],
                     (

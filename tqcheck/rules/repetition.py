@@ -14,6 +14,7 @@ from tqcheck.context import CheckContext
 from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Applicability, Category, Finding, FixAvailability, Severity, Suggestion
 from tqcheck.rule import Rule, bad, delete_line, good, replace
+from tqcheck.rules._text import SENTENCE_END
 from tqcheck.rules.punctuation import _quotations, _quote_pairs
 
 MAX_LOOP_WORDS = 8
@@ -304,7 +305,6 @@ NEAR_DUPLICATE_MIN_WORDS = 10
 NEAR_DUPLICATE_MIN_CHARS = 20
 NEAR_DUPLICATE_SIMILARITY = 90
 NEAR_DUPLICATE_WINDOW = 20
-SENTENCE_FINAL = (".", "!", "?", "。", "！", "？", "؟")
 
 
 def _sentence_key(text: str) -> str:
@@ -375,7 +375,7 @@ class DuplicateSentence(Rule):
                 near = (
                     len(words) >= NEAR_DUPLICATE_MIN_WORDS
                     or (not ctx.data.spaced and len(text) >= NEAR_DUPLICATE_MIN_CHARS)
-                ) and text.rstrip("\"'”’»」』)）").endswith(SENTENCE_FINAL)
+                ) and text.rstrip("\"'”’»」』)）").endswith(SENTENCE_END)
                 if near and process.extractOne(
                     key, recent, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_SIMILARITY
                 ):

@@ -14,7 +14,7 @@ from tqcheck.document import Document, Sentence, Token
 from tqcheck.findings import Category, Finding, FixAvailability, Severity
 from tqcheck.resources import joined_pattern
 from tqcheck.rule import Rule, bad, delete_line, good, replace
-from tqcheck.rules._text import fold, is_capitalised, zipf
+from tqcheck.rules._text import SENTENCE_END, fold, is_capitalised, zipf
 from tqcheck.wordlists import top_words
 
 WIDGET_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'’-]*")
@@ -31,7 +31,6 @@ BREADCRUMB_ITEM = regex.compile(
 # A trail's label: up to four words and a colon ("You are here:", "Vous êtes ici :").
 BREADCRUMB_LABEL = regex.compile(r"[\p{L}\p{M}'’]+(?:\s[\p{L}\p{M}'’]+){0,3}\s?[:：]\s*")
 LABELLED_BREADCRUMB_SEPARATORS = (">", "›", "»", "→")
-SENTENCE_END = ("。", "！", "？", ".", "!", "?", "؟")
 # A capitalised word this common opens the sentence that follows an inline related-article headline.
 SENTENCE_OPENER_ZIPF = 5.0
 # The longest stretch of words read as furniture at the start of a sentence.

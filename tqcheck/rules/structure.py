@@ -1310,12 +1310,11 @@ def _all_nominal(text: str, segmenter: str, tags: tuple[str, ...]) -> bool:
     """Whether the segmenter tags every word of `text` as one of `tags` (spaces and marks aside)."""
     if segmenter != "jieba":
         return False  # the only segmenter with part-of-speech tags
-    import logging
+    from tqcheck.document.segment import import_jieba
 
-    import jieba
+    import_jieba()  # quiet, and reading its dictionary caches whole
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
     return all(flag in tags for word, flag in jieba.posseg.lcut(text) if word.strip() and flag != "x")
 
 
